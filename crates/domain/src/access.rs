@@ -1,0 +1,187 @@
+//! Who may do what, decided in one place.
+//!
+//! A role held at an organisation applies to that organisation and everything below it
+//! (its *scope*). Handlers never test roles themselves: they ask [`Principal::may`] with an
+//! [`Action`] and, for organisation-scoped actions, the target organisation's ancestry
+//! (the organisation itself first, then its parent, up to the top) as loaded from storage.
+
+use crate::identity::Role;
+use serde::Serialize;
+
+pub type OrgId = i64;
+pub type UserId = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    pub role: Role,
+    /// `None` only for platform administrators, whose scope is everything.
+    pub org: Option<OrgId>,
+}
+
+/// The signed-in user as authorisation sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub grants: Vec<Grant>,
+}
+
+/// Something a user may try to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read published frameworks. Frameworks are public documents: anyone may.
+    ReadPublishedFrameworks,
+    /// See and edit drafts, import frameworks, publish versions.
+    AuthorFrameworks,
+    /// Open the administration pages at all.
+    OpenAdministration,
+    /// Add an organisation under the target (or at the top, with no target).
+    CreateOrganisation,
+    /// See the target organisation and its users.
+    ViewOrganisation,
+    /// Add users to, and grant roles at, the target organisation.
+    ManageUsers,
+    /// Grant this role at the target organisation.
+    GrantRole(Role),
+    /// Read and verify the audit log.
+    ReadAuditLog,
+}
+
+impl Principal {
+    pub fn is_platform_admin(&self) -> bool {
+        self.grants.iter().any(|g| g.role == Role::PlatformAdmin)
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    /// Roles the user holds whose scope covers an organisation with this ancestry.
+    fn roles_over<'a>(&'a self, ancestry: &'a [OrgId]) -> impl Iterator<Item = Role> + 'a {
+        self.grants.iter().filter_map(move |g| match g.org {
+            None => Some(g.role),
+            Some(o) if ancestry.contains(&o) => Some(g.role),
+            Some(_) => None,
+        })
+    }
+
+    /// Decides an action. `target` is the ancestry of the organisation acted on, target first;
+    /// empty when the action is not about one organisation.
+    pub fn may(&self, action: Action, target: &[OrgId]) -> bool {
+        if self.is_platform_admin() {
+            return true;
+        }
+        let lead = |r: Role| matches!(r, Role::EmployerLead | Role::IcsLead | Role::RegionalLead);
+        match action {
+            Action::ReadPublishedFrameworks => true,
+            Action::AuthorFrameworks => self.has_role(Role::FrameworkAuthor),
+            Action::OpenAdministration => self.grants.iter().any(|g| lead(g.role)),
+            Action::ReadAuditLog => false,
+            // Only platform administrators add top-level organisations.
+            Action::CreateOrganisation | Action::ViewOrganisation | Action::ManageUsers => {
+                !target.is_empty() && self.roles_over(target).any(lead)
+            }
+            Action::GrantRole(role) => {
+                !target.is_empty()
+                    && self
+                        .roles_over(target)
+                        .any(|held| grantable_by(held).contains(&role))
+            }
+        }
+    }
+}
+
+/// Roles a holder of `role` may grant within their scope: never above their own.
+pub fn grantable_by(role: Role) -> &'static [Role] {
+    match role {
+        Role::PlatformAdmin => &Role::ALL,
+        Role::RegionalLead => &[
+            Role::Worker,
+            Role::Supervisor,
+            Role::EmployerLead,
+            Role::IcsLead,
+            Role::RegionalLead,
+        ],
+        Role::IcsLead => &[
+            Role::Worker,
+            Role::Supervisor,
+            Role::EmployerLead,
+            Role::IcsLead,
+        ],
+        Role::EmployerLead => &[Role::Worker, Role::Supervisor, Role::EmployerLead],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REGION: OrgId = 1;
+    const ICS: OrgId = 2;
+    const TRUST_A: OrgId = 3;
+    const TRUST_B: OrgId = 4;
+    const TEAM_A: OrgId = 5;
+
+    fn who(grants: &[(Role, Option<OrgId>)]) -> Principal {
+        Principal {
+            user_id: 9,
+            grants: grants
+                .iter()
+                .map(|&(role, org)| Grant { role, org })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn anyone_reads_published_frameworks() {
+        assert!(who(&[]).may(Action::ReadPublishedFrameworks, &[]));
+    }
+
+    #[test]
+    fn a_role_covers_its_organisation_and_everything_below() {
+        let lead = who(&[(Role::EmployerLead, Some(TRUST_A))]);
+        assert!(lead.may(Action::ManageUsers, &[TEAM_A, TRUST_A, ICS, REGION]));
+        assert!(lead.may(Action::ManageUsers, &[TRUST_A, ICS, REGION]));
+        assert!(!lead.may(Action::ManageUsers, &[TRUST_B, ICS, REGION]));
+        assert!(!lead.may(Action::ManageUsers, &[ICS, REGION]));
+        let ics = who(&[(Role::IcsLead, Some(ICS))]);
+        assert!(ics.may(Action::ViewOrganisation, &[TRUST_B, ICS, REGION]));
+    }
+
+    #[test]
+    fn leads_grant_only_roles_at_or_below_their_own() {
+        let lead = who(&[(Role::EmployerLead, Some(TRUST_A))]);
+        let at = [TRUST_A, ICS, REGION];
+        assert!(lead.may(Action::GrantRole(Role::Supervisor), &at));
+        assert!(!lead.may(Action::GrantRole(Role::IcsLead), &at));
+        assert!(!lead.may(Action::GrantRole(Role::PlatformAdmin), &at));
+    }
+
+    #[test]
+    fn workers_and_supervisors_administer_nothing() {
+        let worker = who(&[
+            (Role::Worker, Some(TRUST_A)),
+            (Role::Supervisor, Some(TRUST_A)),
+        ]);
+        assert!(!worker.may(Action::OpenAdministration, &[]));
+        assert!(!worker.may(Action::ManageUsers, &[TRUST_A, ICS, REGION]));
+        assert!(!worker.may(Action::AuthorFrameworks, &[]));
+        assert!(!worker.may(Action::ReadAuditLog, &[]));
+    }
+
+    #[test]
+    fn platform_admins_may_do_everything_and_only_they_add_top_level_organisations() {
+        let admin = who(&[(Role::PlatformAdmin, None)]);
+        assert!(admin.may(Action::CreateOrganisation, &[]));
+        assert!(admin.may(Action::ReadAuditLog, &[]));
+        let regional = who(&[(Role::RegionalLead, Some(REGION))]);
+        assert!(!regional.may(Action::CreateOrganisation, &[]));
+        assert!(regional.may(Action::CreateOrganisation, &[REGION]));
+    }
+
+    #[test]
+    fn framework_authors_author_frameworks() {
+        assert!(who(&[(Role::FrameworkAuthor, Some(REGION))]).may(Action::AuthorFrameworks, &[]));
+        assert!(!who(&[(Role::EmployerLead, Some(TRUST_A))]).may(Action::AuthorFrameworks, &[]));
+    }
+}

@@ -1,0 +1,155 @@
+//! Identifiers that appear in URLs and data files. Each is parsed once, at the edge.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $check:expr, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, String> {
+                let check: fn(&str) -> Result<String, String> = $check;
+                check(raw).map(Self)
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                Self::parse(&raw).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                Self::parse(s)
+            }
+        }
+        const _: &str = $what;
+    };
+}
+
+fn slug(raw: &str, what: &str, max: usize) -> Result<String, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    if s.len() > max {
+        return Err(format!("{what} \"{s}\" is longer than {max} characters"));
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        || s.starts_with('-')
+        || s.ends_with('-')
+    {
+        return Err(format!(
+            "{what} \"{s}\" may hold only lower-case letters, digits and single hyphens"
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+fn code(raw: &str, what: &str) -> Result<String, String> {
+    // Seed 000 writes "4.4." for item 4.4; a trailing full stop is punctuation, not part of the code.
+    let s = raw.trim().trim_end_matches('.');
+    if s.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    if s.len() > 40 {
+        return Err(format!("{what} \"{s}\" is longer than 40 characters"));
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err(format!(
+            "{what} \"{s}\" may hold only letters, digits, full stops, hyphens and underscores"
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+id_type!(
+    /// A framework's stable name, e.g. `hee-ahp-support-worker-2021`.
+    FrameworkId,
+    |s| slug(s, "framework id", 100),
+    "framework id"
+);
+id_type!(
+    /// A level's key, e.g. `intermediate` or `band-5`.
+    LevelKey,
+    |s| slug(s, "level key", 60),
+    "level key"
+);
+id_type!(
+    /// A domain's code, e.g. `3` or `PP`.
+    DomainCode,
+    |s| code(s, "domain code"),
+    "domain code"
+);
+id_type!(
+    /// An item's code, e.g. `3.9`.
+    ItemCode,
+    |s| code(s, "item code"),
+    "item code"
+);
+
+/// Turns a title into a key: "Assistant Practitioner" → "assistant-practitioner".
+pub fn slugify(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() { "level".into() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_codes_drop_a_trailing_full_stop() {
+        assert_eq!(ItemCode::parse("4.4.").unwrap().as_str(), "4.4");
+        assert_eq!(ItemCode::parse(" 3.9 ").unwrap().as_str(), "3.9");
+        assert!(ItemCode::parse("").is_err());
+        assert!(ItemCode::parse("3 9").is_err());
+    }
+
+    #[test]
+    fn framework_ids_are_slugs() {
+        assert!(FrameworkId::parse("hee-ahp-support-worker-2021").is_ok());
+        assert!(FrameworkId::parse("HEE").is_err());
+        assert!(FrameworkId::parse("-x").is_err());
+        assert!(FrameworkId::parse("a b").is_err());
+    }
+
+    #[test]
+    fn slugify_makes_level_keys() {
+        assert_eq!(slugify("Assistant Practitioner"), "assistant-practitioner");
+        assert_eq!(slugify("Band 5"), "band-5");
+        assert_eq!(slugify("  Entry level "), "entry-level");
+        assert!(LevelKey::parse(&slugify("Ünïcode!")).is_ok());
+    }
+}

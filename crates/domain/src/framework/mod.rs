@@ -1,0 +1,432 @@
+//! Competency frameworks: levels, domains, items and their per-level descriptors.
+//!
+//! A [`Framework`] is one version of a named framework. It is built only through
+//! [`Framework::new`], which checks every rule below, so code that holds a `Framework`
+//! can rely on: unique level keys, unique domain codes, unique item codes, every item in a
+//! known domain, exactly one descriptor per level, and provider mappings that name real items.
+
+pub mod case;
+pub mod compare;
+pub mod csv_format;
+mod ids;
+mod problems;
+
+use serde::{Deserialize, Serialize};
+
+pub use compare::{DescriptorChange, LevelStep, Segment};
+pub use ids::{DomainCode, FrameworkId, ItemCode, LevelKey, slugify};
+pub use problems::{Problem, Problems};
+
+/// Lifecycle of a framework version. Published versions never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionStatus {
+    Draft,
+    Published,
+    Retired,
+}
+
+impl VersionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Retired => "retired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "draft" => Some(Self::Draft),
+            "published" => Some(Self::Published),
+            "retired" => Some(Self::Retired),
+            _ => None,
+        }
+    }
+
+    /// Only drafts may be edited; editing a published version makes a new draft instead.
+    pub fn is_editable(self) -> bool {
+        self == Self::Draft
+    }
+}
+
+/// What an item is: an entry requirement is checked against a worker's records
+/// (qualifications, experience), a competency is assessed and verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    EntryRequirement,
+    Competency,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EntryRequirement => "entry_requirement",
+            Self::Competency => "competency",
+        }
+    }
+
+    /// Accepts the stored form and the forms people type in a spreadsheet.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace([' ', '-'], "_")
+            .as_str()
+        {
+            "entry_requirement" | "entry" | "requirement" => Some(Self::EntryRequirement),
+            "competency" | "capability" => Some(Self::Competency),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::EntryRequirement => "Entry requirement",
+            Self::Competency => "Competency",
+        }
+    }
+}
+
+/// What a framework says about an item at one level.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Descriptor {
+    Text(String),
+    /// The framework states the item does not apply at this level ("N/A").
+    NotApplicable,
+    /// The framework says nothing for this level.
+    Missing,
+}
+
+impl Descriptor {
+    /// Reads a spreadsheet or seed cell: blank is missing, "N/A" is not applicable.
+    pub fn from_cell(cell: &str) -> Self {
+        let t = cell.trim();
+        if t.is_empty() {
+            Self::Missing
+        } else if t.eq_ignore_ascii_case("n/a") || t.eq_ignore_ascii_case("not applicable") {
+            Self::NotApplicable
+        } else {
+            Self::Text(t.to_owned())
+        }
+    }
+
+    /// The inverse of [`Descriptor::from_cell`].
+    pub fn to_cell(&self) -> &str {
+        match self {
+            Self::Text(t) => t,
+            Self::NotApplicable => "N/A",
+            Self::Missing => "",
+        }
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Self::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Level {
+    pub key: LevelKey,
+    pub title: String,
+    /// Optional gloss, e.g. "Agenda for Change band 2".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Domain {
+    pub code: DomainCode,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    pub code: ItemCode,
+    pub domain: DomainCode,
+    pub title: String,
+    pub kind: ItemKind,
+    /// One per level, in level order.
+    pub descriptors: Vec<Descriptor>,
+}
+
+/// A training provider's statement about how its courses map to an item
+/// (seed 000's "ExR" column). Not a level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderMapping {
+    pub provider: String,
+    pub item: ItemCode,
+    pub statement: String,
+}
+
+/// Everything about a framework version except its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrameworkMeta {
+    pub id: FrameworkId,
+    pub title: String,
+    pub publisher: String,
+    pub version: String,
+    pub status: VersionStatus,
+    #[serde(default)]
+    pub description: String,
+    /// Stable CASE identifier of the framework document, kept across export and import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_identifier: Option<uuid::Uuid>,
+}
+
+/// One version of a framework, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Framework {
+    #[serde(flatten)]
+    pub meta: FrameworkMeta,
+    levels: Vec<Level>,
+    domains: Vec<Domain>,
+    items: Vec<Item>,
+    provider_mappings: Vec<ProviderMapping>,
+}
+
+/// The unchecked shape of a framework, as read from a data file or built by an importer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct FrameworkDraft {
+    #[serde(flatten)]
+    pub meta: FrameworkMeta,
+    pub levels: Vec<Level>,
+    pub domains: Vec<Domain>,
+    pub items: Vec<Item>,
+    #[serde(default)]
+    pub provider_mappings: Vec<ProviderMapping>,
+}
+
+impl<'de> Deserialize<'de> for Framework {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let draft = FrameworkDraft::deserialize(d)?;
+        Framework::new(draft).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Framework {
+    /// Checks every structural rule; reports all problems at once, each with a location.
+    pub fn new(draft: FrameworkDraft) -> Result<Self, Problems> {
+        let mut problems = Problems::default();
+        let FrameworkDraft {
+            meta,
+            levels,
+            domains,
+            items,
+            provider_mappings,
+        } = draft;
+        if meta.title.trim().is_empty() {
+            problems.push("title", "the framework has no title");
+        }
+        if meta.version.trim().is_empty() {
+            problems.push("version", "the framework has no version");
+        }
+        if levels.is_empty() {
+            problems.push("levels", "a framework needs at least one level");
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, level) in levels.iter().enumerate() {
+            if !seen.insert(level.key.as_str()) {
+                problems.push(
+                    format!("levels[{i}].key"),
+                    format!("level \"{}\" appears more than once", level.key),
+                );
+            }
+            if level.title.trim().is_empty() {
+                problems.push(format!("levels[{i}].title"), "the level has no title");
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, domain) in domains.iter().enumerate() {
+            if !seen.insert(domain.code.as_str()) {
+                problems.push(
+                    format!("domains[{i}].code"),
+                    format!("domain \"{}\" appears more than once", domain.code),
+                );
+            }
+            if domain.title.trim().is_empty() {
+                problems.push(format!("domains[{i}].title"), "the domain has no title");
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let at = |field: &str| format!("items[{i}] ({}).{field}", item.code);
+            if !seen.insert(item.code.as_str()) {
+                problems.push(
+                    at("code"),
+                    format!("item code \"{}\" appears more than once", item.code),
+                );
+            }
+            if item.title.trim().is_empty() {
+                problems.push(at("title"), "the item has no title");
+            }
+            if !domains.iter().any(|d| d.code == item.domain) {
+                problems.push(
+                    at("domain"),
+                    format!(
+                        "domain \"{}\" is not one of the framework's domains",
+                        item.domain
+                    ),
+                );
+            }
+            if item.descriptors.len() != levels.len() {
+                problems.push(
+                    at("descriptors"),
+                    format!(
+                        "the item has {} descriptors but the framework has {} levels; give one per level (\"N/A\" where it does not apply)",
+                        item.descriptors.len(),
+                        levels.len()
+                    ),
+                );
+            }
+        }
+        for (i, m) in provider_mappings.iter().enumerate() {
+            if !items.iter().any(|it| it.code == m.item) {
+                problems.push(
+                    format!("provider_mappings[{i}].item"),
+                    format!("item \"{}\" is not in the framework", m.item),
+                );
+            }
+            if m.provider.trim().is_empty() {
+                problems.push(
+                    format!("provider_mappings[{i}].provider"),
+                    "no provider named",
+                );
+            }
+            if m.statement.trim().is_empty() {
+                problems.push(
+                    format!("provider_mappings[{i}].statement"),
+                    "the statement is empty",
+                );
+            }
+        }
+        problems.into_result()?;
+        Ok(Self {
+            meta,
+            levels,
+            domains,
+            items,
+            provider_mappings,
+        })
+    }
+
+    pub fn id(&self) -> &FrameworkId {
+        &self.meta.id
+    }
+    pub fn levels(&self) -> &[Level] {
+        &self.levels
+    }
+    pub fn domains(&self) -> &[Domain] {
+        &self.domains
+    }
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+    pub fn provider_mappings(&self) -> &[ProviderMapping] {
+        &self.provider_mappings
+    }
+
+    pub fn level(&self, key: &str) -> Option<(usize, &Level)> {
+        self.levels
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.key.as_str() == key)
+    }
+    pub fn domain(&self, code: &str) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.code.as_str() == code)
+    }
+    pub fn item(&self, code: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.code.as_str() == code)
+    }
+    pub fn items_in<'a>(&'a self, domain: &'a DomainCode) -> impl Iterator<Item = &'a Item> + 'a {
+        self.items.iter().filter(move |i| &i.domain == domain)
+    }
+    pub fn mappings_for<'a>(
+        &'a self,
+        item: &'a ItemCode,
+    ) -> impl Iterator<Item = &'a ProviderMapping> + 'a {
+        self.provider_mappings
+            .iter()
+            .filter(move |m| &m.item == item)
+    }
+
+    pub fn into_draft(self) -> FrameworkDraft {
+        FrameworkDraft {
+            meta: self.meta,
+            levels: self.levels,
+            domains: self.domains,
+            items: self.items,
+            provider_mappings: self.provider_mappings,
+        }
+    }
+
+    /// The content of an edited copy: same levels, domains and items, as a new draft version.
+    pub fn new_draft(&self, version: String) -> Framework {
+        let mut f = self.clone();
+        f.meta.status = VersionStatus::Draft;
+        f.meta.version = version;
+        f
+    }
+
+    /// Replaces an item's title and descriptors; only drafts may change.
+    pub fn edit_item(
+        &mut self,
+        code: &str,
+        title: String,
+        descriptors: Vec<Descriptor>,
+    ) -> Result<(), Problems> {
+        let mut problems = Problems::default();
+        if !self.meta.status.is_editable() {
+            problems.push(
+                "status",
+                format!(
+                    "version {} is {}; it cannot change. Create a new draft version to edit it",
+                    self.meta.version,
+                    self.meta.status.as_str()
+                ),
+            );
+            return Err(problems);
+        }
+        if title.trim().is_empty() {
+            problems.push("title", "enter a title for the item");
+        }
+        if descriptors.len() != self.levels.len() {
+            problems.push("descriptors", "give one descriptor per level");
+        }
+        problems.into_result()?;
+        let Some(item) = self.items.iter_mut().find(|i| i.code.as_str() == code) else {
+            return Err(Problems::one(
+                "code",
+                format!("item \"{code}\" is not in the framework"),
+            ));
+        };
+        item.title = title.trim().to_owned();
+        item.descriptors = descriptors;
+        Ok(())
+    }
+
+    /// Next version label for a draft made from this one: "2021" → "2021.1", "1.4" → "1.5".
+    pub fn next_version_label(&self) -> String {
+        next_version_label(&self.meta.version)
+    }
+}
+
+pub fn next_version_label(version: &str) -> String {
+    match version.rsplit_once('.') {
+        Some((head, tail)) if tail.chars().all(|c| c.is_ascii_digit()) && !tail.is_empty() => {
+            let n: u64 = tail.parse().unwrap_or(0);
+            format!("{head}.{}", n + 1)
+        }
+        _ => format!("{version}.1"),
+    }
+}
+
+#[cfg(test)]
+mod tests;
