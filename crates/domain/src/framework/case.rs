@@ -1,1 +1,1329 @@
-//! CASE 1.0/1.1 JSON import and export (written next).
+//! 1EdTech CASE (Competency and Academic Standards Exchange) JSON.
+//!
+//! [`export`] writes a CASE 1.1 CFPackage; [`import`] reads a CASE 1.0 or 1.1 CFPackage.
+//! Bytes in, values out: nothing here touches files or the network.
+//!
+//! # Mapping
+//!
+//! | Pathway | CASE |
+//! |---|---|
+//! | framework | `CFDocument` (`creator` and `publisher` = publisher, `adoptionStatus` Draft / Adopted / Deprecated) |
+//! | domain | `CFItem` typed "Domain": `humanCodingScheme` = code, `fullStatement` = title, `notes` = description; `isChildOf` the document |
+//! | item | `CFItem` typed "Competency" or "Entry requirement": `humanCodingScheme` = code, `fullStatement` = title; `isChildOf` its domain |
+//! | provider mapping | `CFItem` typed "Provider mapping": `abbreviatedStatement` = provider, `fullStatement` = statement; `isChildOf` its item |
+//! | descriptors | one `CFRubric` ("Levels"): one criterion per item, one criterion level per level that has a descriptor (`quality` = level title, "N/A" for not applicable, none when missing) |
+//! | id, status, levels | the package's `extensions.pathway` (`frameworkId`, `status`, `levels`), so a Pathway export imports back exactly |
+//!
+//! Identifiers are stable: the document's is the framework's stored `case_identifier`, or a
+//! UUID v5 of the framework id in [`NAMESPACE`]; every other identifier is a UUID v5 in the
+//! document's identifier of a name such as `item:3.9`, so exporting twice gives the same file.
+//!
+//! Import is lenient about what other tools write (identifiers that are not RFC 4122 UUIDs,
+//! missing `sequenceNumber`s, no item types, `subject` as a string, unknown fields) and strict
+//! about what Pathway needs (a title, statements, unique codes, associations that resolve).
+//! Every problem names a JSON path such as `$.CFItems[3].fullStatement`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::SecondsFormat;
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use super::{
+    Descriptor, Domain, DomainCode, Framework, FrameworkDraft, FrameworkId, FrameworkMeta, Item,
+    ItemCode, ItemKind, Level, LevelKey, Problems, ProviderMapping, VersionStatus, slugify,
+};
+
+/// Namespace of the UUID v5 identifiers Pathway derives: of a framework document from its
+/// framework id, and of the CASE item types it defines. A fixed random (v4) UUID; changing
+/// it would change the identifiers of every export.
+pub const NAMESPACE: Uuid = Uuid::from_u128(0x0cc2_b4d7_7052_4755_91da_f8e6_b21f_9092);
+
+const TYPE_DOMAIN: &str = "Domain";
+const TYPE_COMPETENCY: &str = "Competency";
+const TYPE_ENTRY_REQUIREMENT: &str = "Entry requirement";
+const TYPE_PROVIDER_MAPPING: &str = "Provider mapping";
+
+/// The item types an export defines in `CFDefinitions.CFItemTypes`, with their descriptions.
+const ITEM_TYPES: [(&str, &str); 4] = [
+    (
+        TYPE_DOMAIN,
+        "A group of related items of a Pathway framework.",
+    ),
+    (
+        TYPE_ENTRY_REQUIREMENT,
+        "An item checked against a worker's records, such as qualifications and experience.",
+    ),
+    (
+        TYPE_COMPETENCY,
+        "An item assessed and verified at each level of the framework.",
+    ),
+    (
+        TYPE_PROVIDER_MAPPING,
+        "A training provider's statement of how its courses map to the parent item.",
+    ),
+];
+
+#[derive(Debug, Clone, Copy)]
+pub struct ExportOptions<'a> {
+    /// Where the CASE API is served, without a trailing slash, e.g. `https://pathway.example`.
+    pub base_uri: &'a str,
+    /// Written as every record's `lastChangeDateTime`.
+    pub last_change: chrono::DateTime<chrono::Utc>,
+}
+
+/// The CASE identifier of a framework's document: its stored `case_identifier`, else a UUID v5
+/// of its id in [`NAMESPACE`].
+pub fn document_identifier(framework: &Framework) -> Uuid {
+    framework
+        .meta
+        .case_identifier
+        .unwrap_or_else(|| derived_document_identifier(framework.id()))
+}
+
+fn derived_document_identifier(id: &FrameworkId) -> Uuid {
+    Uuid::new_v5(&NAMESPACE, id.as_str().as_bytes())
+}
+
+/// The CASE identifier an export gives an item's CFItem.
+pub fn item_identifier(framework: &Framework, code: &ItemCode) -> Uuid {
+    Uuid::new_v5(
+        &document_identifier(framework),
+        format!("item:{code}").as_bytes(),
+    )
+}
+
+/// The URI an export gives an item's CFItem, e.g. for an Open Badges alignment.
+pub fn item_uri(base_uri: &str, framework: &Framework, code: &ItemCode) -> String {
+    uri(base_uri, "CFItems", item_identifier(framework, code))
+}
+
+fn uri(base_uri: &str, class: &str, id: Uuid) -> String {
+    format!(
+        "{}/ims/case/v1p1/{class}/{id}",
+        base_uri.trim_end_matches('/')
+    )
+}
+
+/// A CASE 1.1 CFPackage.
+pub fn export(framework: &Framework, opts: &ExportOptions<'_>) -> serde_json::Value {
+    let meta = &framework.meta;
+    let doc_id = document_identifier(framework);
+    let ex = Exporter {
+        base_uri: opts.base_uri,
+        doc_id,
+        when: opts.last_change.to_rfc3339_opts(SecondsFormat::Secs, true),
+    };
+    let doc = Target {
+        class: "CFDocuments",
+        id: doc_id,
+        title: meta.title.clone(),
+    };
+
+    let mut document = Map::new();
+    document.insert("identifier".into(), doc_id.to_string().into());
+    document.insert("uri".into(), ex.uri("CFDocuments", doc_id).into());
+    document.insert("creator".into(), meta.publisher.clone().into());
+    document.insert("title".into(), meta.title.clone().into());
+    document.insert("lastChangeDateTime".into(), ex.when.clone().into());
+    document.insert("publisher".into(), meta.publisher.clone().into());
+    if !meta.description.is_empty() {
+        document.insert("description".into(), meta.description.clone().into());
+    }
+    document.insert("language".into(), "en".into());
+    document.insert("version".into(), meta.version.clone().into());
+    document.insert(
+        "adoptionStatus".into(),
+        match meta.status {
+            VersionStatus::Draft => "Draft",
+            VersionStatus::Published => "Adopted",
+            VersionStatus::Retired => "Deprecated",
+        }
+        .into(),
+    );
+    document.insert("caseVersion".into(), "1.1".into());
+
+    let mut items = Vec::new();
+    let mut associations = Vec::new();
+    let mut criteria = Vec::new();
+    let rubric_id = ex.id("rubric:levels");
+    for (d, domain) in framework.domains().iter().enumerate() {
+        let domain_node = Target {
+            class: "CFItems",
+            id: ex.id(&format!("domain:{}", domain.code)),
+            title: domain.code.to_string(),
+        };
+        let mut value = ex.cf_item(&domain_node, TYPE_DOMAIN);
+        value.insert("humanCodingScheme".into(), domain.code.as_str().into());
+        value.insert("fullStatement".into(), domain.title.clone().into());
+        if !domain.description.is_empty() {
+            value.insert("notes".into(), domain.description.clone().into());
+        }
+        items.push(ex.finish(value));
+        associations.push(ex.child_of(&domain_node, &doc, d + 1));
+
+        for (p, item) in framework.items_in(&domain.code).enumerate() {
+            let item_node = Target {
+                class: "CFItems",
+                id: ex.id(&format!("item:{}", item.code)),
+                title: item.code.to_string(),
+            };
+            let item_type = match item.kind {
+                ItemKind::EntryRequirement => TYPE_ENTRY_REQUIREMENT,
+                ItemKind::Competency => TYPE_COMPETENCY,
+            };
+            let mut value = ex.cf_item(&item_node, item_type);
+            value.insert("humanCodingScheme".into(), item.code.as_str().into());
+            value.insert("fullStatement".into(), item.title.clone().into());
+            items.push(ex.finish(value));
+            associations.push(ex.child_of(&item_node, &domain_node, p + 1));
+            criteria.push(ex.criterion(framework, item, &item_node, rubric_id, criteria.len() + 1));
+        }
+    }
+
+    let mut per_item: HashMap<&str, usize> = HashMap::new();
+    for mapping in framework.provider_mappings() {
+        let n = per_item.entry(mapping.item.as_str()).or_insert(0);
+        *n += 1;
+        let node = Target {
+            class: "CFItems",
+            id: ex.id(&format!("provider-mapping:{}:{n}", mapping.item)),
+            title: mapping.provider.clone(),
+        };
+        let parent = Target {
+            class: "CFItems",
+            id: ex.id(&format!("item:{}", mapping.item)),
+            title: mapping.item.to_string(),
+        };
+        let mut value = ex.cf_item(&node, TYPE_PROVIDER_MAPPING);
+        value.insert(
+            "abbreviatedStatement".into(),
+            mapping.provider.clone().into(),
+        );
+        value.insert("fullStatement".into(), mapping.statement.clone().into());
+        items.push(ex.finish(value));
+        associations.push(ex.child_of(&node, &parent, *n));
+    }
+
+    let item_types: Vec<Value> = ITEM_TYPES
+        .iter()
+        .enumerate()
+        .map(|(i, (title, description))| {
+            let id = item_type_identifier(title);
+            json!({
+                "identifier": id.to_string(),
+                "uri": ex.uri("CFItemTypes", id),
+                "title": title,
+                "description": description,
+                "hierarchyCode": (i + 1).to_string(),
+                "lastChangeDateTime": ex.when,
+            })
+        })
+        .collect();
+
+    let levels: Vec<Value> = framework
+        .levels()
+        .iter()
+        .map(|level| {
+            let mut value = Map::new();
+            value.insert("key".into(), level.key.as_str().into());
+            value.insert("title".into(), level.title.clone().into());
+            if let Some(description) = &level.description {
+                value.insert("description".into(), description.clone().into());
+            }
+            Value::Object(value)
+        })
+        .collect();
+
+    json!({
+        "CFDocument": document,
+        "CFItems": items,
+        "CFAssociations": associations,
+        "CFDefinitions": {
+            "CFConcepts": [],
+            "CFSubjects": [],
+            "CFLicenses": [],
+            "CFItemTypes": item_types,
+            "CFAssociationGroupings": [],
+        },
+        "CFRubrics": [{
+            "identifier": rubric_id.to_string(),
+            "uri": ex.uri("CFRubrics", rubric_id),
+            "title": "Levels",
+            "description": format!("What each item of {} asks at each level.", meta.title),
+            "lastChangeDateTime": ex.when,
+            "CFRubricCriteria": criteria,
+        }],
+        "extensions": {
+            "pathway": {
+                "frameworkId": meta.id.as_str(),
+                "status": meta.status.as_str(),
+                "levels": levels,
+            }
+        }
+    })
+}
+
+fn item_type_identifier(title: &str) -> Uuid {
+    Uuid::new_v5(&NAMESPACE, format!("item-type:{title}").as_bytes())
+}
+
+/// A record an association or a rubric criterion points at.
+struct Target {
+    class: &'static str,
+    id: Uuid,
+    title: String,
+}
+
+struct Exporter<'a> {
+    base_uri: &'a str,
+    doc_id: Uuid,
+    when: String,
+}
+
+impl Exporter<'_> {
+    fn id(&self, name: &str) -> Uuid {
+        Uuid::new_v5(&self.doc_id, name.as_bytes())
+    }
+
+    fn uri(&self, class: &str, id: Uuid) -> String {
+        uri(self.base_uri, class, id)
+    }
+
+    fn link(&self, node: &Target) -> Value {
+        json!({
+            "title": node.title,
+            "identifier": node.id.to_string(),
+            "uri": self.uri(node.class, node.id),
+        })
+    }
+
+    /// The start of a CFItem: identifier, uri and type; [`Exporter::finish`] adds the date.
+    fn cf_item(&self, node: &Target, item_type: &str) -> Map<String, Value> {
+        let mut value = Map::new();
+        value.insert("identifier".into(), node.id.to_string().into());
+        value.insert("uri".into(), self.uri(node.class, node.id).into());
+        value.insert("CFItemType".into(), item_type.into());
+        value.insert(
+            "CFItemTypeURI".into(),
+            self.link(&Target {
+                class: "CFItemTypes",
+                id: item_type_identifier(item_type),
+                title: item_type.to_owned(),
+            }),
+        );
+        value
+    }
+
+    fn finish(&self, mut value: Map<String, Value>) -> Value {
+        value.insert("lastChangeDateTime".into(), self.when.clone().into());
+        Value::Object(value)
+    }
+
+    fn child_of(&self, child: &Target, parent: &Target, sequence: usize) -> Value {
+        let id = self.id(&format!("is-child-of:{}", child.id));
+        json!({
+            "identifier": id.to_string(),
+            "uri": self.uri("CFAssociations", id),
+            "associationType": "isChildOf",
+            "sequenceNumber": sequence,
+            "originNodeURI": self.link(child),
+            "destinationNodeURI": self.link(parent),
+            "lastChangeDateTime": self.when,
+        })
+    }
+
+    fn criterion(
+        &self,
+        framework: &Framework,
+        item: &Item,
+        node: &Target,
+        rubric_id: Uuid,
+        position: usize,
+    ) -> Value {
+        let id = self.id(&format!("rubric-criterion:{}", item.code));
+        let levels: Vec<Value> = framework
+            .levels()
+            .iter()
+            .zip(&item.descriptors)
+            .enumerate()
+            .filter(|(_, (_, d))| !matches!(d, Descriptor::Missing))
+            .map(|(i, (level, descriptor))| {
+                let level_id = self.id(&format!(
+                    "rubric-criterion-level:{}:{}",
+                    item.code, level.key
+                ));
+                json!({
+                    "identifier": level_id.to_string(),
+                    "uri": self.uri("CFRubricCriterionLevels", level_id),
+                    "description": descriptor.to_cell(),
+                    "quality": level.title,
+                    "score": i + 1,
+                    "position": i + 1,
+                    "rubricCriterionId": id.to_string(),
+                    "lastChangeDateTime": self.when,
+                })
+            })
+            .collect();
+        json!({
+            "identifier": id.to_string(),
+            "uri": self.uri("CFRubricCriteria", id),
+            "CFItemURI": self.link(node),
+            "position": position,
+            "rubricId": rubric_id.to_string(),
+            "lastChangeDateTime": self.when,
+            "CFRubricCriterionLevels": levels,
+        })
+    }
+}
+
+/// Reads a CASE 1.0 or 1.1 CFPackage. `file_name` prefixes every problem location.
+pub fn import(bytes: &[u8], file_name: &str) -> Result<Framework, Problems> {
+    read_package(bytes).map_err(|p| p.within(file_name))
+}
+
+fn read_package(bytes: &[u8]) -> Result<Framework, Problems> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Problems::one(
+            "line 1",
+            "the file is empty; expected a CASE CFPackage (a JSON object with a CFDocument)",
+        ));
+    }
+    let root: Value = serde_json::from_slice(bytes).map_err(json_problem)?;
+    let Some(root) = root.as_object() else {
+        return Err(Problems::one(
+            "$",
+            "expected a JSON object: a CASE CFPackage with a CFDocument",
+        ));
+    };
+    let doc = match root.get("CFDocument") {
+        Some(Value::Object(doc)) => doc,
+        None | Some(Value::Null) => {
+            return Err(Problems::one(
+                "$.CFDocument",
+                "the file has no CFDocument; a CASE CFPackage describes its framework in one",
+            ));
+        }
+        Some(_) => {
+            return Err(Problems::one(
+                "$.CFDocument",
+                "expected an object describing the framework",
+            ));
+        }
+    };
+    let mut r = Reader::default();
+    let draft = Package::read(&mut r, root, doc).into_draft(&mut r);
+    match draft {
+        Some(draft) if r.problems.is_empty() => Framework::new(draft),
+        _ if r.problems.is_empty() => Err(Problems::one("$", "the package could not be read")),
+        _ => Err(r.problems),
+    }
+}
+
+fn json_problem(e: serde_json::Error) -> Problems {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    Problems::one(
+        format!("line {}, column {}", e.line(), e.column()),
+        format!("the file is not valid JSON: {message}"),
+    )
+}
+
+/// Reads typed fields out of JSON objects, recording a problem for each wrong type.
+#[derive(Default)]
+struct Reader {
+    problems: Problems,
+}
+
+impl Reader {
+    fn push(&mut self, at: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(at, message);
+    }
+
+    /// A string field, trimmed; `None` when absent, null or blank.
+    fn text<'v>(&mut self, obj: &'v Map<String, Value>, key: &str, at: &str) -> Option<&'v str> {
+        match obj.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.trim()).filter(|s| !s.is_empty()),
+            Some(_) => {
+                self.push(format!("{at}.{key}"), "expected a string");
+                None
+            }
+        }
+    }
+
+    /// A whole number, also accepted as a string of digits.
+    fn integer(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> Option<i64> {
+        let value = obj.get(key)?;
+        let n = match value {
+            Value::Null => return None,
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        };
+        if n.is_none() {
+            self.push(format!("{at}.{key}"), "expected a whole number");
+        }
+        n
+    }
+
+    /// A list field; empty when absent or null.
+    fn list<'v>(&mut self, obj: &'v Map<String, Value>, key: &str, at: &str) -> &'v [Value] {
+        match obj.get(key) {
+            None | Some(Value::Null) => &[],
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                self.push(format!("{at}.{key}"), "expected a list");
+                &[]
+            }
+        }
+    }
+
+    fn object<'v>(&mut self, value: &'v Value, at: &str) -> Option<&'v Map<String, Value>> {
+        let obj = value.as_object();
+        if obj.is_none() {
+            self.push(at, "expected an object");
+        }
+        obj
+    }
+
+    /// The identifier of a LinkURI / LinkGenURI field, e.g. an association's `originNodeURI`.
+    fn link<'v>(
+        &mut self,
+        obj: &'v Map<String, Value>,
+        key: &str,
+        at: &str,
+        missing: &str,
+    ) -> Option<&'v str> {
+        let link_at = format!("{at}.{key}");
+        let identifier = match obj.get(key) {
+            None | Some(Value::Null) => None,
+            Some(value) => {
+                let link = self.object(value, &link_at)?;
+                self.text(link, "identifier", &link_at)
+            }
+        };
+        if identifier.is_none() {
+            self.push(link_at, missing);
+        }
+        identifier
+    }
+}
+
+/// Identifiers are compared without case: `ABC…` and `abc…` name the same node.
+fn key(identifier: &str) -> String {
+    identifier.trim().to_ascii_lowercase()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parent {
+    Document,
+    Node(usize),
+}
+
+/// One CFItem as read.
+struct Node<'v> {
+    /// Position in `CFItems`.
+    index: usize,
+    /// `$.CFItems[i]`
+    at: String,
+    /// The identifier, as compared.
+    key: String,
+    item_type: Option<&'v str>,
+    /// The field the code comes from and its value.
+    code: Option<(&'static str, &'v str)>,
+    full_statement: Option<&'v str>,
+    abbreviated_statement: Option<&'v str>,
+    notes: Option<&'v str>,
+    /// The first `isChildOf` association from this node, with its sequence number.
+    parent: Option<(Parent, Option<i64>)>,
+}
+
+impl Node<'_> {
+    fn is(&self, item_type: &str) -> bool {
+        self.item_type
+            .is_some_and(|t| t.eq_ignore_ascii_case(item_type))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Unreached,
+    Domain(usize),
+    Item,
+    Mapping,
+}
+
+/// A criterion level as read, tied to the item node its criterion names.
+struct Cell<'v> {
+    at: String,
+    node: usize,
+    quality: Option<&'v str>,
+    description: &'v str,
+    position: Option<i64>,
+}
+
+/// The extension an export writes so that it imports back exactly.
+#[derive(Default)]
+struct PathwayExtension {
+    framework_id: Option<FrameworkId>,
+    status: Option<VersionStatus>,
+    levels: Option<Vec<Level>>,
+}
+
+struct Package<'v> {
+    title: &'v str,
+    publisher: &'v str,
+    description: &'v str,
+    version: &'v str,
+    adoption_status: Option<&'v str>,
+    identifier: Option<&'v str>,
+    extension: PathwayExtension,
+    nodes: Vec<Node<'v>>,
+    /// Top-level nodes, then each node's children, in sequence order.
+    roots: Vec<usize>,
+    children: Vec<Vec<usize>>,
+    rubrics: &'v [Value],
+}
+
+impl<'v> Package<'v> {
+    fn read(r: &mut Reader, root: &'v Map<String, Value>, doc: &'v Map<String, Value>) -> Self {
+        let at = "$.CFDocument";
+        let identifier = r.text(doc, "identifier", at);
+        if identifier.is_none() {
+            r.push("$.CFDocument.identifier", "the document has no identifier");
+        }
+        let title = r.text(doc, "title", at).unwrap_or_default();
+        if title.is_empty() {
+            r.push("$.CFDocument.title", "the document has no title");
+        }
+        let publisher = r.text(doc, "publisher", at);
+        let creator = r.text(doc, "creator", at);
+        let description = r.text(doc, "description", at).unwrap_or_default();
+        let version = r.text(doc, "version", at).unwrap_or("1");
+        let adoption_status = r.text(doc, "adoptionStatus", at);
+        let extension = read_extension(r, root);
+
+        let mut nodes: Vec<Node<'v>> = Vec::new();
+        let mut index: HashMap<String, (usize, String)> = HashMap::new();
+        let doc_key = identifier.map(key);
+        for (i, value) in r.list(root, "CFItems", "$").iter().enumerate() {
+            let at = format!("$.CFItems[{i}]");
+            let Some(obj) = r.object(value, &at) else {
+                continue;
+            };
+            let Some(id) = r.text(obj, "identifier", &at) else {
+                r.push(format!("{at}.identifier"), "the item has no identifier");
+                continue;
+            };
+            if doc_key.as_deref() == Some(key(id).as_str()) {
+                r.push(
+                    format!("{at}.identifier"),
+                    format!("identifier \"{id}\" is the CFDocument's identifier"),
+                );
+                continue;
+            }
+            if let Some((_, first)) = index.get(&key(id)) {
+                r.push(
+                    format!("{at}.identifier"),
+                    format!("identifier \"{id}\" appears more than once (also at {first})"),
+                );
+                continue;
+            }
+            let item_type = r.text(obj, "CFItemType", &at).or_else(|| {
+                obj.get("CFItemTypeURI")
+                    .and_then(|l| l.get("title"))
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+            });
+            let code = r
+                .text(obj, "humanCodingScheme", &at)
+                .map(|c| ("humanCodingScheme", c))
+                .or_else(|| {
+                    r.text(obj, "listEnumeration", &at)
+                        .map(|c| ("listEnumeration", c))
+                });
+            index.insert(key(id), (nodes.len(), at.clone()));
+            nodes.push(Node {
+                index: i,
+                key: key(id),
+                item_type,
+                code,
+                full_statement: r.text(obj, "fullStatement", &at),
+                abbreviated_statement: r.text(obj, "abbreviatedStatement", &at),
+                notes: r.text(obj, "notes", &at),
+                parent: None,
+                at,
+            });
+        }
+
+        for (i, value) in r.list(root, "CFAssociations", "$").iter().enumerate() {
+            let at = format!("$.CFAssociations[{i}]");
+            let Some(obj) = r.object(value, &at) else {
+                continue;
+            };
+            let Some(kind) = r.text(obj, "associationType", &at) else {
+                r.push(
+                    format!("{at}.associationType"),
+                    "the association has no associationType",
+                );
+                continue;
+            };
+            if !kind.eq_ignore_ascii_case("isChildOf") {
+                continue;
+            }
+            let origin = r.link(
+                obj,
+                "originNodeURI",
+                &at,
+                "the association has no origin node",
+            );
+            let destination = r.link(
+                obj,
+                "destinationNodeURI",
+                &at,
+                "the association has no destination node",
+            );
+            let sequence = r.integer(obj, "sequenceNumber", &at);
+            let resolve = |r: &mut Reader, field: &str, id: &str| -> Option<Parent> {
+                if doc_key.as_deref() == Some(key(id).as_str()) {
+                    Some(Parent::Document)
+                } else if let Some((n, _)) = index.get(&key(id)) {
+                    Some(Parent::Node(*n))
+                } else {
+                    r.push(
+                        format!("{at}.{field}"),
+                        format!("\"{id}\" is not the CFDocument or one of the CFItems"),
+                    );
+                    None
+                }
+            };
+            let origin = origin.and_then(|id| resolve(r, "originNodeURI", id));
+            let destination = destination.and_then(|id| resolve(r, "destinationNodeURI", id));
+            match (origin, destination) {
+                (Some(Parent::Document), _) => r.push(
+                    format!("{at}.originNodeURI"),
+                    "the CFDocument cannot be the child in an isChildOf association",
+                ),
+                (Some(Parent::Node(child)), Some(parent)) => {
+                    // A node reused under a second parent stays under its first.
+                    let node = &mut nodes[child];
+                    if node.parent.is_none() {
+                        node.parent = Some((parent, sequence));
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        let mut roots = Vec::new();
+        let mut children = vec![Vec::new(); nodes.len()];
+        for (i, node) in nodes.iter().enumerate() {
+            match node.parent {
+                None | Some((Parent::Document, _)) => roots.push(i),
+                Some((Parent::Node(p), _)) => children[p].push(i),
+            }
+        }
+        // By sequence number; nodes without one after those with, in file order.
+        let order = |i: &usize| (nodes[*i].parent.and_then(|p| p.1).unwrap_or(i64::MAX), *i);
+        roots.sort_by_key(order);
+        for list in &mut children {
+            list.sort_by_key(order);
+        }
+
+        let rubrics = r.list(root, "CFRubrics", "$");
+        Self {
+            title,
+            publisher: publisher.or(creator).unwrap_or_default(),
+            description,
+            version,
+            adoption_status,
+            identifier,
+            extension,
+            nodes,
+            roots,
+            children,
+            rubrics,
+        }
+    }
+
+    /// Nodes in preorder; reports nodes that loops keep out of the tree.
+    fn preorder(&self, r: &mut Reader) -> Vec<usize> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut order = Vec::with_capacity(self.nodes.len());
+        let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            order.push(i);
+            stack.extend(self.children[i].iter().rev());
+        }
+        for (i, node) in self.nodes.iter().enumerate() {
+            if !seen[i] {
+                r.push(
+                    &node.at,
+                    "the item is not connected to the CFDocument: its isChildOf associations form a loop",
+                );
+            }
+        }
+        order
+    }
+
+    fn into_draft(self, r: &mut Reader) -> Option<FrameworkDraft> {
+        let nodes = &self.nodes;
+        let order = self.preorder(r);
+
+        // Domains: items typed "Domain"; without any, top-level nodes with children.
+        let typed = nodes.iter().any(|n| n.is(TYPE_DOMAIN));
+        let is_domain = |i: usize| {
+            let node = &nodes[i];
+            if typed {
+                node.is(TYPE_DOMAIN)
+            } else {
+                !matches!(node.parent, Some((Parent::Node(_), _)))
+                    && self.children[i]
+                        .iter()
+                        .any(|&c| !nodes[c].is(TYPE_PROVIDER_MAPPING))
+            }
+        };
+        let mut role = vec![Role::Unreached; nodes.len()];
+        let mut nearest_domain: Vec<Option<usize>> = vec![None; nodes.len()];
+        // `None` is the implicit domain that holds items outside any domain.
+        let mut domains: Vec<Option<usize>> = Vec::new();
+        let mut implicit: Option<usize> = None;
+        let mut items: Vec<(usize, usize)> = Vec::new();
+        let mut mappings: Vec<usize> = Vec::new();
+        for &i in &order {
+            let inherited = match nodes[i].parent {
+                Some((Parent::Node(p), _)) => match role[p] {
+                    Role::Domain(d) => Some(d),
+                    _ => nearest_domain[p],
+                },
+                _ => None,
+            };
+            nearest_domain[i] = inherited;
+            if nodes[i].is(TYPE_PROVIDER_MAPPING) {
+                role[i] = Role::Mapping;
+                mappings.push(i);
+            } else if is_domain(i) {
+                role[i] = Role::Domain(domains.len());
+                domains.push(Some(i));
+            } else {
+                role[i] = Role::Item;
+                let domain = match (inherited, implicit) {
+                    (Some(d), _) | (None, Some(d)) => d,
+                    (None, None) => {
+                        domains.push(None);
+                        implicit = Some(domains.len() - 1);
+                        domains.len() - 1
+                    }
+                };
+                items.push((i, domain));
+            }
+        }
+        // Deeper trees are flattened: each domain's items together, in domain order.
+        items.sort_by_key(|&(_, d)| d);
+
+        let domain_codes = assign_codes(
+            r,
+            "domain",
+            &domains
+                .iter()
+                .map(|d| d.map(|i| &nodes[i]))
+                .collect::<Vec<_>>(),
+            |s| DomainCode::parse(s),
+            DomainCode::as_str,
+        );
+        let item_codes = assign_codes(
+            r,
+            "item",
+            &items
+                .iter()
+                .map(|&(i, _)| Some(&nodes[i]))
+                .collect::<Vec<_>>(),
+            |s| ItemCode::parse(s),
+            ItemCode::as_str,
+        );
+
+        for &i in &order {
+            let node = &nodes[i];
+            if node.full_statement.is_none() {
+                let what = match role[i] {
+                    Role::Domain(_) => "domain",
+                    Role::Mapping => "provider mapping",
+                    Role::Item | Role::Unreached => "item",
+                };
+                r.push(
+                    format!("{}.fullStatement", node.at),
+                    format!("the {what} has no statement"),
+                );
+            }
+        }
+
+        let (levels, descriptors) = self.levels_and_descriptors(r, &role);
+
+        // Provider mappings in file order, each the child of the item it maps.
+        mappings.sort_unstable();
+        let item_code_of: HashMap<usize, Option<&ItemCode>> = items
+            .iter()
+            .zip(&item_codes)
+            .map(|(&(i, _), code)| (i, code.as_ref()))
+            .collect();
+        let mut provider_mappings = Vec::new();
+        for &m in &mappings {
+            let node = &nodes[m];
+            let parent_item = match node.parent {
+                Some((Parent::Node(p), _)) if role[p] == Role::Item => item_code_of.get(&p),
+                _ => None,
+            };
+            let Some(code) = parent_item else {
+                r.push(
+                    &node.at,
+                    "the provider mapping is not the child of an item; link it to the item it maps with an isChildOf association",
+                );
+                continue;
+            };
+            let Some(provider) = node.abbreviated_statement else {
+                r.push(
+                    format!("{}.abbreviatedStatement", node.at),
+                    "the provider mapping names no provider; put the provider's name in abbreviatedStatement",
+                );
+                continue;
+            };
+            if let (Some(code), Some(statement)) = (*code, node.full_statement) {
+                provider_mappings.push(ProviderMapping {
+                    provider: provider.to_owned(),
+                    item: code.clone(),
+                    statement: statement.to_owned(),
+                });
+            }
+        }
+
+        let extension = &self.extension;
+        let id = match &extension.framework_id {
+            Some(id) => id.clone(),
+            None => framework_id_from_title(self.title)?,
+        };
+        let identifier = self
+            .identifier
+            .and_then(|s| Uuid::parse_str(s).ok())
+            // An identifier derived from the id is derived again on export: keep it implicit.
+            .filter(|u| *u != derived_document_identifier(&id));
+        let status = extension.status.unwrap_or_else(|| {
+            self.adoption_status
+                .map_or(VersionStatus::Draft, status_from_adoption)
+        });
+
+        if !r.problems.is_empty() {
+            return None;
+        }
+        let levels = levels?;
+        let mut domains_out = Vec::new();
+        for (d, code) in domains.iter().zip(domain_codes) {
+            let (title, description) = match d {
+                Some(i) => (nodes[*i].full_statement?, nodes[*i].notes.unwrap_or("")),
+                None => (self.title, ""),
+            };
+            domains_out.push(Domain {
+                code: code?,
+                title: title.to_owned(),
+                description: description.to_owned(),
+            });
+        }
+        let mut items_out = Vec::new();
+        for (&(i, d), code) in items.iter().zip(item_codes) {
+            let node = &nodes[i];
+            let full = node.full_statement?;
+            let title = match &descriptors {
+                Descriptors::Standard => node.abbreviated_statement.unwrap_or(full),
+                Descriptors::ByNode(_) => full,
+            };
+            let kind = match node.item_type.and_then(ItemKind::parse) {
+                Some(ItemKind::EntryRequirement) => ItemKind::EntryRequirement,
+                _ => ItemKind::Competency,
+            };
+            let item_descriptors = match &descriptors {
+                Descriptors::Standard => vec![Descriptor::from_cell(full)],
+                Descriptors::ByNode(by_node) => by_node
+                    .get(&i)
+                    .cloned()
+                    .unwrap_or_else(|| vec![Descriptor::Missing; levels.len()]),
+            };
+            items_out.push(Item {
+                code: code?,
+                domain: domains_out.get(d)?.code.clone(),
+                title: title.to_owned(),
+                kind,
+                descriptors: item_descriptors,
+            });
+        }
+        Some(FrameworkDraft {
+            meta: FrameworkMeta {
+                id,
+                title: self.title.to_owned(),
+                publisher: self.publisher.to_owned(),
+                version: self.version.to_owned(),
+                status,
+                description: self.description.to_owned(),
+                case_identifier: identifier,
+            },
+            levels,
+            domains: domains_out,
+            items: items_out,
+            provider_mappings,
+        })
+    }
+
+    /// The framework's levels and each item node's descriptors. Levels come from the Pathway
+    /// extension, else from the rubrics' criterion levels, else there is one "Standard" level
+    /// whose descriptor is each item's statement.
+    fn levels_and_descriptors(
+        &self,
+        r: &mut Reader,
+        role: &[Role],
+    ) -> (Option<Vec<Level>>, Descriptors) {
+        let cells = self.read_rubrics(r, role);
+        let levels = match &self.extension.levels {
+            Some(levels) => levels.clone(),
+            None if cells.is_empty() => {
+                let standard = LevelKey::parse("standard").ok();
+                let levels = standard.map(|key| {
+                    vec![Level {
+                        key,
+                        title: "Standard".into(),
+                        description: None,
+                    }]
+                });
+                return (levels, Descriptors::Standard);
+            }
+            None => levels_from_qualities(&cells),
+        };
+
+        let names = levels
+            .iter()
+            .map(|l| l.title.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut by_node: HashMap<usize, Vec<Descriptor>> = HashMap::new();
+        let mut set: HashMap<(usize, usize), &str> = HashMap::new();
+        for cell in &cells {
+            let by_position = cell
+                .position
+                .and_then(|p| usize::try_from(p).ok())
+                .filter(|p| (1..=levels.len()).contains(p))
+                .map(|p| p - 1);
+            let index = match cell.quality {
+                Some(quality) => {
+                    let matches: Vec<usize> = levels
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| same_title(&l.title, quality))
+                        .map(|(i, _)| i)
+                        .collect();
+                    // Two levels with one title: the position tells them apart.
+                    let found = by_position
+                        .filter(|p| matches.contains(p))
+                        .or(matches.first().copied());
+                    if found.is_none() {
+                        r.push(
+                            format!("{}.quality", cell.at),
+                            format!(
+                                "unknown level \"{quality}\"; the framework's levels are {names}"
+                            ),
+                        );
+                    }
+                    found
+                }
+                None => {
+                    if by_position.is_none() {
+                        r.push(
+                            format!("{}.quality", cell.at),
+                            format!(
+                                "the criterion level has no quality; give the title of its level ({names})"
+                            ),
+                        );
+                    }
+                    by_position
+                }
+            };
+            let Some(index) = index else { continue };
+            if let Some(first) = set.insert((cell.node, index), &cell.at) {
+                r.push(
+                    &cell.at,
+                    format!(
+                        "the item already has a descriptor at level \"{}\" (at {first})",
+                        levels[index].title
+                    ),
+                );
+                continue;
+            }
+            by_node
+                .entry(cell.node)
+                .or_insert_with(|| vec![Descriptor::Missing; levels.len()])[index] =
+                Descriptor::from_cell(cell.description);
+        }
+        (Some(levels), Descriptors::ByNode(by_node))
+    }
+
+    fn read_rubrics(&self, r: &mut Reader, role: &[Role]) -> Vec<Cell<'v>> {
+        let index: HashMap<&str, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.key.as_str(), i))
+            .collect();
+        let mut cells = Vec::new();
+        for (ri, rubric) in self.rubrics.iter().enumerate() {
+            let at = format!("$.CFRubrics[{ri}]");
+            let Some(rubric) = r.object(rubric, &at) else {
+                continue;
+            };
+            for (ci, criterion) in r.list(rubric, "CFRubricCriteria", &at).iter().enumerate() {
+                let at = format!("{at}.CFRubricCriteria[{ci}]");
+                let Some(criterion) = r.object(criterion, &at) else {
+                    continue;
+                };
+                let Some(target) =
+                    r.link(criterion, "CFItemURI", &at, "the criterion names no item")
+                else {
+                    continue;
+                };
+                let node = match index.get(key(target).as_str()) {
+                    Some(&i) if role[i] == Role::Item => i,
+                    Some(&i) => {
+                        let what = match role[i] {
+                            Role::Domain(_) => "a domain",
+                            Role::Mapping => "a provider mapping",
+                            Role::Item | Role::Unreached => "not connected to the CFDocument",
+                        };
+                        r.push(
+                            format!("{at}.CFItemURI"),
+                            format!(
+                                "\"{target}\" is {what}; a criterion describes an item at each level"
+                            ),
+                        );
+                        continue;
+                    }
+                    None => {
+                        r.push(
+                            format!("{at}.CFItemURI"),
+                            format!("\"{target}\" is not one of the CFItems"),
+                        );
+                        continue;
+                    }
+                };
+                for (li, level) in r
+                    .list(criterion, "CFRubricCriterionLevels", &at)
+                    .iter()
+                    .enumerate()
+                {
+                    let at = format!("{at}.CFRubricCriterionLevels[{li}]");
+                    let Some(level) = r.object(level, &at) else {
+                        continue;
+                    };
+                    cells.push(Cell {
+                        quality: r.text(level, "quality", &at),
+                        description: r.text(level, "description", &at).unwrap_or_default(),
+                        position: r.integer(level, "position", &at),
+                        node,
+                        at,
+                    });
+                }
+            }
+        }
+        cells
+    }
+}
+
+enum Descriptors {
+    /// No rubrics: one level, whose descriptor is each item's statement.
+    Standard,
+    ByNode(HashMap<usize, Vec<Descriptor>>),
+}
+
+fn same_title(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Distinct criterion-level qualities, ordered by their lowest position, then first appearance.
+fn levels_from_qualities(cells: &[Cell<'_>]) -> Vec<Level> {
+    let mut found: Vec<(&str, i64)> = Vec::new();
+    for cell in cells {
+        let Some(quality) = cell.quality else {
+            continue;
+        };
+        let position = cell.position.unwrap_or(i64::MAX);
+        match found.iter_mut().find(|(t, _)| same_title(t, quality)) {
+            Some((_, p)) => *p = (*p).min(position),
+            None => found.push((quality, position)),
+        }
+    }
+    // A stable sort keeps first appearance among equal positions.
+    found.sort_by_key(|&(_, p)| p);
+    let mut keys = HashSet::new();
+    found
+        .into_iter()
+        .filter_map(|(title, _)| {
+            let key = unique_slug(&slugify(title), 60, &mut keys);
+            Some(Level {
+                key: LevelKey::parse(&key).ok()?,
+                title: title.to_owned(),
+                description: None,
+            })
+        })
+        .collect()
+}
+
+/// `slug` cut to `max` characters, made unique among `taken` with a "-2", "-3"… suffix.
+fn unique_slug(slug: &str, max: usize, taken: &mut HashSet<String>) -> String {
+    let cut = |s: &str, max: usize| s[..s.len().min(max)].trim_end_matches('-').to_owned();
+    let base = cut(slug, max);
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while taken.contains(&candidate) {
+        n += 1;
+        let suffix = format!("-{n}");
+        candidate = format!("{}{suffix}", cut(&base, max - suffix.len()));
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+fn framework_id_from_title(title: &str) -> Option<FrameworkId> {
+    let slug = if title.chars().any(|c| c.is_ascii_alphanumeric()) {
+        slugify(title)
+    } else {
+        "framework".to_owned()
+    };
+    FrameworkId::parse(&unique_slug(&slug, 100, &mut HashSet::new())).ok()
+}
+
+fn status_from_adoption(status: &str) -> VersionStatus {
+    let s = status.to_ascii_lowercase();
+    if s.contains("deprecat") || s.contains("retire") {
+        VersionStatus::Retired
+    } else if s.contains("adopt") || s.contains("implement") || s.contains("publish") {
+        VersionStatus::Published
+    } else {
+        VersionStatus::Draft
+    }
+}
+
+fn read_extension(r: &mut Reader, root: &Map<String, Value>) -> PathwayExtension {
+    let mut ext = PathwayExtension::default();
+    let Some(pathway) = root
+        .get("extensions")
+        .and_then(|e| e.get("pathway"))
+        .and_then(Value::as_object)
+    else {
+        return ext;
+    };
+    let at = "$.extensions.pathway";
+    if let Some(id) = r.text(pathway, "frameworkId", at) {
+        match FrameworkId::parse(id) {
+            Ok(id) => ext.framework_id = Some(id),
+            Err(e) => r.push(format!("{at}.frameworkId"), e),
+        }
+    }
+    if let Some(status) = r.text(pathway, "status", at) {
+        match VersionStatus::parse(status) {
+            Some(s) => ext.status = Some(s),
+            None => r.push(
+                format!("{at}.status"),
+                format!("unknown status \"{status}\"; expected draft, published or retired"),
+            ),
+        }
+    }
+    if pathway.contains_key("levels") {
+        let mut levels = Vec::new();
+        for (i, value) in r.list(pathway, "levels", at).iter().enumerate() {
+            let at = format!("{at}.levels[{i}]");
+            let Some(obj) = r.object(value, &at) else {
+                continue;
+            };
+            let Some(title) = r.text(obj, "title", &at) else {
+                r.push(format!("{at}.title"), "the level has no title");
+                continue;
+            };
+            let key = r
+                .text(obj, "key", &at)
+                .map_or_else(|| slugify(title), str::to_owned);
+            match LevelKey::parse(&key) {
+                Ok(key) => levels.push(Level {
+                    key,
+                    title: title.to_owned(),
+                    description: r.text(obj, "description", &at).map(str::to_owned),
+                }),
+                Err(e) => r.push(format!("{at}.key"), e),
+            }
+        }
+        ext.levels = Some(levels);
+    }
+    ext
+}
+
+/// Codes for domains or items, in order: each node's `humanCodingScheme` or
+/// `listEnumeration`, else its position ("1", "2"…) unless another node already uses that.
+/// Reports invalid codes, and duplicates (in file order) at the later node.
+fn assign_codes<C>(
+    r: &mut Reader,
+    what: &str,
+    nodes: &[Option<&Node<'_>>],
+    parse: impl Fn(&str) -> Result<C, String>,
+    as_str: fn(&C) -> &str,
+) -> Vec<Option<C>> {
+    let mut codes: Vec<Option<C>> = nodes
+        .iter()
+        .map(|n| {
+            let node = (*n)?;
+            let (field, raw) = node.code?;
+            match parse(raw) {
+                Ok(code) => Some(code),
+                Err(e) => {
+                    r.push(format!("{}.{field}", node.at), e);
+                    None
+                }
+            }
+        })
+        .collect();
+
+    let mut by_file: Vec<(&Node<'_>, &str)> = nodes
+        .iter()
+        .zip(&codes)
+        .filter_map(|(n, c)| Some(((*n)?, as_str(c.as_ref()?))))
+        .collect();
+    by_file.sort_by_key(|(n, _)| n.index);
+    let mut first: HashMap<&str, &str> = HashMap::new();
+    for (node, code) in by_file {
+        if let Some(other) = first.get(code) {
+            let field = node.code.map_or("humanCodingScheme", |c| c.0);
+            r.push(
+                format!("{}.{field}", node.at),
+                format!("{what} code \"{code}\" appears more than once (also at {other})"),
+            );
+        } else {
+            first.insert(code, &node.at);
+        }
+    }
+    let mut taken: HashSet<String> = first.keys().map(|s| (*s).to_owned()).collect();
+    drop(first);
+    for (i, n) in nodes.iter().enumerate() {
+        if n.is_some_and(|n| n.code.is_some()) {
+            continue;
+        }
+        let position = (i + 1).to_string();
+        let mut candidate = position.clone();
+        let mut k = 1;
+        while taken.contains(&candidate) {
+            k += 1;
+            candidate = format!("{position}-{k}");
+        }
+        codes[i] = parse(&candidate).ok();
+        taken.insert(candidate);
+    }
+    codes
+}

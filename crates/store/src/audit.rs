@@ -1,0 +1,187 @@
+//! The append-only, hash-chained audit log.
+
+use crate::{Backend, Store, StoreResult, Tx, now};
+use pathway_domain::audit::{AuditEntry, ChainError, ChainVerifier, GENESIS, entry_hash};
+use serde_json::Value;
+use sqlx::Row;
+
+/// Who made a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub label: String,
+}
+
+impl Actor {
+    pub fn user(id: i64, email: &str) -> Self {
+        Self {
+            user_id: Some(id),
+            label: email.to_owned(),
+        }
+    }
+    /// An operator at the command line.
+    pub fn cli() -> Self {
+        let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+        Self {
+            user_id: None,
+            label: format!("cli:{who}"),
+        }
+    }
+    /// Pathway itself, e.g. loading the shipped framework on first start.
+    pub fn system() -> Self {
+        Self {
+            user_id: None,
+            label: "system".into(),
+        }
+    }
+}
+
+/// An arbitrary lock number that serialises audit appends on PostgreSQL.
+const AUDIT_LOCK: i64 = 0x5041_5448; // "PATH"
+
+impl Tx {
+    /// Appends an entry in this transaction, so the change and its record commit together.
+    pub async fn audit(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        subject_type: &str,
+        subject_id: impl ToString,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> StoreResult<()> {
+        if self.backend == Backend::Postgres {
+            // Held until commit: appends queue, so seq order is commit order and the chain never forks.
+            sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+                .bind(AUDIT_LOCK)
+                .fetch_one(self.conn())
+                .await?;
+        }
+        let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(self.conn())
+            .await?;
+        let (seq, prev_hash) = match last {
+            Some(row) => (
+                row.try_get::<i64, _>("seq")? + 1,
+                row.try_get::<String, _>("hash")?,
+            ),
+            None => (1, GENESIS.to_owned()),
+        };
+        let mut entry = AuditEntry {
+            seq,
+            at: now(),
+            actor_user_id: actor.user_id,
+            actor: actor.label.clone(),
+            action: action.to_owned(),
+            subject_type: subject_type.to_owned(),
+            subject_id: subject_id.to_string(),
+            before: before.map(|v| v.to_string()),
+            after: after.map(|v| v.to_string()),
+            prev_hash,
+            hash: String::new(),
+        };
+        entry.hash = entry_hash(&entry);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor_user_id, actor, action, subject_type, subject_id, \
+             before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(entry.seq)
+        .bind(&entry.at)
+        .bind(entry.actor_user_id)
+        .bind(&entry.actor)
+        .bind(&entry.action)
+        .bind(&entry.subject_type)
+        .bind(&entry.subject_id)
+        .bind(&entry.before)
+        .bind(&entry.after)
+        .bind(&entry.prev_hash)
+        .bind(&entry.hash)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub total: i64,
+}
+
+const COLUMNS: &str = "seq, at, actor_user_id, actor, action, subject_type, subject_id, before_json, after_json, prev_hash, hash";
+
+fn entry_from(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
+    Ok(AuditEntry {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        actor_user_id: row.try_get("actor_user_id")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        subject_type: row.try_get("subject_type")?,
+        subject_id: row.try_get("subject_id")?,
+        before: row.try_get("before_json")?,
+        after: row.try_get("after_json")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+impl Store {
+    pub async fn audit_page(&self, offset: i64, limit: i64) -> StoreResult<AuditPage> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT $1 OFFSET $2"
+        ))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool())
+        .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(AuditPage {
+            entries: rows.iter().map(entry_from).collect::<StoreResult<_>>()?,
+            total,
+        })
+    }
+
+    /// Entries about one subject, oldest first.
+    pub async fn audit_for(
+        &self,
+        subject_type: &str,
+        subject_id: &str,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE subject_type = $1 AND subject_id = $2 ORDER BY seq"
+        ))
+        .bind(subject_type)
+        .bind(subject_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(entry_from).collect()
+    }
+
+    /// Walks the whole chain in batches; `Ok(n)` is the number of entries checked.
+    pub async fn verify_audit(&self) -> StoreResult<Result<u64, ChainError>> {
+        let mut verifier = ChainVerifier::default();
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000"
+            ))
+            .bind(after)
+            .fetch_all(self.pool())
+            .await?;
+            if rows.is_empty() {
+                return Ok(Ok(verifier.checked));
+            }
+            for row in &rows {
+                let entry = entry_from(row)?;
+                if let Err(broken) = verifier.check(&entry) {
+                    return Ok(Err(broken));
+                }
+                after = entry.seq;
+            }
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! Framework versions and their content.
+//!
+//! Content is stored in tables (levels, domains, items, descriptors, provider mappings) so
+//! later records can cite an item of a version, and queries can aggregate over items.
+//! A published version's content is never written again: every content write below checks
+//! the version is a draft in the same statement.
+
+use crate::{Store, StoreError, StoreResult, Tx, now};
+use pathway_domain::framework::{
+    Descriptor, Domain, Framework, FrameworkDraft, FrameworkMeta, Item, ItemKind, Level, Problems,
+    ProviderMapping, VersionStatus,
+};
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionSummary {
+    pub version_id: i64,
+    pub framework_id: String,
+    pub version: String,
+    pub status: VersionStatus,
+    pub title: String,
+    pub publisher: String,
+    pub description: String,
+    pub created_at: String,
+    pub published_at: Option<String>,
+    pub item_count: i64,
+}
+
+const SUMMARY: &str = "SELECT v.id, v.framework_id, v.version, v.status, v.title, v.publisher, v.description, \
+    v.created_at, v.published_at, (SELECT COUNT(*) FROM framework_items i WHERE i.version_id = v.id) AS item_count \
+    FROM framework_versions v";
+
+fn summary_from(row: &sqlx::any::AnyRow) -> StoreResult<VersionSummary> {
+    let status: String = row.try_get("status")?;
+    Ok(VersionSummary {
+        version_id: row.try_get("id")?,
+        framework_id: row.try_get("framework_id")?,
+        version: row.try_get("version")?,
+        status: VersionStatus::parse(&status)
+            .ok_or_else(|| StoreError::corrupt(format!("status {status}")))?,
+        title: row.try_get("title")?,
+        publisher: row.try_get("publisher")?,
+        description: row.try_get("description")?,
+        created_at: row.try_get("created_at")?,
+        published_at: row.try_get("published_at")?,
+        item_count: row.try_get("item_count")?,
+    })
+}
+
+impl Store {
+    /// Every version of every framework, drafts only when asked for.
+    pub async fn framework_versions(
+        &self,
+        include_drafts: bool,
+    ) -> StoreResult<Vec<VersionSummary>> {
+        let rows = sqlx::query(&format!(
+            "{SUMMARY} WHERE v.status <> 'draft' OR $1 = 1 ORDER BY v.framework_id, v.id"
+        ))
+        .bind(i64::from(include_drafts))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(summary_from).collect()
+    }
+
+    pub async fn versions_of(
+        &self,
+        framework_id: &str,
+        include_drafts: bool,
+    ) -> StoreResult<Vec<VersionSummary>> {
+        let rows = sqlx::query(&format!(
+            "{SUMMARY} WHERE v.framework_id = $1 AND (v.status <> 'draft' OR $2 = 1) ORDER BY v.id"
+        ))
+        .bind(framework_id)
+        .bind(i64::from(include_drafts))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(summary_from).collect()
+    }
+
+    /// The version a reader means: the named one, or else the current published version
+    /// (or, for authors, the newest draft when nothing is published yet).
+    pub async fn resolve_version(
+        &self,
+        framework_id: &str,
+        version: Option<&str>,
+        include_drafts: bool,
+    ) -> StoreResult<VersionSummary> {
+        let versions = self.versions_of(framework_id, include_drafts).await?;
+        let found = match version {
+            Some(v) => versions.into_iter().find(|s| s.version == v),
+            None => {
+                let newest_published = versions
+                    .iter()
+                    .filter(|s| s.status == VersionStatus::Published)
+                    .max_by_key(|s| (s.published_at.clone(), s.version_id))
+                    .cloned();
+                newest_published.or_else(|| versions.into_iter().next_back())
+            }
+        };
+        found.ok_or(StoreError::NotFound("framework version"))
+    }
+
+    pub async fn load_framework(&self, version_id: i64) -> StoreResult<Framework> {
+        let mut conn = self.pool().acquire().await?;
+        let conn = &mut *conn;
+        let meta = sqlx::query(
+            "SELECT framework_id, version, status, title, publisher, description, case_identifier \
+             FROM framework_versions WHERE id = $1",
+        )
+        .bind(version_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("framework version"))?;
+        let status: String = meta.try_get("status")?;
+        let id: String = meta.try_get("framework_id")?;
+        let case_identifier: Option<String> = meta.try_get("case_identifier")?;
+        let meta = FrameworkMeta {
+            id: id.parse().map_err(StoreError::corrupt)?,
+            title: meta.try_get("title")?,
+            publisher: meta.try_get("publisher")?,
+            version: meta.try_get("version")?,
+            status: VersionStatus::parse(&status).ok_or_else(|| StoreError::corrupt(&status))?,
+            description: meta.try_get("description")?,
+            case_identifier: case_identifier.and_then(|s| s.parse().ok()),
+        };
+
+        let levels = sqlx::query("SELECT key, title, description FROM framework_levels WHERE version_id = $1 ORDER BY position")
+            .bind(version_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                let key: String = r.try_get("key")?;
+                Ok(Level {
+                    key: key.parse().map_err(StoreError::corrupt)?,
+                    title: r.try_get("title")?,
+                    description: r.try_get("description")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+
+        let domains = sqlx::query("SELECT code, title, description FROM framework_domains WHERE version_id = $1 ORDER BY position")
+            .bind(version_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                let code: String = r.try_get("code")?;
+                Ok(Domain {
+                    code: code.parse().map_err(StoreError::corrupt)?,
+                    title: r.try_get("title")?,
+                    description: r.try_get("description")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+
+        let mut descriptors: HashMap<i64, Vec<Descriptor>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT d.item_id, d.level_position, d.kind, d.text FROM framework_descriptors d \
+             JOIN framework_items i ON i.id = d.item_id WHERE i.version_id = $1",
+        )
+        .bind(version_id)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            let item_id: i64 = r.try_get("item_id")?;
+            let pos = usize::try_from(r.try_get::<i64, _>("level_position")?)
+                .map_err(StoreError::corrupt)?;
+            let kind: String = r.try_get("kind")?;
+            let d = match kind.as_str() {
+                "text" => {
+                    Descriptor::Text(r.try_get::<Option<String>, _>("text")?.unwrap_or_default())
+                }
+                _ => Descriptor::NotApplicable,
+            };
+            let slots = descriptors
+                .entry(item_id)
+                .or_insert_with(|| vec![Descriptor::Missing; levels.len()]);
+            if let Some(slot) = slots.get_mut(pos) {
+                *slot = d;
+            }
+        }
+
+        let items = sqlx::query("SELECT id, domain_code, code, title, kind FROM framework_items WHERE version_id = $1 ORDER BY position")
+            .bind(version_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                let item_id: i64 = r.try_get("id")?;
+                let code: String = r.try_get("code")?;
+                let domain: String = r.try_get("domain_code")?;
+                let kind: String = r.try_get("kind")?;
+                Ok(Item {
+                    code: code.parse().map_err(StoreError::corrupt)?,
+                    domain: domain.parse().map_err(StoreError::corrupt)?,
+                    title: r.try_get("title")?,
+                    kind: ItemKind::parse(&kind).ok_or_else(|| StoreError::corrupt(&kind))?,
+                    descriptors: descriptors
+                        .remove(&item_id)
+                        .unwrap_or_else(|| vec![Descriptor::Missing; levels.len()]),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+
+        let provider_mappings = sqlx::query(
+            "SELECT provider, item_code, statement FROM provider_mappings WHERE version_id = $1 ORDER BY position",
+        )
+        .bind(version_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let item: String = r.try_get("item_code")?;
+            Ok(ProviderMapping {
+                provider: r.try_get("provider")?,
+                item: item.parse().map_err(StoreError::corrupt)?,
+                statement: r.try_get("statement")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+
+        Framework::new(FrameworkDraft {
+            meta,
+            levels,
+            domains,
+            items,
+            provider_mappings,
+        })
+        .map_err(|p| StoreError::corrupt(p.to_string()))
+    }
+}
+
+impl Tx {
+    /// Stores a new framework version (creating the framework on its first version).
+    pub async fn insert_framework(&mut self, f: &Framework) -> StoreResult<i64> {
+        let at = now();
+        sqlx::query(
+            "INSERT INTO frameworks (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(f.id().as_str())
+        .bind(&at)
+        .execute(self.conn())
+        .await?;
+        let published_at = (f.meta.status != VersionStatus::Draft).then(|| at.clone());
+        let version_id: i64 = sqlx::query_scalar(
+            "INSERT INTO framework_versions (framework_id, version, status, title, publisher, description, \
+             case_identifier, created_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(f.id().as_str())
+        .bind(&f.meta.version)
+        .bind(f.meta.status.as_str())
+        .bind(&f.meta.title)
+        .bind(&f.meta.publisher)
+        .bind(&f.meta.description)
+        .bind(f.meta.case_identifier.map(|u| u.to_string()))
+        .bind(&at)
+        .bind(published_at)
+        .fetch_one(self.conn())
+        .await
+        .map_err(StoreError::on_unique(
+            "version",
+            format!(
+                "framework {} already has a version {}; give the new version a different version label",
+                f.id(),
+                f.meta.version
+            ),
+        ))?;
+        self.write_content(version_id, f).await?;
+        Ok(version_id)
+    }
+
+    async fn write_content(&mut self, version_id: i64, f: &Framework) -> StoreResult<()> {
+        for (pos, l) in f.levels().iter().enumerate() {
+            sqlx::query("INSERT INTO framework_levels (version_id, position, key, title, description) VALUES ($1, $2, $3, $4, $5)")
+                .bind(version_id)
+                .bind(pos as i64)
+                .bind(l.key.as_str())
+                .bind(&l.title)
+                .bind(&l.description)
+                .execute(self.conn())
+                .await?;
+        }
+        for (pos, d) in f.domains().iter().enumerate() {
+            sqlx::query("INSERT INTO framework_domains (version_id, position, code, title, description) VALUES ($1, $2, $3, $4, $5)")
+                .bind(version_id)
+                .bind(pos as i64)
+                .bind(d.code.as_str())
+                .bind(&d.title)
+                .bind(&d.description)
+                .execute(self.conn())
+                .await?;
+        }
+        for (pos, item) in f.items().iter().enumerate() {
+            let item_id: i64 = sqlx::query_scalar(
+                "INSERT INTO framework_items (version_id, position, domain_code, code, title, kind) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(version_id)
+            .bind(pos as i64)
+            .bind(item.domain.as_str())
+            .bind(item.code.as_str())
+            .bind(&item.title)
+            .bind(item.kind.as_str())
+            .fetch_one(self.conn())
+            .await?;
+            for (level, d) in item.descriptors.iter().enumerate() {
+                let (kind, text) = match d {
+                    Descriptor::Text(t) => ("text", Some(t.as_str())),
+                    Descriptor::NotApplicable => ("not_applicable", None),
+                    Descriptor::Missing => continue,
+                };
+                sqlx::query("INSERT INTO framework_descriptors (item_id, level_position, kind, text) VALUES ($1, $2, $3, $4)")
+                    .bind(item_id)
+                    .bind(level as i64)
+                    .bind(kind)
+                    .bind(text)
+                    .execute(self.conn())
+                    .await?;
+            }
+        }
+        for (pos, m) in f.provider_mappings().iter().enumerate() {
+            sqlx::query("INSERT INTO provider_mappings (version_id, position, provider, item_code, statement) VALUES ($1, $2, $3, $4, $5)")
+                .bind(version_id)
+                .bind(pos as i64)
+                .bind(&m.provider)
+                .bind(m.item.as_str())
+                .bind(&m.statement)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn require_draft(&mut self, version_id: i64) -> StoreResult<()> {
+        let row = sqlx::query("SELECT version, status FROM framework_versions WHERE id = $1")
+            .bind(version_id)
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("framework version"))?;
+        let status: String = row.try_get("status")?;
+        if status != "draft" {
+            let version: String = row.try_get("version")?;
+            return Err(StoreError::Invalid(Problems::one(
+                "status",
+                format!(
+                    "version {version} is {status} and cannot change; create a new draft version to edit it"
+                ),
+            )));
+        }
+        Ok(())
+    }
+
+    /// Replaces a draft's content. Refused for published and retired versions.
+    pub async fn replace_draft(&mut self, version_id: i64, f: &Framework) -> StoreResult<()> {
+        self.require_draft(version_id).await?;
+        for table in ["framework_levels", "framework_domains", "provider_mappings"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE version_id = $1"))
+                .bind(version_id)
+                .execute(self.conn())
+                .await?;
+        }
+        sqlx::query("DELETE FROM framework_descriptors WHERE item_id IN (SELECT id FROM framework_items WHERE version_id = $1)")
+            .bind(version_id)
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM framework_items WHERE version_id = $1")
+            .bind(version_id)
+            .execute(self.conn())
+            .await?;
+        sqlx::query(
+            "UPDATE framework_versions SET title = $1, publisher = $2, description = $3 WHERE id = $4 AND status = 'draft'",
+        )
+        .bind(&f.meta.title)
+        .bind(&f.meta.publisher)
+        .bind(&f.meta.description)
+        .bind(version_id)
+        .execute(self.conn())
+        .await?;
+        self.write_content(version_id, f).await
+    }
+
+    /// Publishes a draft; the version that was current until now is retired.
+    pub async fn publish(&mut self, version_id: i64) -> StoreResult<()> {
+        self.require_draft(version_id).await?;
+        let at = now();
+        sqlx::query(
+            "UPDATE framework_versions SET status = 'retired' WHERE status = 'published' AND framework_id = \
+             (SELECT framework_id FROM framework_versions WHERE id = $1)",
+        )
+        .bind(version_id)
+        .execute(self.conn())
+        .await?;
+        sqlx::query("UPDATE framework_versions SET status = 'published', published_at = $1 WHERE id = $2 AND status = 'draft'")
+            .bind(at)
+            .bind(version_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,56 @@
+//! Failed sign-ins, counted in the database so the limit holds across app instances.
+
+use crate::{Store, StoreResult, now};
+
+impl Store {
+    pub async fn record_login_attempt(
+        &self,
+        email: &str,
+        ip: &str,
+        succeeded: bool,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO login_attempts (email, ip, at, succeeded) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(email)
+        .bind(ip)
+        .bind(now())
+        .bind(i64::from(succeeded))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Failed attempts since `since` for this account and from this address.
+    pub async fn failed_logins_since(
+        &self,
+        email: &str,
+        ip: &str,
+        since: &str,
+    ) -> StoreResult<(i64, i64)> {
+        let by_email: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at > $2 AND succeeded = 0",
+        )
+        .bind(email)
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?;
+        let by_ip: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at > $2 AND succeeded = 0",
+        )
+        .bind(ip)
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((by_email, by_ip))
+    }
+
+    /// Old attempts are only needed for the rate-limit window.
+    pub async fn prune_login_attempts(&self, before: &str) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+            .bind(before)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,463 @@
+//! One storage suite, run against SQLite and PostgreSQL.
+//!
+//! PostgreSQL tests use `PATHWAY_TEST_POSTGRES_URL` (default: the `test` database on
+//! 127.0.0.1:5432) and create a fresh database per test. They never skip: if PostgreSQL is
+//! unreachable they fail, so CI cannot pass without running them.
+
+use pathway_domain::framework::{Descriptor, Framework, VersionStatus};
+use pathway_domain::identity::{Email, OrgKind, Role};
+use pathway_store::{Actor, Backend, Store, StoreError};
+
+struct TestDb {
+    store: Store,
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("pathway.db").display());
+    TestDb {
+        store: Store::open(&url).await.unwrap(),
+        url,
+        _dir: Some(dir),
+    }
+}
+
+async fn postgres() -> TestDb {
+    use sqlx::Connection;
+    let admin_url = std::env::var("PATHWAY_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+        panic!("PostgreSQL is required for the storage tests and is not reachable at {admin_url}: {e}")
+    });
+    let name = format!("pathway_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
+    let url = format!("{base}/{name}");
+    TestDb {
+        store: Store::open(&url).await.unwrap(),
+        url,
+        _dir: None,
+    }
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite_backend {
+            $(#[tokio::test] async fn $name() { let db = super::sqlite().await; assert_eq!(db.store.backend(), super::Backend::Sqlite); super::$name(&db).await; })*
+        }
+        mod postgres_backend {
+            $(#[tokio::test] async fn $name() { let db = super::postgres().await; assert_eq!(db.store.backend(), super::Backend::Postgres); super::$name(&db).await; })*
+        }
+    };
+}
+
+on_both!(
+    framework_round_trips_through_storage,
+    published_versions_are_immutable_and_drafts_are_new_versions,
+    duplicate_versions_are_refused_and_nothing_is_written,
+    organisations_nest_and_scope_follows_the_hierarchy,
+    users_roles_and_unique_emails,
+    sessions_expire_and_belong_to_enabled_users,
+    audit_log_chains_every_change_and_detects_tampering,
+    a_failed_transaction_writes_nothing,
+    login_attempts_are_counted_per_account_and_address,
+);
+
+fn shipped() -> Framework {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../frameworks/hee-ahp-support-worker-2021.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+async fn framework_round_trips_through_storage(db: &TestDb) {
+    let store = &db.store;
+    let f = shipped();
+    let mut tx = store.begin().await.unwrap();
+    let id = tx.insert_framework(&f).await.unwrap();
+    tx.commit().await.unwrap();
+    let back = store.load_framework(id).await.unwrap();
+    assert_eq!(back, f);
+    assert_eq!(back.items().len(), 55);
+    assert_eq!(back.provider_mappings().len(), 12);
+    let current = store
+        .resolve_version("hee-ahp-support-worker-2021", None, false)
+        .await
+        .unwrap();
+    assert_eq!(current.version_id, id);
+    assert_eq!(current.item_count, 55);
+    assert_eq!(current.status, VersionStatus::Published);
+}
+
+async fn published_versions_are_immutable_and_drafts_are_new_versions(db: &TestDb) {
+    let store = &db.store;
+    let f = shipped();
+    let mut tx = store.begin().await.unwrap();
+    let published = tx.insert_framework(&f).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // Writing over the published version is refused.
+    let mut tx = store.begin().await.unwrap();
+    let err = tx.replace_draft(published, &f).await.unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    assert!(err.to_string().contains("cannot change"), "{err}");
+    drop(tx);
+
+    // Editing makes a new draft; the published version is untouched.
+    let mut draft = f.new_draft(f.next_version_label());
+    draft
+        .edit_item(
+            "3.3",
+            "Autonomy".into(),
+            vec![
+                Descriptor::Text("Works under supervision.".into()),
+                Descriptor::Missing,
+                Descriptor::NotApplicable,
+            ],
+        )
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let draft_id = tx.insert_framework(&draft).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.load_framework(published).await.unwrap(), f);
+    let stored = store.load_framework(draft_id).await.unwrap();
+    assert_eq!(
+        stored.item("3.3").unwrap().descriptors[1],
+        Descriptor::Missing
+    );
+    assert_eq!(
+        stored.item("3.3").unwrap().descriptors[2],
+        Descriptor::NotApplicable
+    );
+
+    // Readers see the published version; authors can see the draft.
+    assert_eq!(
+        store
+            .resolve_version(f.id().as_str(), None, false)
+            .await
+            .unwrap()
+            .version_id,
+        published
+    );
+    assert!(
+        store
+            .resolve_version(f.id().as_str(), Some("2021.1"), false)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store
+            .resolve_version(f.id().as_str(), Some("2021.1"), true)
+            .await
+            .unwrap()
+            .version_id,
+        draft_id
+    );
+
+    // Publishing the draft retires the old version.
+    let mut tx = store.begin().await.unwrap();
+    tx.publish(draft_id).await.unwrap();
+    tx.commit().await.unwrap();
+    let versions = store.versions_of(f.id().as_str(), true).await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.status).collect::<Vec<_>>(),
+        [VersionStatus::Retired, VersionStatus::Published]
+    );
+    assert_eq!(
+        store
+            .resolve_version(f.id().as_str(), None, false)
+            .await
+            .unwrap()
+            .version_id,
+        draft_id
+    );
+}
+
+async fn duplicate_versions_are_refused_and_nothing_is_written(db: &TestDb) {
+    let store = &db.store;
+    let f = shipped();
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_framework(&f).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let err = tx.insert_framework(&f).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                field: "version",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    drop(tx);
+    assert_eq!(store.framework_versions(true).await.unwrap().len(), 1);
+}
+
+async fn organisations_nest_and_scope_follows_the_hierarchy(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let region = tx
+        .create_org("North East and Yorkshire", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    let ics = tx
+        .create_org("Humber ICS", OrgKind::Ics, Some(&region), Some("QOQ"))
+        .await
+        .unwrap();
+    let trust = tx
+        .create_org("North Trust", OrgKind::Employer, Some(&ics), None)
+        .await
+        .unwrap();
+    let team = tx
+        .create_org("Physiotherapy", OrgKind::Team, Some(&trust), None)
+        .await
+        .unwrap();
+    let other = tx
+        .create_org("Other region", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let err = tx
+        .create_org("Bad", OrgKind::Ics, Some(&trust), None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot sit under"), "{err}");
+    let dup = tx
+        .create_org("Dup", OrgKind::Ics, Some(&region), Some("QOQ"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(dup, StoreError::Conflict { field: "code", .. }),
+        "{dup}"
+    );
+    drop(tx);
+
+    assert_eq!(
+        store.org_ancestry(team.id).await.unwrap(),
+        vec![team.id, trust.id, ics.id, region.id]
+    );
+    let scope: Vec<i64> = store
+        .orgs_in_scope(Some(&[ics.id]))
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    assert!(scope.contains(&ics.id) && scope.contains(&trust.id) && scope.contains(&team.id));
+    assert!(!scope.contains(&region.id) && !scope.contains(&other.id));
+    assert_eq!(store.orgs_in_scope(None).await.unwrap().len(), 5);
+    assert!(matches!(
+        store.org(9999).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn users_roles_and_unique_emails(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let region = tx
+        .create_org("Region", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    let ics = tx
+        .create_org("ICS", OrgKind::Ics, Some(&region), None)
+        .await
+        .unwrap();
+    let trust2 = tx
+        .create_org("Trust", OrgKind::Employer, Some(&ics), None)
+        .await
+        .unwrap();
+    let email = Email::parse("Ana@Trust.nhs.uk").unwrap();
+    let ana = tx.create_user(&email, "Ana Jones", "hash").await.unwrap();
+    tx.grant_role(ana.id, Role::Worker, Some(trust2.id), None)
+        .await
+        .unwrap();
+    tx.grant_role(ana.id, Role::PlatformAdmin, None, None)
+        .await
+        .unwrap();
+    let again = tx
+        .grant_role(ana.id, Role::PlatformAdmin, None, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, StoreError::Conflict { field: "role", .. }),
+        "{again}"
+    );
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let dup = tx.create_user(&email, "Someone", "hash").await.unwrap_err();
+    assert!(
+        matches!(dup, StoreError::Conflict { field: "email", .. }),
+        "{dup}"
+    );
+    drop(tx);
+
+    let (user, hash) = store
+        .user_for_sign_in("ANA@trust.nhs.uk")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.id, ana.id);
+    assert_eq!(hash, "hash");
+    let principal = store.principal(ana.id).await.unwrap();
+    assert!(principal.is_platform_admin());
+    assert_eq!(store.users_in(Some(&[trust2.id])).await.unwrap().len(), 1);
+    assert_eq!(store.users_in(Some(&[ics.id])).await.unwrap().len(), 0);
+    let grants = store.grants(ana.id).await.unwrap();
+    assert_eq!(grants[0].org_name.as_deref(), Some("Trust"));
+    let mut tx = store.begin().await.unwrap();
+    tx.revoke_grant(grants[0].id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.grants(ana.id).await.unwrap().len(), 1);
+}
+
+async fn sessions_expire_and_belong_to_enabled_users(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let u = tx
+        .create_user(&Email::parse("s@x.nhs.uk").unwrap(), "S", "h")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    store
+        .create_session("live", u.id, "csrf1", "2999-01-01T00:00:00.000000Z")
+        .await
+        .unwrap();
+    store
+        .create_session("old", u.id, "csrf2", "2000-01-01T00:00:00.000000Z")
+        .await
+        .unwrap();
+    let s = store.session("live").await.unwrap().unwrap();
+    assert_eq!((s.user_id, s.csrf_token.as_str()), (u.id, "csrf1"));
+    assert!(store.session("old").await.unwrap().is_none());
+    assert!(store.session("nope").await.unwrap().is_none());
+    assert_eq!(store.delete_expired_sessions().await.unwrap(), 1);
+    store.delete_session("live").await.unwrap();
+    assert!(store.session("live").await.unwrap().is_none());
+}
+
+async fn audit_log_chains_every_change_and_detects_tampering(db: &TestDb) {
+    let store = &db.store;
+    for i in 0..5 {
+        let mut tx = store.begin().await.unwrap();
+        tx.audit(
+            &Actor::system(),
+            "test.change",
+            "thing",
+            i,
+            None,
+            Some(serde_json::json!({"n": i})),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(store.verify_audit().await.unwrap(), Ok(5));
+    let page = store.audit_page(0, 2).await.unwrap();
+    assert_eq!(page.total, 5);
+    assert_eq!(page.entries[0].seq, 5);
+    assert_eq!(store.audit_for("thing", "3").await.unwrap().len(), 1);
+
+    // Concurrent writers never fork the chain.
+    let mut handles = Vec::new();
+    for i in 0..8 {
+        let s = store.clone();
+        handles.push(tokio::spawn(async move {
+            let mut tx = s.begin().await.unwrap();
+            tx.audit(
+                &Actor::system(),
+                "test.concurrent",
+                "thing",
+                100 + i,
+                None,
+                None,
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    assert_eq!(store.verify_audit().await.unwrap(), Ok(13));
+
+    tamper(
+        db,
+        "UPDATE audit_log SET after_json = '{\"n\":99}' WHERE seq = 3",
+    )
+    .await;
+    let err = store.verify_audit().await.unwrap().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "entry 3: its hash does not match its contents (it was changed after it was written)"
+    );
+}
+
+/// Reaches past the store's API on purpose: this is what someone with database access could do.
+async fn tamper(db: &TestDb, sql: &str) {
+    use sqlx::Connection;
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    sqlx::query(sql).execute(&mut conn).await.unwrap();
+}
+
+async fn a_failed_transaction_writes_nothing(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let region = tx
+        .create_org("Region", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    tx.audit(
+        &Actor::system(),
+        "organisation.create",
+        "organisation",
+        region.id,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    drop(tx); // no commit
+    assert!(store.orgs_in_scope(None).await.unwrap().is_empty());
+    assert_eq!(store.audit_page(0, 10).await.unwrap().total, 0);
+}
+
+async fn login_attempts_are_counted_per_account_and_address(db: &TestDb) {
+    let store = &db.store;
+    for _ in 0..3 {
+        store
+            .record_login_attempt("a@x.uk", "10.0.0.1", false)
+            .await
+            .unwrap();
+    }
+    store
+        .record_login_attempt("b@x.uk", "10.0.0.1", false)
+        .await
+        .unwrap();
+    store
+        .record_login_attempt("a@x.uk", "10.0.0.2", true)
+        .await
+        .unwrap();
+    let (email, ip) = store
+        .failed_logins_since("a@x.uk", "10.0.0.1", "2000-01-01T00:00:00Z")
+        .await
+        .unwrap();
+    assert_eq!((email, ip), (3, 4));
+    let (email, _) = store
+        .failed_logins_since("a@x.uk", "10.0.0.1", "2999-01-01T00:00:00Z")
+        .await
+        .unwrap();
+    assert_eq!(email, 0);
+}
