@@ -1,1 +1,43 @@
+//! Pathway's web server: HTML pages built with the NHS.UK frontend, and a JSON API.
+//!
+//! [`serve`] takes a bound listener so tests and production start the same way.
 #![forbid(unsafe_code)]
+
+pub mod accounts;
+mod api;
+mod assets;
+mod auth;
+pub mod bootstrap;
+mod error;
+mod middleware;
+mod pages;
+mod state;
+mod views;
+
+pub use api::openapi_json;
+pub use state::{AppState, Config};
+
+use axum::Router;
+use std::future::Future;
+use tokio::net::TcpListener;
+
+/// Every route, with the layers that apply to all of them.
+pub fn app(state: AppState) -> Router {
+    let routes = Router::new()
+        .merge(pages::router())
+        .merge(auth::router())
+        .merge(api::router())
+        .merge(assets::router())
+        .merge(middleware::ops_router());
+    middleware::wrap(routes, state.clone()).with_state(state)
+}
+
+/// Serves until `shutdown` completes, then finishes in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

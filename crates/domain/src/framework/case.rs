@@ -835,7 +835,7 @@ impl<'v> Package<'v> {
                 .iter()
                 .map(|d| d.map(|i| &nodes[i]))
                 .collect::<Vec<_>>(),
-            |s| DomainCode::parse(s),
+            DomainCode::parse,
             DomainCode::as_str,
         );
         let item_codes = assign_codes(
@@ -845,7 +845,7 @@ impl<'v> Package<'v> {
                 .iter()
                 .map(|&(i, _)| Some(&nodes[i]))
                 .collect::<Vec<_>>(),
-            |s| ItemCode::parse(s),
+            ItemCode::parse,
             ItemCode::as_str,
         );
 
@@ -1326,4 +1326,939 @@ fn assign_codes<C>(
         taken.insert(candidate);
     }
     codes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Utc};
+
+    fn when() -> DateTime<Utc> {
+        "2024-05-01T12:00:00Z".parse().unwrap()
+    }
+
+    fn opts() -> ExportOptions<'static> {
+        ExportOptions {
+            base_uri: "https://pathway.example/",
+            last_change: when(),
+        }
+    }
+
+    fn text(s: &str) -> Descriptor {
+        Descriptor::Text(s.into())
+    }
+
+    /// Two domains, three levels, "N/A" and missing descriptors, an entry requirement and
+    /// provider mappings.
+    fn small() -> Framework {
+        let level = |key: &str, title: &str, description: Option<&str>| Level {
+            key: key.parse().unwrap(),
+            title: title.into(),
+            description: description.map(Into::into),
+        };
+        let item = |code: &str, domain: &str, title: &str, kind, descriptors| Item {
+            code: code.parse().unwrap(),
+            domain: domain.parse().unwrap(),
+            title: title.into(),
+            kind,
+            descriptors,
+        };
+        let mapping = |provider: &str, item: &str, statement: &str| ProviderMapping {
+            provider: provider.into(),
+            item: item.parse().unwrap(),
+            statement: statement.into(),
+        };
+        Framework::new(FrameworkDraft {
+            meta: FrameworkMeta {
+                id: "sample-framework".parse().unwrap(),
+                title: "Sample framework".into(),
+                publisher: "Sample Trust".into(),
+                version: "1.2".into(),
+                status: VersionStatus::Published,
+                description: "A framework for tests.".into(),
+                case_identifier: None,
+            },
+            levels: vec![
+                level("entry", "Entry", Some("Agenda for Change band 2")),
+                level("intermediate", "Intermediate", None),
+                level("assistant-practitioner", "Assistant Practitioner", None),
+            ],
+            domains: vec![
+                Domain {
+                    code: "1".parse().unwrap(),
+                    title: "Formal knowledge".into(),
+                    description: "Qualifications and experience.".into(),
+                },
+                Domain {
+                    code: "2".parse().unwrap(),
+                    title: "Supporting service users".into(),
+                    description: String::new(),
+                },
+            ],
+            items: vec![
+                item(
+                    "1.1",
+                    "1",
+                    "Education requirements",
+                    ItemKind::EntryRequirement,
+                    vec![text("Level 2"), text("Level 3"), text("Level 4")],
+                ),
+                item(
+                    "2.1",
+                    "2",
+                    "Person-centred care",
+                    ItemKind::Competency,
+                    vec![
+                        Descriptor::NotApplicable,
+                        text("Provides person-centred care"),
+                        text("Provides person-centred care"),
+                    ],
+                ),
+                item(
+                    "2.2",
+                    "2",
+                    "Health promotion",
+                    ItemKind::Competency,
+                    vec![text("Signposts"), text("Advises, \"in detail\""), Descriptor::Missing],
+                ),
+            ],
+            provider_mappings: vec![
+                mapping("ExR", "2.2", "ExR covers health promotion"),
+                mapping("ExR", "2.1", "ExR covers person-centred care"),
+                mapping("Other College", "2.1", "Unit 4"),
+            ],
+        })
+        .unwrap()
+    }
+
+    fn round_trip(f: &Framework) -> Framework {
+        let json = serde_json::to_vec_pretty(&export(f, &opts())).unwrap();
+        import(&json, "case.json").unwrap()
+    }
+
+    fn errors(package: &Value) -> Vec<String> {
+        errors_in(&serde_json::to_vec_pretty(package).unwrap())
+    }
+
+    fn errors_in(bytes: &[u8]) -> Vec<String> {
+        import(bytes, "case.json")
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    const DOC: &str = "8f3c2a8e-1d5b-4c7e-9a2f-0b1c2d3e4f50";
+
+    fn package(items: Vec<Value>, associations: Vec<Value>) -> Value {
+        json!({
+            "CFDocument": {
+                "identifier": DOC,
+                "uri": format!("https://case.example/CFDocuments/{DOC}"),
+                "creator": "Test Body",
+                "title": "Test Framework",
+                "lastChangeDateTime": "2024-01-01T00:00:00+00:00",
+            },
+            "CFItems": items,
+            "CFAssociations": associations,
+        })
+    }
+
+    fn cf_item(id: &str, fields: Value) -> Value {
+        let mut value = json!({
+            "identifier": id,
+            "uri": format!("https://case.example/CFItems/{id}"),
+            "lastChangeDateTime": "2024-01-01T00:00:00+00:00",
+        });
+        let Value::Object(fields) = fields else {
+            panic!("fields must be an object")
+        };
+        value.as_object_mut().unwrap().extend(fields);
+        value
+    }
+
+    fn child_of(origin: &str, destination: &str, sequence: Option<i64>) -> Value {
+        let mut value = json!({
+            "identifier": format!("{origin}-in-{destination}"),
+            "uri": "https://case.example/CFAssociations/x",
+            "associationType": "isChildOf",
+            "originNodeURI": {"title": origin, "identifier": origin, "uri": "https://case.example/x"},
+            "destinationNodeURI": {"title": destination, "identifier": destination, "uri": "https://case.example/x"},
+            "lastChangeDateTime": "2024-01-01T00:00:00+00:00",
+        });
+        if let Some(n) = sequence {
+            value["sequenceNumber"] = n.into();
+        }
+        value
+    }
+
+    /// A typed package: domain "D" (id "d") with items "D.1" (id "a") and "D.2" (id "b").
+    fn typed_package() -> Value {
+        package(
+            vec![
+                cf_item("d", json!({"CFItemType": "Domain", "humanCodingScheme": "D", "fullStatement": "Domain"})),
+                cf_item("a", json!({"CFItemType": "Competency", "humanCodingScheme": "D.1", "fullStatement": "First"})),
+                cf_item("b", json!({"CFItemType": "Competency", "humanCodingScheme": "D.2", "fullStatement": "Second"})),
+            ],
+            vec![
+                child_of("d", DOC, Some(1)),
+                child_of("a", "d", Some(1)),
+                child_of("b", "d", Some(2)),
+            ],
+        )
+    }
+
+    fn rubric(criteria: Value) -> Value {
+        json!([{
+            "identifier": "rubric",
+            "uri": "https://case.example/CFRubrics/rubric",
+            "lastChangeDateTime": "2024-01-01T00:00:00+00:00",
+            "CFRubricCriteria": criteria,
+        }])
+    }
+
+    fn criterion(item: &str, levels: Value) -> Value {
+        json!({
+            "identifier": format!("criterion-{item}"),
+            "uri": "https://case.example/x",
+            "lastChangeDateTime": "2024-01-01T00:00:00+00:00",
+            "CFItemURI": {"title": item, "identifier": item, "uri": "https://case.example/x"},
+            "CFRubricCriterionLevels": levels,
+        })
+    }
+
+    fn criterion_level(quality: &str, position: i64, description: &str) -> Value {
+        json!({
+            "identifier": format!("level-{quality}-{description}"),
+            "uri": "https://case.example/x",
+            "lastChangeDateTime": "2024-01-01T00:00:00+00:00",
+            "quality": quality,
+            "position": position,
+            "description": description,
+        })
+    }
+
+    #[test]
+    fn export_then_import_gives_the_same_framework() {
+        let f = small();
+        assert_eq!(round_trip(&f), f);
+
+        let mut stored = f.into_draft();
+        stored.meta.case_identifier = Some("5b1f0b43-4d54-4f0e-9d1e-3f0f3bd0c5a1".parse().unwrap());
+        stored.meta.status = VersionStatus::Retired;
+        let stored = Framework::new(stored).unwrap();
+        assert_eq!(round_trip(&stored), stored);
+    }
+
+    #[test]
+    fn export_is_stable_and_identifiers_are_derived() {
+        let f = small();
+        let a = export(&f, &opts());
+        let b = export(&f, &opts());
+        assert_eq!(a, b);
+
+        let doc_id = Uuid::new_v5(&NAMESPACE, b"sample-framework");
+        assert_eq!(document_identifier(&f), doc_id);
+        assert_eq!(doc_id.get_version_num(), 5);
+        assert_eq!(NAMESPACE.get_version_num(), 4);
+        assert_eq!(a["CFDocument"]["identifier"], doc_id.to_string());
+        assert_eq!(
+            a["CFDocument"]["uri"],
+            format!("https://pathway.example/ims/case/v1p1/CFDocuments/{doc_id}")
+        );
+
+        let code: ItemCode = "2.1".parse().unwrap();
+        let item_id = Uuid::new_v5(&doc_id, b"item:2.1");
+        assert_eq!(item_identifier(&f, &code), item_id);
+        let uri = item_uri("https://pathway.example", &f, &code);
+        assert_eq!(
+            uri,
+            format!("https://pathway.example/ims/case/v1p1/CFItems/{item_id}")
+        );
+        let exported = a["CFItems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["humanCodingScheme"] == "2.1" && i["CFItemType"] == "Competency")
+            .unwrap();
+        assert_eq!(exported["identifier"], item_id.to_string());
+        assert_eq!(exported["uri"], uri);
+
+        // Another last-change time changes only the dates.
+        let later = ExportOptions {
+            last_change: "2025-01-01T00:00:00Z".parse().unwrap(),
+            ..opts()
+        };
+        let c = export(&f, &later);
+        assert_eq!(c["CFItems"][1]["identifier"], a["CFItems"][1]["identifier"]);
+        assert_eq!(c["CFItems"][1]["lastChangeDateTime"], "2025-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn export_writes_the_document_and_the_extension() {
+        let v = export(&small(), &opts());
+        let doc_id = Uuid::new_v5(&NAMESPACE, b"sample-framework");
+        assert_eq!(
+            v["CFDocument"],
+            json!({
+                "identifier": doc_id.to_string(),
+                "uri": format!("https://pathway.example/ims/case/v1p1/CFDocuments/{doc_id}"),
+                "creator": "Sample Trust",
+                "title": "Sample framework",
+                "lastChangeDateTime": "2024-05-01T12:00:00Z",
+                "publisher": "Sample Trust",
+                "description": "A framework for tests.",
+                "language": "en",
+                "version": "1.2",
+                "adoptionStatus": "Adopted",
+                "caseVersion": "1.1",
+            })
+        );
+        assert_eq!(
+            v["extensions"],
+            json!({"pathway": {
+                "frameworkId": "sample-framework",
+                "status": "published",
+                "levels": [
+                    {"key": "entry", "title": "Entry", "description": "Agenda for Change band 2"},
+                    {"key": "intermediate", "title": "Intermediate"},
+                    {"key": "assistant-practitioner", "title": "Assistant Practitioner"},
+                ],
+            }})
+        );
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["CFDocument", "CFItems", "CFAssociations", "CFDefinitions", "CFRubrics", "extensions"]
+        );
+    }
+
+    #[test]
+    fn adoption_status_follows_the_version_status() {
+        for (status, adoption) in [
+            (VersionStatus::Draft, "Draft"),
+            (VersionStatus::Published, "Adopted"),
+            (VersionStatus::Retired, "Deprecated"),
+        ] {
+            let mut d = small().into_draft();
+            d.meta.status = status;
+            let v = export(&Framework::new(d).unwrap(), &opts());
+            assert_eq!(v["CFDocument"]["adoptionStatus"], adoption);
+        }
+    }
+
+    #[test]
+    fn export_writes_domains_items_and_their_tree() {
+        let v = export(&small(), &opts());
+        let items = v["CFItems"].as_array().unwrap();
+        let summary: Vec<(String, String, String)> = items
+            .iter()
+            .map(|i| {
+                let s = |k: &str| i[k].as_str().unwrap_or("").to_owned();
+                (s("CFItemType"), s("humanCodingScheme"), s("fullStatement"))
+            })
+            .collect();
+        let expect = |t: &str, c: &str, s: &str| (t.to_owned(), c.to_owned(), s.to_owned());
+        assert_eq!(
+            summary,
+            [
+                expect("Domain", "1", "Formal knowledge"),
+                expect("Entry requirement", "1.1", "Education requirements"),
+                expect("Domain", "2", "Supporting service users"),
+                expect("Competency", "2.1", "Person-centred care"),
+                expect("Competency", "2.2", "Health promotion"),
+                expect("Provider mapping", "", "ExR covers health promotion"),
+                expect("Provider mapping", "", "ExR covers person-centred care"),
+                expect("Provider mapping", "", "Unit 4"),
+            ]
+        );
+        assert_eq!(items[0]["notes"], "Qualifications and experience.");
+        assert!(items[2].get("notes").is_none(), "an empty description is left out");
+        assert_eq!(items[7]["abbreviatedStatement"], "Other College");
+        assert_eq!(items[0]["CFItemTypeURI"]["title"], "Domain");
+
+        // isChildOf: each origin is the child, with its position under its parent.
+        let id = |i: usize| items[i]["identifier"].as_str().unwrap().to_owned();
+        let doc = v["CFDocument"]["identifier"].as_str().unwrap().to_owned();
+        let tree: Vec<(String, String, i64)> = v["CFAssociations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                assert_eq!(a["associationType"], "isChildOf");
+                (
+                    a["originNodeURI"]["identifier"].as_str().unwrap().to_owned(),
+                    a["destinationNodeURI"]["identifier"].as_str().unwrap().to_owned(),
+                    a["sequenceNumber"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            tree,
+            [
+                (id(0), doc.clone(), 1),
+                (id(1), id(0), 1),
+                (id(2), doc, 2),
+                (id(3), id(2), 1),
+                (id(4), id(2), 2),
+                (id(5), id(4), 1),
+                (id(6), id(3), 1),
+                (id(7), id(3), 2),
+            ]
+        );
+        assert_eq!(v["CFAssociations"][1]["originNodeURI"]["title"], "1.1");
+        assert_eq!(v["CFAssociations"][0]["destinationNodeURI"]["title"], "Sample framework");
+    }
+
+    #[test]
+    fn export_writes_descriptors_as_one_rubric() {
+        let v = export(&small(), &opts());
+        let rubrics = v["CFRubrics"].as_array().unwrap();
+        assert_eq!(rubrics.len(), 1);
+        assert_eq!(rubrics[0]["title"], "Levels");
+        let criteria = rubrics[0]["CFRubricCriteria"].as_array().unwrap();
+        assert_eq!(criteria.len(), 3, "one criterion per item");
+        for (i, c) in criteria.iter().enumerate() {
+            assert_eq!(c["position"], i + 1);
+            assert_eq!(c["rubricId"], rubrics[0]["identifier"]);
+        }
+        assert_eq!(criteria[1]["CFItemURI"]["title"], "2.1");
+        assert_eq!(criteria[1]["CFItemURI"]["identifier"], v["CFItems"][3]["identifier"]);
+
+        let levels = |c: usize| -> Vec<(String, String, i64, i64)> {
+            criteria[c]["CFRubricCriterionLevels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    assert_eq!(l["rubricCriterionId"], criteria[c]["identifier"]);
+                    (
+                        l["quality"].as_str().unwrap().to_owned(),
+                        l["description"].as_str().unwrap().to_owned(),
+                        l["position"].as_i64().unwrap(),
+                        l["score"].as_i64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let level = |q: &str, d: &str, p: i64| (q.to_owned(), d.to_owned(), p, p);
+        assert_eq!(
+            levels(1),
+            [
+                level("Entry", "N/A", 1),
+                level("Intermediate", "Provides person-centred care", 2),
+                level("Assistant Practitioner", "Provides person-centred care", 3),
+            ]
+        );
+        // A missing descriptor has no criterion level.
+        assert_eq!(
+            levels(2),
+            [
+                level("Entry", "Signposts", 1),
+                level("Intermediate", "Advises, \"in detail\"", 2),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_framework_with_no_descriptors_at_all_keeps_its_levels() {
+        let mut d = small().into_draft();
+        for item in &mut d.items {
+            item.descriptors = vec![Descriptor::Missing; 3];
+        }
+        let f = Framework::new(d).unwrap();
+        assert_eq!(round_trip(&f), f);
+    }
+
+    #[test]
+    fn items_outside_domain_order_come_back_grouped_by_domain() {
+        let mut d = small().into_draft();
+        d.items.swap(0, 2); // 2.2, 2.1, 1.1
+        let f = Framework::new(d).unwrap();
+        let back = round_trip(&f);
+        let codes: Vec<&str> = back.items().iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(codes, ["1.1", "2.2", "2.1"]);
+    }
+
+    #[test]
+    fn a_derived_identifier_stays_implicit_and_a_foreign_one_is_kept() {
+        // Exporting a framework without a stored identifier and importing it gives `None`
+        // back: the same identifier is derived again from the framework id.
+        assert_eq!(round_trip(&small()).meta.case_identifier, None);
+        let f = import(&serde_json::to_vec(&typed_package()).unwrap(), "case.json").unwrap();
+        assert_eq!(f.meta.case_identifier, Some(DOC.parse().unwrap()));
+        // Not a UUID: no identifier kept.
+        let mut p = typed_package();
+        p["CFDocument"]["identifier"] = "framework-7".into();
+        p["CFAssociations"][0]["destinationNodeURI"]["identifier"] = "framework-7".into();
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        assert_eq!(f.meta.case_identifier, None);
+    }
+
+    #[test]
+    fn a_typed_foreign_package_imports_with_one_standard_level() {
+        let mut p = typed_package();
+        p["CFItems"][1]["abbreviatedStatement"] = "Short".into();
+        p["CFDocument"]["subject"] = "Therapy".into();
+        p["CFDocument"]["adoptionStatus"] = "Deprecated".into();
+        p["CFDocument"]["unknownField"] = json!({"anything": [1, 2]});
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        assert_eq!(f.id().as_str(), "test-framework");
+        assert_eq!(f.meta.title, "Test Framework");
+        assert_eq!(f.meta.publisher, "Test Body", "creator stands in for publisher");
+        assert_eq!(f.meta.version, "1");
+        assert_eq!(f.meta.status, VersionStatus::Retired);
+        assert_eq!(f.levels().len(), 1);
+        assert_eq!(f.levels()[0].key.as_str(), "standard");
+        assert_eq!(f.levels()[0].title, "Standard");
+        assert_eq!(f.domains().len(), 1);
+        assert_eq!(f.domains()[0].code.as_str(), "D");
+        let first = f.item("D.1").unwrap();
+        assert_eq!(first.title, "Short", "without rubrics the short statement is the title");
+        assert_eq!(first.descriptors, [text("First")]);
+        assert_eq!(f.item("D.2").unwrap().title, "Second");
+    }
+
+    #[test]
+    fn an_untyped_tree_takes_domains_from_top_level_nodes_with_children() {
+        let p = package(
+            vec![
+                cf_item("leaf-1", json!({"fullStatement": "A top-level leaf", "listEnumeration": "L1"})),
+                cf_item("group", json!({"fullStatement": "A group", "humanCodingScheme": "G"})),
+                cf_item("g-2", json!({"fullStatement": "Second in group", "humanCodingScheme": "G.2"})),
+                cf_item("g-1", json!({"fullStatement": "First in group", "humanCodingScheme": "G.1"})),
+                cf_item("g-1-a", json!({"fullStatement": "Under the first"})),
+                cf_item("leaf-2", json!({"fullStatement": "Another leaf"})),
+                cf_item("g-3", json!({"fullStatement": "Unsequenced in group", "humanCodingScheme": "G.3"})),
+            ],
+            vec![
+                child_of("group", DOC, Some(2)),
+                child_of("leaf-1", DOC, Some(1)),
+                child_of("leaf-2", DOC, Some(3)),
+                child_of("g-3", "group", None),
+                child_of("g-2", "group", Some(2)),
+                child_of("g-1", "group", Some(1)),
+                child_of("g-1-a", "g-1", Some(1)),
+            ],
+        );
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        let domains: Vec<(&str, &str)> = f
+            .domains()
+            .iter()
+            .map(|d| (d.code.as_str(), d.title.as_str()))
+            .collect();
+        // The implicit domain comes where its first item does, titled after the document.
+        assert_eq!(domains, [("1", "Test Framework"), ("G", "A group")]);
+        let items: Vec<(&str, &str, &str)> = f
+            .items()
+            .iter()
+            .map(|i| (i.code.as_str(), i.domain.as_str(), i.title.as_str()))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("L1", "1", "A top-level leaf"),
+                ("2", "1", "Another leaf"),
+                ("G.1", "G", "First in group"),
+                ("5", "G", "Under the first"),
+                ("G.2", "G", "Second in group"),
+                ("G.3", "G", "Unsequenced in group"),
+            ]
+        );
+    }
+
+    #[test]
+    fn nodes_without_associations_are_top_level_and_generated_codes_avoid_given_ones() {
+        let p = package(
+            vec![
+                cf_item("a", json!({"fullStatement": "Gets code 2-2", "humanCodingScheme": ""})),
+                cf_item("b", json!({"fullStatement": "Has code 2", "humanCodingScheme": "2"})),
+            ],
+            vec![],
+        );
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        let codes: Vec<&str> = f.items().iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(codes, ["1", "2"]);
+
+        let p = package(
+            vec![
+                cf_item("a", json!({"fullStatement": "Has code 2", "humanCodingScheme": "2"})),
+                cf_item("b", json!({"fullStatement": "Second, no code"})),
+            ],
+            vec![],
+        );
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        let codes: Vec<&str> = f.items().iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(codes, ["2", "2-2"]);
+    }
+
+    #[test]
+    fn levels_come_from_criterion_qualities_in_position_order() {
+        let mut p = typed_package();
+        p["CFRubrics"] = rubric(json!([
+            criterion("a", json!([
+                criterion_level("Band 6", 2, "Leads"),
+                criterion_level("Band 5", 1, "Does"),
+            ])),
+            criterion("b", json!([
+                criterion_level("band 5", 1, "n/a"),
+                criterion_level("Band 7", 3, "Shapes"),
+            ])),
+        ]));
+        p["CFItems"][1]["abbreviatedStatement"] = "Not the title with levels".into();
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        let levels: Vec<(&str, &str)> = f
+            .levels()
+            .iter()
+            .map(|l| (l.key.as_str(), l.title.as_str()))
+            .collect();
+        assert_eq!(levels, [("band-5", "Band 5"), ("band-6", "Band 6"), ("band-7", "Band 7")]);
+        let a = f.item("D.1").unwrap();
+        assert_eq!(a.title, "First");
+        assert_eq!(a.descriptors, [text("Does"), text("Leads"), Descriptor::Missing]);
+        assert_eq!(
+            f.item("D.2").unwrap().descriptors,
+            [Descriptor::NotApplicable, Descriptor::Missing, text("Shapes")]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_upper_case_identifiers_are_accepted() {
+        let mut p = typed_package();
+        p["CFAssociations"][1]["destinationNodeURI"]["identifier"] = "D".into();
+        p["CFAssociations"][0]["destinationNodeURI"]["identifier"] = DOC.to_uppercase().into();
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(serde_json::to_vec(&p).unwrap());
+        let f = import(&bytes, "case.json").unwrap();
+        assert_eq!(f.items().len(), 2);
+    }
+
+    #[test]
+    fn malformed_json_reports_line_and_column() {
+        let bytes = b"{\n  \"CFDocument\": {\n    \"title\": \"x\",\n  }\n}";
+        assert_eq!(
+            errors_in(bytes),
+            ["case.json: line 4, column 3: the file is not valid JSON: trailing comma"]
+        );
+        assert_eq!(
+            errors_in(b"{\"CFDocument\": "),
+            ["case.json: line 1, column 15: the file is not valid JSON: EOF while parsing a value"]
+        );
+    }
+
+    #[test]
+    fn an_empty_file_or_a_file_that_is_not_a_package_is_reported() {
+        assert_eq!(
+            errors_in(b" \n"),
+            ["case.json: line 1: the file is empty; expected a CASE CFPackage (a JSON object with a CFDocument)"]
+        );
+        assert_eq!(
+            errors_in(b"[1, 2]"),
+            ["case.json: $: expected a JSON object: a CASE CFPackage with a CFDocument"]
+        );
+        assert_eq!(
+            errors(&json!({"CFItems": []})),
+            ["case.json: $.CFDocument: the file has no CFDocument; a CASE CFPackage describes its framework in one"]
+        );
+        assert_eq!(
+            errors(&json!({"CFDocument": "x"})),
+            ["case.json: $.CFDocument: expected an object describing the framework"]
+        );
+    }
+
+    #[test]
+    fn a_document_needs_an_identifier_and_a_title() {
+        let mut p = typed_package();
+        p["CFDocument"].as_object_mut().unwrap().remove("identifier");
+        p["CFDocument"]["title"] = " ".into();
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFDocument.identifier: the document has no identifier",
+                "case.json: $.CFDocument.title: the document has no title",
+                format!("case.json: $.CFAssociations[0].destinationNodeURI: \"{DOC}\" is not the CFDocument or one of the CFItems").as_str(),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_association_to_an_unknown_node_is_reported() {
+        let mut p = typed_package();
+        p["CFAssociations"][1]["destinationNodeURI"]["identifier"] = "nowhere".into();
+        p["CFAssociations"][2]["originNodeURI"]["identifier"] = "nobody".into();
+        p["CFAssociations"].as_array_mut().unwrap().push(child_of(DOC, "d", None));
+        p["CFAssociations"].as_array_mut().unwrap().push(json!({
+            "identifier": "x", "associationType": "isChildOf", "originNodeURI": {"title": "t", "uri": "u"},
+        }));
+        // Other association types may point outside the package.
+        p["CFAssociations"].as_array_mut().unwrap().push(json!({
+            "identifier": "y", "associationType": "exactMatchOf",
+            "originNodeURI": {"title": "t", "identifier": "a", "uri": "u"},
+            "destinationNodeURI": {"title": "t", "identifier": "elsewhere", "uri": "u"},
+        }));
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFAssociations[1].destinationNodeURI: \"nowhere\" is not the CFDocument or one of the CFItems",
+                "case.json: $.CFAssociations[2].originNodeURI: \"nobody\" is not the CFDocument or one of the CFItems",
+                "case.json: $.CFAssociations[3].originNodeURI: the CFDocument cannot be the child in an isChildOf association",
+                "case.json: $.CFAssociations[4].originNodeURI.identifier: expected a string",
+                "case.json: $.CFAssociations[4].originNodeURI: the association has no origin node",
+                "case.json: $.CFAssociations[4].destinationNodeURI: the association has no destination node",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_item_codes_name_both_places() {
+        let mut items = Vec::new();
+        let mut associations = vec![child_of("d", DOC, Some(1))];
+        items.push(cf_item("d", json!({"CFItemType": "Domain", "humanCodingScheme": "2", "fullStatement": "Domain"})));
+        for i in 1..=12 {
+            let code = match i {
+                3 | 12 => "2.1".to_owned(),
+                7 => "2.2.".to_owned(),
+                8 => "2.2".to_owned(),
+                n => format!("2.{}", n + 10),
+            };
+            let id = format!("i{i}");
+            items.push(cf_item(&id, json!({"CFItemType": "Competency", "humanCodingScheme": code, "fullStatement": "Item"})));
+            // Tree order is not file order: duplicates are named in file order.
+            associations.push(child_of(&id, "d", Some(100 - i)));
+        }
+        let p = package(items, associations);
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFItems[8].humanCodingScheme: item code \"2.2\" appears more than once (also at $.CFItems[7])",
+                "case.json: $.CFItems[12].humanCodingScheme: item code \"2.1\" appears more than once (also at $.CFItems[3])",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_domain_codes_and_identifiers_are_reported() {
+        let mut p = typed_package();
+        let items = p["CFItems"].as_array_mut().unwrap();
+        items.push(cf_item("d2", json!({"CFItemType": "Domain", "listEnumeration": "D", "fullStatement": "Again"})));
+        items.push(cf_item("a", json!({"fullStatement": "Same identifier"})));
+        items.push(cf_item(DOC, json!({"fullStatement": "The document's identifier"})));
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFItems[4].identifier: identifier \"a\" appears more than once (also at $.CFItems[1])",
+                format!("case.json: $.CFItems[5].identifier: identifier \"{DOC}\" is the CFDocument's identifier").as_str(),
+                "case.json: $.CFItems[3].listEnumeration: domain code \"D\" appears more than once (also at $.CFItems[0])",
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_codes_are_reported() {
+        let mut p = typed_package();
+        p["CFItems"][1]["humanCodingScheme"] = "D 1".into();
+        p["CFItems"][0]["humanCodingScheme"] = "Dom/1".into();
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFItems[0].humanCodingScheme: domain code \"Dom/1\" may hold only letters, digits, full stops, hyphens and underscores",
+                "case.json: $.CFItems[1].humanCodingScheme: item code \"D 1\" may hold only letters, digits, full stops, hyphens and underscores",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_node_without_a_statement_is_reported() {
+        let mut p = typed_package();
+        p["CFItems"][2]["fullStatement"] = "".into();
+        p["CFItems"][0].as_object_mut().unwrap().remove("fullStatement");
+        p["CFItems"][1]["fullStatement"] = 7.into();
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFItems[1].fullStatement: expected a string",
+                "case.json: $.CFItems[0].fullStatement: the domain has no statement",
+                "case.json: $.CFItems[1].fullStatement: the item has no statement",
+                "case.json: $.CFItems[2].fullStatement: the item has no statement",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_loop_of_associations_is_reported() {
+        let mut p = typed_package();
+        p["CFItems"].as_array_mut().unwrap().push(cf_item("x", json!({"fullStatement": "X"})));
+        p["CFItems"].as_array_mut().unwrap().push(cf_item("y", json!({"fullStatement": "Y"})));
+        let associations = p["CFAssociations"].as_array_mut().unwrap();
+        associations.push(child_of("x", "y", None));
+        associations.push(child_of("y", "x", None));
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFItems[3]: the item is not connected to the CFDocument: its isChildOf associations form a loop",
+                "case.json: $.CFItems[4]: the item is not connected to the CFDocument: its isChildOf associations form a loop",
+            ]
+        );
+    }
+
+    #[test]
+    fn provider_mappings_must_hang_under_items_and_name_a_provider() {
+        let mut p = typed_package();
+        let items = p["CFItems"].as_array_mut().unwrap();
+        items.push(cf_item("m1", json!({"CFItemType": "Provider mapping", "abbreviatedStatement": "ExR", "fullStatement": "Covers it"})));
+        items.push(cf_item("m2", json!({"CFItemType": "provider mapping", "fullStatement": "No provider"})));
+        items.push(cf_item("m3", json!({"CFItemType": "Provider mapping", "abbreviatedStatement": "ExR", "fullStatement": "Under a domain"})));
+        let associations = p["CFAssociations"].as_array_mut().unwrap();
+        associations.push(child_of("m1", "a", Some(1)));
+        associations.push(child_of("m2", "a", Some(2)));
+        associations.push(child_of("m3", "d", Some(3)));
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFItems[4].abbreviatedStatement: the provider mapping names no provider; put the provider's name in abbreviatedStatement",
+                "case.json: $.CFItems[5]: the provider mapping is not the child of an item; link it to the item it maps with an isChildOf association",
+            ]
+        );
+        // A good one imports.
+        let mut p = typed_package();
+        p["CFItems"].as_array_mut().unwrap().push(cf_item("m1", json!({"CFItemType": "Provider mapping", "abbreviatedStatement": "ExR", "fullStatement": "Covers it"})));
+        p["CFAssociations"].as_array_mut().unwrap().push(child_of("m1", "b", None));
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        assert_eq!(
+            f.provider_mappings(),
+            [ProviderMapping {
+                provider: "ExR".into(),
+                item: "D.2".parse().unwrap(),
+                statement: "Covers it".into()
+            }]
+        );
+        assert_eq!(f.items().len(), 2, "a provider mapping is not an item");
+    }
+
+    fn with_extension_levels() -> Value {
+        let mut p = typed_package();
+        p["extensions"] = json!({"pathway": {"frameworkId": "test", "status": "draft", "levels": [
+            {"key": "entry", "title": "Entry"},
+            {"key": "intermediate", "title": "Intermediate"},
+        ]}});
+        p
+    }
+
+    #[test]
+    fn an_unknown_level_is_reported() {
+        let mut p = with_extension_levels();
+        p["CFRubrics"] = rubric(json!([
+            criterion("a", json!([
+                criterion_level("Entry", 1, "Does"),
+                criterion_level("Band 4", 3, "Leads"),
+            ])),
+            criterion("b", json!([
+                {"identifier": "q", "uri": "u", "lastChangeDateTime": "2024-01-01T00:00:00Z", "description": "No quality, no position"},
+                {"identifier": "r", "uri": "u", "lastChangeDateTime": "2024-01-01T00:00:00Z", "description": "Position only", "position": 2},
+            ])),
+        ]));
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFRubrics[0].CFRubricCriteria[0].CFRubricCriterionLevels[1].quality: unknown level \"Band 4\"; the framework's levels are Entry, Intermediate",
+                "case.json: $.CFRubrics[0].CFRubricCriteria[1].CFRubricCriterionLevels[0].quality: the criterion level has no quality; give the title of its level (Entry, Intermediate)",
+            ]
+        );
+    }
+
+    #[test]
+    fn criteria_must_describe_items_once_per_level() {
+        let mut p = with_extension_levels();
+        p["CFRubrics"] = rubric(json!([
+            criterion("d", json!([])),
+            criterion("ghost", json!([])),
+            criterion("a", json!([criterion_level("Entry", 1, "Does")])),
+            criterion("a", json!([criterion_level("entry", 1, "Does again")])),
+            {"identifier": "c", "uri": "u", "lastChangeDateTime": "2024-01-01T00:00:00Z"},
+        ]));
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFRubrics[0].CFRubricCriteria[0].CFItemURI: \"d\" is a domain; a criterion describes an item at each level",
+                "case.json: $.CFRubrics[0].CFRubricCriteria[1].CFItemURI: \"ghost\" is not one of the CFItems",
+                "case.json: $.CFRubrics[0].CFRubricCriteria[4].CFItemURI: the criterion names no item",
+                "case.json: $.CFRubrics[0].CFRubricCriteria[3].CFRubricCriterionLevels[0]: the item already has a descriptor at level \"Entry\" (at $.CFRubrics[0].CFRubricCriteria[2].CFRubricCriterionLevels[0])",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_extension_is_reported() {
+        let mut p = typed_package();
+        p["extensions"] = json!({"pathway": {"frameworkId": "Not A Slug", "status": "live", "levels": [
+            {"key": "Entry", "title": "Entry"},
+            {"key": "x"},
+        ]}});
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.extensions.pathway.frameworkId: framework id \"Not A Slug\" may hold only lower-case letters, digits and single hyphens",
+                "case.json: $.extensions.pathway.status: unknown status \"live\"; expected draft, published or retired",
+                "case.json: $.extensions.pathway.levels[0].key: level key \"Entry\" may hold only lower-case letters, digits and single hyphens",
+                "case.json: $.extensions.pathway.levels[1].title: the level has no title",
+            ]
+        );
+    }
+
+    #[test]
+    fn framework_rules_are_checked_after_reading_and_named_with_the_file() {
+        let mut p = typed_package();
+        p["extensions"] = json!({"pathway": {"levels": []}});
+        assert_eq!(
+            errors(&p),
+            ["case.json: levels: a framework needs at least one level"]
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_reported() {
+        let mut p = typed_package();
+        p["CFAssociations"][1]["sequenceNumber"] = "first".into();
+        p["CFItems"] = json!([p["CFItems"][0], p["CFItems"][1], p["CFItems"][2], "not an item"]);
+        p["CFRubrics"] = json!({"not": "a list"});
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFItems[3]: expected an object",
+                "case.json: $.CFAssociations[1].sequenceNumber: expected a whole number",
+                "case.json: $.CFRubrics: expected a list",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_problem_in_a_file_is_reported_at_once() {
+        let mut p = typed_package();
+        p["CFItems"][2]["humanCodingScheme"] = "D.1".into();
+        p["CFItems"][0]["fullStatement"] = "".into();
+        p["CFAssociations"][1]["destinationNodeURI"]["identifier"] = "missing".into();
+        let found = errors(&p);
+        assert_eq!(found.len(), 3, "{found:#?}");
+    }
+
+    #[test]
+    fn titles_make_valid_framework_ids() {
+        assert_eq!(
+            framework_id_from_title("Allied Health Professions’ Support Worker Framework").unwrap().as_str(),
+            "allied-health-professions-support-worker-framework"
+        );
+        assert_eq!(framework_id_from_title("¿¡!").unwrap().as_str(), "framework");
+        let long = "word ".repeat(40);
+        let id = framework_id_from_title(&long).unwrap();
+        assert!(id.as_str().len() <= 100 && !id.as_str().ends_with('-'));
+    }
+
+    #[test]
+    fn adoption_statuses_map_to_version_statuses() {
+        assert_eq!(status_from_adoption("Private Draft"), VersionStatus::Draft);
+        assert_eq!(status_from_adoption("Adopted"), VersionStatus::Published);
+        assert_eq!(status_from_adoption("Implemented"), VersionStatus::Published);
+        assert_eq!(status_from_adoption("Deprecated"), VersionStatus::Retired);
+        assert_eq!(status_from_adoption("Something else"), VersionStatus::Draft);
+    }
 }

@@ -1,1 +1,388 @@
-//! CSV import and export (written next).
+//! A simple CSV form of a framework, for spreadsheets: one row per item.
+//!
+//! ```text
+//! domain,code,title,kind,Entry,Intermediate,Assistant Practitioner
+//! Formal knowledge and experience,1.1,Education Requirements,Entry requirement,RQF Level 2…,RQF Level 3…,…
+//! ```
+//!
+//! `domain` holds the domain's title; domains are numbered "1", "2"… in order of first
+//! appearance. Each level column holds the item's descriptor at that level: blank for
+//! missing, "N/A" for not applicable. Domain descriptions and provider mappings are not
+//! carried. Level keys are the slugs of the level titles, unless the levels of an existing
+//! framework are given ([`ImportOptions::expected_levels`]).
+//!
+//! Bytes in, values out: nothing here touches files.
+
+use std::collections::HashMap;
+
+use super::{
+    Descriptor, Domain, DomainCode, Framework, FrameworkDraft, FrameworkMeta, Item, ItemCode,
+    ItemKind, Level, LevelKey, Problems, slugify,
+};
+
+const FIXED: [&str; 4] = ["domain", "code", "title", "kind"];
+const BOM: &str = "\u{FEFF}";
+
+/// The framework as CSV, starting with a UTF-8 byte order mark so that spreadsheet programs
+/// read it as UTF-8, with CRLF line ends (RFC 4180).
+pub fn export(framework: &Framework) -> String {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut write = |record: Vec<&str>| {
+        out.write_record(record)
+            .expect("writing CSV to memory cannot fail");
+    };
+    let mut header: Vec<&str> = FIXED.to_vec();
+    header.extend(framework.levels().iter().map(|l| l.title.as_str()));
+    write(header);
+    for item in framework.items() {
+        let domain = framework
+            .domain(item.domain.as_str())
+            .map_or("", |d| d.title.as_str());
+        let mut row = vec![domain, item.code.as_str(), &item.title, item.kind.label()];
+        row.extend(item.descriptors.iter().map(Descriptor::to_cell));
+        write(row);
+    }
+    let bytes = out
+        .into_inner()
+        .expect("flushing CSV to memory cannot fail");
+    let text = String::from_utf8(bytes).expect("CSV written from strings is UTF-8");
+    format!("{BOM}{text}")
+}
+
+pub struct ImportOptions<'a> {
+    /// Prefixes every problem location.
+    pub file_name: &'a str,
+    /// Everything about the framework version except its content.
+    pub meta: FrameworkMeta,
+    /// The levels of the framework this CSV is a new version of: the level columns must be
+    /// their titles, in order, and the imported levels keep their keys and descriptions.
+    pub expected_levels: Option<&'a [Level]>,
+}
+
+/// Reads a framework from CSV; reports every problem found, each with its row and column.
+pub fn import(bytes: &[u8], opts: ImportOptions<'_>) -> Result<Framework, Problems> {
+    let ImportOptions {
+        file_name,
+        meta,
+        expected_levels,
+    } = opts;
+    read(bytes, meta, expected_levels).map_err(|p| p.within(file_name))
+}
+
+/// One record of the file: its line number and its cells, untrimmed.
+struct Row {
+    line: u64,
+    cells: Vec<String>,
+}
+
+fn read(
+    bytes: &[u8],
+    meta: FrameworkMeta,
+    expected_levels: Option<&[Level]>,
+) -> Result<Framework, Problems> {
+    let bytes = bytes.strip_prefix(BOM.as_bytes()).unwrap_or(bytes);
+    let mut problems = Problems::default();
+    let rows = records(bytes, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let blank = |r: &Row| r.cells.iter().all(|c| c.trim().is_empty());
+    if rows.iter().all(blank) {
+        return Err(Problems::one(
+            "row 1",
+            format!(
+                "the file is empty; the first row must be the header {}, then one column per level",
+                FIXED.join(", ")
+            ),
+        ));
+    }
+
+    let Some((header, rows)) = rows.split_first() else {
+        return Err(Problems::one("row 1", "the file is empty"));
+    };
+    let header_cells: Vec<&str> = header.cells.iter().map(|c| c.trim()).collect();
+    let levels = read_header(&header_cells, expected_levels, &mut problems);
+    if header_cells.len() < FIXED.len()
+        || FIXED
+            .iter()
+            .zip(&header_cells)
+            .any(|(want, got)| !want.eq_ignore_ascii_case(got))
+    {
+        // Without the fixed columns the rows cannot be read.
+        return Err(problems);
+    }
+    let columns = header_cells.join(", ");
+
+    let rows: Vec<&Row> = rows.iter().filter(|r| !blank(r)).collect();
+    if rows.is_empty() {
+        problems.push(
+            "row 2",
+            "the file has a header but no items; add one row per item below the header",
+        );
+    }
+
+    let mut domains: Vec<Domain> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
+    let mut first_row: HashMap<String, u64> = HashMap::new();
+    for row in rows {
+        let line = row.line;
+        if row.cells.len() != header_cells.len() {
+            problems.push(
+                format!("row {line}"),
+                format!(
+                    "{} columns, expected {} ({columns})",
+                    row.cells.len(),
+                    header_cells.len()
+                ),
+            );
+            continue;
+        }
+        let cell = |c: usize| row.cells[c].trim();
+        let at = |c: usize| format!("row {line}, column {} ({})", c + 1, FIXED[c]);
+
+        let domain_title = cell(0);
+        if domain_title.is_empty() {
+            problems.push(
+                at(0),
+                "the domain is empty; enter the title of the item's domain",
+            );
+        }
+        let code = match ItemCode::parse(cell(1)) {
+            _ if cell(1).is_empty() => {
+                problems.push(at(1), "the code is empty; enter the item's code, e.g. 2.1");
+                None
+            }
+            Ok(code) => {
+                if let Some(first) = first_row.get(code.as_str()) {
+                    problems.push(
+                        at(1),
+                        format!(
+                            "item code \"{code}\" appears more than once (also at row {first}); give each item its own code"
+                        ),
+                    );
+                } else {
+                    first_row.insert(code.as_str().to_owned(), line);
+                }
+                Some(code)
+            }
+            Err(e) => {
+                problems.push(at(1), e);
+                None
+            }
+        };
+        let title = cell(2);
+        if title.is_empty() {
+            problems.push(at(2), "the title is empty; enter the item's title");
+        }
+        let kind = if cell(3).is_empty() {
+            Some(ItemKind::Competency)
+        } else {
+            let kind = ItemKind::parse(cell(3));
+            if kind.is_none() {
+                problems.push(
+                    at(3),
+                    format!(
+                        "\"{}\" is not a kind of item; accepted kinds are Competency, Capability, Entry requirement, Entry and Requirement",
+                        cell(3)
+                    ),
+                );
+            }
+            kind
+        };
+
+        let (Some(code), Some(kind)) = (code, kind) else {
+            continue;
+        };
+        if domain_title.is_empty() {
+            continue;
+        }
+        let domain = match domains.iter().find(|d| d.title == domain_title) {
+            Some(d) => d.code.clone(),
+            None => {
+                let Ok(code) = DomainCode::parse(&(domains.len() + 1).to_string()) else {
+                    continue;
+                };
+                domains.push(Domain {
+                    code: code.clone(),
+                    title: domain_title.to_owned(),
+                    description: String::new(),
+                });
+                code
+            }
+        };
+        items.push(Item {
+            code,
+            domain,
+            title: title.to_owned(),
+            kind,
+            descriptors: row.cells[FIXED.len()..]
+                .iter()
+                .map(|c| Descriptor::from_cell(c))
+                .collect(),
+        });
+    }
+
+    problems.into_result()?;
+    Framework::new(FrameworkDraft {
+        meta,
+        levels,
+        domains,
+        items,
+        provider_mappings: Vec::new(),
+    })
+}
+
+/// Every record with its line number; cells that are not UTF-8 are reported.
+fn records(bytes: &[u8], problems: &mut Problems) -> Vec<Row> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut rows = Vec::new();
+    let mut header: Vec<String> = Vec::new();
+    for record in reader.byte_records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(rows.len() as u64 + 1, |p| p.line());
+                problems.push(format!("row {line}"), format!("the row cannot be read: {e}"));
+                break;
+            }
+        };
+        let line = record.position().map_or(rows.len() as u64 + 1, |p| p.line());
+        let mut cells = Vec::with_capacity(record.len());
+        for (c, raw) in record.iter().enumerate() {
+            match std::str::from_utf8(raw) {
+                Ok(text) => cells.push(text.to_owned()),
+                Err(_) => {
+                    let name = if rows.is_empty() {
+                        format!("\"{}\"", String::from_utf8_lossy(raw).trim())
+                    } else {
+                        header.get(c).cloned().unwrap_or_default()
+                    };
+                    problems.push(
+                        format!("row {line}, column {} ({name})", c + 1),
+                        "the text is not UTF-8; save the file as \"CSV UTF-8\" and import it again",
+                    );
+                    cells.push(String::from_utf8_lossy(raw).into_owned());
+                }
+            }
+        }
+        if rows.is_empty() {
+            header = cells.iter().map(|c| c.trim().to_owned()).collect();
+        }
+        rows.push(Row { line, cells });
+    }
+    rows
+}
+
+/// Checks the header row and returns the levels its level columns name.
+fn read_header(
+    header: &[&str],
+    expected: Option<&[Level]>,
+    problems: &mut Problems,
+) -> Vec<Level> {
+    let fixed = FIXED.join(", ");
+    for (c, want) in FIXED.iter().enumerate() {
+        match header.get(c) {
+            Some(got) if want.eq_ignore_ascii_case(got) => {}
+            Some(got) => problems.push(
+                format!("row 1, column {} (\"{got}\")", c + 1),
+                format!(
+                    "expected \"{want}\"; the header must start with {fixed}, then one column per level"
+                ),
+            ),
+            None => {
+                problems.push(
+                    "row 1",
+                    format!(
+                        "the header has {} columns; it must start with {fixed}, then one column per level",
+                        header.len()
+                    ),
+                );
+                return Vec::new();
+            }
+        }
+    }
+    let titles = &header[FIXED.len()..];
+    if titles.is_empty() {
+        problems.push(
+            "row 1",
+            "there are no level columns; add one column per level after \"kind\", headed with the level's title",
+        );
+        return Vec::new();
+    }
+    let at = |i: usize| format!("row 1, column {} (\"{}\")", FIXED.len() + i + 1, titles[i]);
+
+    if let Some(expected) = expected {
+        let names = expected
+            .iter()
+            .map(|l| l.title.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        for (i, title) in titles.iter().enumerate() {
+            let same = |l: &Level| l.title.trim().eq_ignore_ascii_case(title);
+            if expected.get(i).is_some_and(same) {
+                continue;
+            }
+            let message = if expected.iter().any(same) {
+                format!(
+                    "expected {} here; the level columns must be {names}, in that order",
+                    expected
+                        .get(i)
+                        .map_or("no more level columns".to_owned(), |l| format!(
+                            "\"{}\"",
+                            l.title
+                        ))
+                )
+            } else {
+                format!("\"{title}\" is not a level of this framework (its levels are {names})")
+            };
+            problems.push(at(i), message);
+        }
+        for missing in expected.iter().skip(titles.len()) {
+            problems.push(
+                "row 1",
+                format!(
+                    "the level column \"{}\" is missing; the level columns must be {names}, in that order",
+                    missing.title
+                ),
+            );
+        }
+        return expected.to_vec();
+    }
+
+    let mut levels = Vec::new();
+    let mut first_column: HashMap<String, usize> = HashMap::new();
+    for (i, title) in titles.iter().enumerate() {
+        if title.is_empty() {
+            problems.push(
+                at(i),
+                "the level column has no title; head it with the level's title, or delete the column",
+            );
+            continue;
+        }
+        let key = slugify(title);
+        if let Some(first) = first_column.get(&key) {
+            problems.push(
+                at(i),
+                format!(
+                    "the level \"{title}\" appears more than once (also column {first}); give each level one column"
+                ),
+            );
+            continue;
+        }
+        first_column.insert(key.clone(), FIXED.len() + i + 1);
+        match LevelKey::parse(&key) {
+            Ok(key) => levels.push(Level {
+                key,
+                title: (*title).to_owned(),
+                description: None,
+            }),
+            Err(e) => problems.push(at(i), format!("{e}; use a shorter level title")),
+        }
+    }
+    levels
+}

@@ -1,0 +1,77 @@
+//! The CSRF check for state-changing requests: the token must come back in the
+//! `X-CSRF-Token` header (API and scripts) or a `csrf_token` form field (HTML forms,
+//! including file uploads).
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::header;
+
+/// Largest body the check will read; bigger uploads are refused before any handler runs.
+pub const MAX_BODY: usize = 10 * 1024 * 1024;
+
+pub async fn check(request: Request, expected: &str) -> Result<Request, ()> {
+    if let Some(v) = request.headers().get("x-csrf-token") {
+        return if v.to_str().is_ok_and(|v| same(v, expected)) { Ok(request) } else { Err(()) };
+    }
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| ())?;
+    let presented = if content_type.starts_with("application/x-www-form-urlencoded") {
+        form_urlencoded_field(&bytes)
+    } else if content_type.starts_with("multipart/form-data") {
+        let copy = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
+        multipart_field(copy).await
+    } else {
+        None
+    };
+    match presented {
+        Some(token) if same(&token, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        _ => Err(()),
+    }
+}
+
+fn form_urlencoded_field(bytes: &[u8]) -> Option<String> {
+    serde_urlencoded_pairs(bytes).into_iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(bytes).unwrap_or_default()
+}
+
+async fn multipart_field(request: Request) -> Option<String> {
+    let mut multipart = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("csrf_token") {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+/// Compares without leaking, through timing, how much of the token matched.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_compare_exactly() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "abcd"));
+    }
+
+    #[test]
+    fn form_fields_are_found() {
+        assert_eq!(form_urlencoded_field(b"a=1&csrf_token=x%2By"), Some("x+y".into()));
+        assert_eq!(form_urlencoded_field(b"a=1"), None);
+    }
+}

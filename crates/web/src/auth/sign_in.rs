@@ -1,0 +1,153 @@
+//! Signing in and out.
+
+use super::{SESSION_COOKIE, Visitor, append_cookie, cookies, hash_token, random_token, session_expiry};
+use crate::accounts::{burn_time, verify_password};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::views::{PageCtx, render};
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{Duration, Utc};
+use pathway_domain::time::to_stored;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+/// Failed attempts allowed in the window, per account and per address.
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+const WINDOW_MINUTES: i64 = 15;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", get(show).post(submit))
+        .route("/sign-out", post(sign_out))
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    ctx: PageCtx,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only same-site paths, so a link cannot send someone elsewhere after signing in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+async fn show(visitor: Visitor, Query(q): Query<NextQuery>) -> Response {
+    render(&SignInPage {
+        ctx: PageCtx::new(&visitor, "Sign in", ""),
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    let email = form.email.trim().to_lowercase();
+    let ip = peer.ip().to_string();
+    let next = safe_next(form.next.as_deref());
+    let again = |status, error: &str| {
+        let page = SignInPage {
+            ctx: PageCtx::new(&visitor, "Sign in", ""),
+            email: form.email.clone(),
+            next: next.clone(),
+            error: Some(error.to_owned()),
+        };
+        (status, render(&page)).into_response()
+    };
+    if email.is_empty() || form.password.is_empty() {
+        return Ok(again(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "Enter your email address and password"));
+    }
+
+    let since = to_stored(Utc::now() - Duration::minutes(WINDOW_MINUTES));
+    let (by_account, by_address) = state.store.failed_logins_since(&email, &ip, &since).await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+        tracing::warn!(%ip, "sign-in rate limited");
+        return Ok(again(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            &format!("Too many failed attempts to sign in. Wait {WINDOW_MINUTES} minutes and try again, or ask your administrator to reset your password"),
+        ));
+    }
+
+    let found = state.store.user_for_sign_in(&email).await?;
+    let password = form.password.clone();
+    // argon2 is deliberately slow: keep it off the async workers.
+    let user = tokio::task::spawn_blocking(move || match found {
+        Some((user, hash)) if !user.disabled && verify_password(&password, &hash) => Some(user),
+        Some(_) => None,
+        None => {
+            burn_time(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+
+    state.store.record_login_attempt(&email, &ip, user.is_some()).await?;
+    let Some(user) = user else {
+        return Ok(again(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "Enter a correct email address and password"));
+    };
+
+    // A fresh token at every sign-in, so a token planted before sign-in is worthless.
+    let token = random_token();
+    state.store.create_session(&hash_token(&token), user.id, &random_token(), &session_expiry()).await?;
+    tracing::info!(user_id = user.id, "signed in");
+    let secure = super::is_secure(&state, &headers);
+    let mut response = Redirect::to(&next).into_response();
+    append_cookie(&mut response, &cookies::set(SESSION_COOKIE, &token, secure, None));
+    Ok(response)
+}
+
+async fn sign_out(State(state): State<AppState>, visitor: Visitor, headers: HeaderMap) -> Result<Response, AppError> {
+    if let Some(user) = &visitor.signed_in {
+        state.store.delete_session(&user.token_hash).await?;
+    }
+    let mut response = Redirect::to("/").into_response();
+    append_cookie(&mut response, &cookies::clear(SESSION_COOKIE, super::is_secure(&state, &headers)));
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/admin")), "/admin");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

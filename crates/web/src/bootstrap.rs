@@ -1,0 +1,1 @@
+//! First start: the shipped framework. Demo: a small, realistic organisation tree.

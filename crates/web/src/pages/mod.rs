@@ -1,0 +1,20 @@
+//! HTML pages, one module per feature.
+
+mod admin;
+mod frameworks;
+mod home;
+
+use crate::state::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(home::router())
+        .merge(frameworks::router())
+        .merge(admin::router())
+        .fallback(not_found)
+}
+
+async fn not_found() -> crate::error::AppError {
+    crate::error::AppError::NotFound("The page".into())
+}
