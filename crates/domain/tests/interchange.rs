@@ -1,18 +1,875 @@
-use pathway_domain::framework::{case, Framework};
-#[test]
-fn scratch() {
-    for f in ["case-sample-MarkdownFramework.opensalt.json", "case-foreign-dysphagia-rubric.json"] {
-        let bytes = std::fs::read(format!("tests/fixtures/{f}")).unwrap();
-        match case::import(&bytes, f) {
-            Ok(fw) => println!("{}", serde_json::to_string_pretty(&fw).unwrap()),
-            Err(p) => println!("{p}"),
+//! Framework interchange: CASE JSON and CSV, exported and imported again, and foreign CASE
+//! packages imported.
+//!
+//! Exports are checked by a structural validator written from the CASE 1.1 package schema
+//! (1EdTech `case-v1p1-cfpackage.json`): the members each class allows and requires, RFC 4122
+//! identifiers, and links that resolve within the package.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use pathway_domain::framework::{
+    Descriptor, Domain, Framework, FrameworkDraft, FrameworkMeta, Item, ItemKind, Level,
+    ProviderMapping, VersionStatus, case, csv_format,
+};
+use serde_json::Value;
+
+const HEE_JSON: &str = "frameworks/hee-ahp-support-worker-2021.json";
+const DORSET_JSON: &str = "frameworks/fixtures/dorset-ahp-career-framework-sample.json";
+const MARKDOWN_SAMPLE: &str = "tests/fixtures/case-sample-MarkdownFramework.opensalt.json";
+const DYSPHAGIA_SAMPLE: &str = "tests/fixtures/case-foreign-dysphagia-rubric.json";
+
+fn crate_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn repo_file(relative: &str) -> PathBuf {
+    crate_dir().join("../..").join(relative)
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn load(relative: &str) -> Framework {
+    serde_json::from_slice(&read(&repo_file(relative)))
+        .unwrap_or_else(|e| panic!("{relative} is not a valid framework: {e}"))
+}
+
+fn options() -> case::ExportOptions<'static> {
+    case::ExportOptions {
+        base_uri: "https://pathway.example.nhs.uk",
+        last_change: "2024-05-01T12:00:00Z".parse().expect("a date"),
+    }
+}
+
+fn case_round_trip(f: &Framework) -> Framework {
+    let json = serde_json::to_vec_pretty(&case::export(f, &options())).expect("JSON");
+    case::import(&json, "export.json").unwrap_or_else(|p| panic!("the export imports: {p}"))
+}
+
+fn import_case(relative_to_crate: &str) -> Framework {
+    let bytes = read(&crate_dir().join(relative_to_crate));
+    case::import(&bytes, relative_to_crate).unwrap_or_else(|p| panic!("{p}"))
+}
+
+fn text(s: &str) -> Descriptor {
+    Descriptor::Text(s.into())
+}
+
+fn level(key: &str, title: &str, description: Option<&str>) -> Level {
+    Level {
+        key: key.parse().expect("level key"),
+        title: title.into(),
+        description: description.map(Into::into),
+    }
+}
+
+/// Two domains, three levels, "N/A" and missing descriptors, an entry requirement and
+/// provider mappings.
+fn small() -> Framework {
+    let item = |code: &str, domain: &str, title: &str, kind, descriptors| Item {
+        code: code.parse().expect("item code"),
+        domain: domain.parse().expect("domain code"),
+        title: title.into(),
+        kind,
+        descriptors,
+    };
+    let mapping = |provider: &str, item: &str, statement: &str| ProviderMapping {
+        provider: provider.into(),
+        item: item.parse().expect("item code"),
+        statement: statement.into(),
+    };
+    Framework::new(FrameworkDraft {
+        meta: FrameworkMeta {
+            id: "test-support-worker".parse().expect("framework id"),
+            title: "Test support worker framework".into(),
+            publisher: "Test Trust".into(),
+            version: "2024.1".into(),
+            status: VersionStatus::Draft,
+            description: "For interchange tests.".into(),
+            case_identifier: None,
+        },
+        levels: vec![
+            level("entry", "Entry", Some("Agenda for Change band 2")),
+            level(
+                "intermediate",
+                "Intermediate",
+                Some("Agenda for Change band 3"),
+            ),
+            level("assistant-practitioner", "Assistant Practitioner", None),
+        ],
+        domains: vec![
+            Domain {
+                code: "1".parse().expect("domain code"),
+                title: "Formal knowledge and experience".into(),
+                description: "Qualifications and experience on entry.".into(),
+            },
+            Domain {
+                code: "2".parse().expect("domain code"),
+                title: "Supporting service users".into(),
+                description: "Care, wellbeing and the wider system.".into(),
+            },
+        ],
+        items: vec![
+            item(
+                "1.1",
+                "1",
+                "Education requirements",
+                ItemKind::EntryRequirement,
+                vec![
+                    text("RQF level 2"),
+                    text("RQF level 3"),
+                    text("RQF level 4"),
+                ],
+            ),
+            item(
+                "2.1",
+                "2",
+                "Person-centred care",
+                ItemKind::Competency,
+                vec![
+                    Descriptor::NotApplicable,
+                    text("Provides person-centred care, with support"),
+                    text("Provides person-centred care"),
+                ],
+            ),
+            item(
+                "2.2",
+                "2",
+                "Health promotion",
+                ItemKind::Competency,
+                vec![
+                    text("Signposts to services"),
+                    Descriptor::Missing,
+                    text("Advises on \"healthy choices\""),
+                ],
+            ),
+        ],
+        provider_mappings: vec![
+            mapping("ExR", "2.1", "ExR covers person-centred care"),
+            mapping("ExR", "2.2", "ExR covers health promotion"),
+            mapping("City College", "2.1", "Unit 4, care planning"),
+        ],
+    })
+    .expect("a valid framework")
+}
+
+// ----- A structural validator for CASE 1.1 packages -----
+
+/// Members each class may have (CASE 1.1 package schema; `additionalProperties: false`).
+const PACKAGE: &[&str] = &[
+    "CFDocument",
+    "CFItems",
+    "CFAssociations",
+    "CFDefinitions",
+    "CFRubrics",
+    "extensions",
+];
+const DOCUMENT: &[&str] = &[
+    "identifier",
+    "uri",
+    "frameworkType",
+    "caseVersion",
+    "creator",
+    "title",
+    "lastChangeDateTime",
+    "officialSourceURL",
+    "publisher",
+    "description",
+    "subject",
+    "subjectURI",
+    "language",
+    "version",
+    "adoptionStatus",
+    "statusStartDate",
+    "statusEndDate",
+    "licenseURI",
+    "notes",
+    "extensions",
+];
+const DOCUMENT_REQUIRED: &[&str] = &[
+    "identifier",
+    "uri",
+    "creator",
+    "title",
+    "lastChangeDateTime",
+];
+const ITEM: &[&str] = &[
+    "identifier",
+    "fullStatement",
+    "alternativeLabel",
+    "CFItemType",
+    "uri",
+    "humanCodingScheme",
+    "listEnumeration",
+    "abbreviatedStatement",
+    "conceptKeywords",
+    "conceptKeywordsURI",
+    "notes",
+    "subject",
+    "subjectURI",
+    "language",
+    "educationLevel",
+    "CFItemTypeURI",
+    "licenseURI",
+    "statusStartDate",
+    "statusEndDate",
+    "lastChangeDateTime",
+    "extensions",
+];
+const ITEM_REQUIRED: &[&str] = &["identifier", "fullStatement", "uri", "lastChangeDateTime"];
+const ASSOCIATION: &[&str] = &[
+    "identifier",
+    "associationType",
+    "sequenceNumber",
+    "uri",
+    "originNodeURI",
+    "destinationNodeURI",
+    "CFAssociationGroupingURI",
+    "lastChangeDateTime",
+    "notes",
+    "extensions",
+];
+const ASSOCIATION_REQUIRED: &[&str] = &[
+    "identifier",
+    "associationType",
+    "uri",
+    "originNodeURI",
+    "destinationNodeURI",
+    "lastChangeDateTime",
+];
+const ASSOCIATION_TYPES: &[&str] = &[
+    "isChildOf",
+    "isPeerOf",
+    "isPartOf",
+    "exactMatchOf",
+    "precedes",
+    "isRelatedTo",
+    "replacedBy",
+    "exemplar",
+    "hasSkillLevel",
+    "isTranslationOf",
+];
+const DEFINITIONS: &[&str] = &[
+    "CFConcepts",
+    "CFSubjects",
+    "CFLicenses",
+    "CFItemTypes",
+    "CFAssociationGroupings",
+    "extensions",
+];
+const ITEM_TYPE: &[&str] = &[
+    "identifier",
+    "uri",
+    "title",
+    "description",
+    "hierarchyCode",
+    "typeCode",
+    "lastChangeDateTime",
+    "extensions",
+];
+const ITEM_TYPE_REQUIRED: &[&str] = &[
+    "identifier",
+    "uri",
+    "title",
+    "description",
+    "hierarchyCode",
+    "lastChangeDateTime",
+];
+const RUBRIC: &[&str] = &[
+    "identifier",
+    "uri",
+    "title",
+    "description",
+    "lastChangeDateTime",
+    "CFRubricCriteria",
+    "extensions",
+];
+const CRITERION: &[&str] = &[
+    "identifier",
+    "uri",
+    "category",
+    "description",
+    "CFItemURI",
+    "weight",
+    "position",
+    "rubricId",
+    "lastChangeDateTime",
+    "CFRubricCriterionLevels",
+    "extensions",
+];
+const CRITERION_LEVEL: &[&str] = &[
+    "identifier",
+    "uri",
+    "description",
+    "quality",
+    "score",
+    "feedback",
+    "position",
+    "rubricCriterionId",
+    "lastChangeDateTime",
+    "extensions",
+];
+const RUBRIC_PART_REQUIRED: &[&str] = &["identifier", "uri", "lastChangeDateTime"];
+const LINK: &[&str] = &["title", "identifier", "uri"];
+const LINK_GEN: &[&str] = &["title", "identifier", "uri", "targetType"];
+
+/// An RFC 4122 UUID as the CASE 1.0 schema checks it: lower-case 8-4-4-4-12 hex, version
+/// nibble 1-5, variant nibble 8-b.
+fn is_rfc4122(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    lengths == [8, 4, 4, 4, 12]
+        && groups.iter().all(|g| {
+            g.chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        })
+        && ('1'..='5').contains(&groups[2].chars().next().unwrap_or('0'))
+        && matches!(groups[3].chars().next(), Some('8' | '9' | 'a' | 'b'))
+}
+
+struct Validator<'v> {
+    errors: Vec<String>,
+    /// Every record's identifier, to check uniqueness.
+    identifiers: HashSet<&'v str>,
+    base_uri: &'v str,
+}
+
+impl<'v> Validator<'v> {
+    fn error(&mut self, at: &str, message: impl std::fmt::Display) {
+        self.errors.push(format!("{at}: {message}"));
+    }
+
+    fn object(
+        &mut self,
+        v: &'v Value,
+        at: &str,
+        allowed: &[&str],
+        required: &[&str],
+    ) -> Option<&'v serde_json::Map<String, Value>> {
+        let Some(obj) = v.as_object() else {
+            self.error(at, "not an object");
+            return None;
+        };
+        for key in obj.keys() {
+            if !allowed.contains(&key.as_str()) {
+                self.error(at, format_args!("member {key} is not allowed"));
+            }
+        }
+        for key in required {
+            if !obj.contains_key(*key) {
+                self.error(at, format_args!("member {key} is required"));
+            }
+        }
+        Some(obj)
+    }
+
+    fn list(
+        &mut self,
+        obj: &'v serde_json::Map<String, Value>,
+        key: &str,
+        at: &str,
+    ) -> &'v [Value] {
+        match obj.get(key) {
+            None => &[],
+            Some(Value::Array(a)) => a,
+            Some(_) => {
+                self.error(&format!("{at}.{key}"), "not a list");
+                &[]
+            }
         }
     }
-    let hee: Framework = serde_json::from_str(&std::fs::read_to_string("../../frameworks/hee-ahp-support-worker-2021.json").unwrap()).unwrap();
-    let when = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00Z").unwrap().with_timezone(&chrono::Utc);
-    let v = case::export(&hee, &case::ExportOptions { base_uri: "https://pathway.example", last_change: when });
-    let s = serde_json::to_string_pretty(&v).unwrap();
-    std::fs::write("/tmp/fx/hee-case.json", &s).unwrap();
-    let back = case::import(s.as_bytes(), "hee.json").unwrap();
-    assert_eq!(back, hee);
+
+    /// A record: its identifier is an RFC 4122 UUID, unique, and its uri ends with it.
+    fn record(
+        &mut self,
+        obj: &'v serde_json::Map<String, Value>,
+        at: &str,
+        class: &str,
+    ) -> Option<&'v str> {
+        let id = obj.get("identifier").and_then(Value::as_str)?;
+        if !is_rfc4122(id) {
+            self.error(at, format_args!("identifier {id} is not an RFC 4122 UUID"));
+        }
+        if !self.identifiers.insert(id) {
+            self.error(at, format_args!("identifier {id} is used twice"));
+        }
+        let expected = format!("{}/ims/case/v1p1/{class}/{id}", self.base_uri);
+        if obj.get("uri").and_then(Value::as_str) != Some(expected.as_str()) {
+            self.error(at, format_args!("uri is not {expected}"));
+        }
+        match obj.get("lastChangeDateTime").and_then(Value::as_str) {
+            Some(t) if chrono::DateTime::parse_from_rfc3339(t).is_ok() => {}
+            _ => self.error(at, "lastChangeDateTime is not an RFC 3339 date-time"),
+        }
+        for key in ["rubricId", "rubricCriterionId"] {
+            if let Some(id) = obj.get(key).and_then(Value::as_str) {
+                if !is_rfc4122(id) {
+                    self.error(at, format_args!("{key} {id} is not an RFC 4122 UUID"));
+                }
+            }
+        }
+        Some(id)
+    }
+
+    /// A LinkURI or LinkGenURI; returns the identifier it names.
+    fn link(&mut self, v: Option<&'v Value>, at: &str, allowed: &[&str]) -> Option<&'v str> {
+        let Some(v) = v else {
+            self.error(at, "missing link");
+            return None;
+        };
+        let obj = self.object(v, at, allowed, LINK)?;
+        let id = obj.get("identifier").and_then(Value::as_str)?;
+        if allowed == LINK && !is_rfc4122(id) {
+            self.error(at, format_args!("identifier {id} is not an RFC 4122 UUID"));
+        }
+        Some(id)
+    }
+}
+
+/// Everything wrong with a package as a Pathway export must be: a valid CASE 1.1 package,
+/// RFC 4122 identifiers throughout, and links that resolve within the package.
+fn validate(package: &Value, base_uri: &str) -> Vec<String> {
+    let mut v = Validator {
+        errors: Vec::new(),
+        identifiers: HashSet::new(),
+        base_uri,
+    };
+    let Some(root) = v.object(package, "$", PACKAGE, &["CFDocument"]) else {
+        return v.errors;
+    };
+
+    let mut document_id = None;
+    if let Some(doc) = root
+        .get("CFDocument")
+        .and_then(|d| v.object(d, "$.CFDocument", DOCUMENT, DOCUMENT_REQUIRED))
+    {
+        document_id = v.record(doc, "$.CFDocument", "CFDocuments");
+        if doc.get("caseVersion").and_then(Value::as_str) != Some("1.1") {
+            v.error("$.CFDocument", "caseVersion is not \"1.1\"");
+        }
+    }
+
+    let mut item_types = HashSet::new();
+    if let Some(defs) = root
+        .get("CFDefinitions")
+        .and_then(|d| v.object(d, "$.CFDefinitions", DEFINITIONS, &[]))
+    {
+        for (i, t) in v
+            .list(defs, "CFItemTypes", "$.CFDefinitions")
+            .iter()
+            .enumerate()
+        {
+            let at = format!("$.CFDefinitions.CFItemTypes[{i}]");
+            if let Some(obj) = v.object(t, &at, ITEM_TYPE, ITEM_TYPE_REQUIRED) {
+                item_types.extend(v.record(obj, &at, "CFItemTypes"));
+            }
+        }
+    }
+
+    let mut items = HashSet::new();
+    for (i, item) in v.list(root, "CFItems", "$").iter().enumerate() {
+        let at = format!("$.CFItems[{i}]");
+        let Some(obj) = v.object(item, &at, ITEM, ITEM_REQUIRED) else {
+            continue;
+        };
+        items.extend(v.record(obj, &at, "CFItems"));
+        if obj.contains_key("CFItemTypeURI") {
+            let type_id = v.link(
+                obj.get("CFItemTypeURI"),
+                &format!("{at}.CFItemTypeURI"),
+                LINK,
+            );
+            if type_id.is_some_and(|t| !item_types.contains(t)) {
+                v.error(&at, "CFItemTypeURI is not one of the CFItemTypes");
+            }
+        }
+        if obj
+            .get("fullStatement")
+            .and_then(Value::as_str)
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            v.error(&at, "fullStatement is empty");
+        }
+    }
+
+    let mut children: HashMap<&str, usize> = HashMap::new();
+    for (i, a) in v.list(root, "CFAssociations", "$").iter().enumerate() {
+        let at = format!("$.CFAssociations[{i}]");
+        let Some(obj) = v.object(a, &at, ASSOCIATION, ASSOCIATION_REQUIRED) else {
+            continue;
+        };
+        v.record(obj, &at, "CFAssociations");
+        let kind = obj
+            .get("associationType")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if !ASSOCIATION_TYPES.contains(&kind) && !kind.starts_with("ext:") {
+            v.error(
+                &at,
+                format_args!("associationType {kind} is not a CASE 1.1 type"),
+            );
+        }
+        for end in ["originNodeURI", "destinationNodeURI"] {
+            let id = v.link(obj.get(end), &format!("{at}.{end}"), LINK_GEN);
+            let resolves = id.is_some_and(|id| items.contains(id) || Some(id) == document_id);
+            if !resolves {
+                v.error(
+                    &at,
+                    format_args!("{end} resolves to neither the document nor an item"),
+                );
+            }
+        }
+        if let Some(origin) = obj
+            .get("originNodeURI")
+            .and_then(|o| o.get("identifier"))
+            .and_then(Value::as_str)
+        {
+            *children.entry(origin).or_default() += 1;
+        }
+    }
+    // Every item hangs in the tree exactly once.
+    for item in &items {
+        if children.get(item) != Some(&1) {
+            v.error(
+                "$.CFAssociations",
+                format_args!("item {item} is not the child of exactly one node"),
+            );
+        }
+    }
+
+    for (r, rubric) in v.list(root, "CFRubrics", "$").iter().enumerate() {
+        let at = format!("$.CFRubrics[{r}]");
+        let Some(obj) = v.object(rubric, &at, RUBRIC, RUBRIC_PART_REQUIRED) else {
+            continue;
+        };
+        let rubric_id = v.record(obj, &at, "CFRubrics");
+        for (c, criterion) in v.list(obj, "CFRubricCriteria", &at).iter().enumerate() {
+            let at = format!("{at}.CFRubricCriteria[{c}]");
+            let Some(obj) = v.object(criterion, &at, CRITERION, RUBRIC_PART_REQUIRED) else {
+                continue;
+            };
+            let criterion_id = v.record(obj, &at, "CFRubricCriteria");
+            if obj.get("rubricId").and_then(Value::as_str) != rubric_id {
+                v.error(&at, "rubricId is not the rubric's identifier");
+            }
+            let item = v.link(obj.get("CFItemURI"), &format!("{at}.CFItemURI"), LINK);
+            if item.is_some_and(|i| !items.contains(i)) {
+                v.error(&at, "CFItemURI is not one of the CFItems");
+            }
+            for (l, level) in v
+                .list(obj, "CFRubricCriterionLevels", &at)
+                .iter()
+                .enumerate()
+            {
+                let at = format!("{at}.CFRubricCriterionLevels[{l}]");
+                let Some(obj) = v.object(level, &at, CRITERION_LEVEL, RUBRIC_PART_REQUIRED) else {
+                    continue;
+                };
+                v.record(obj, &at, "CFRubricCriterionLevels");
+                if obj.get("rubricCriterionId").and_then(Value::as_str) != criterion_id {
+                    v.error(&at, "rubricCriterionId is not the criterion's identifier");
+                }
+                if !obj.get("score").is_some_and(Value::is_number)
+                    || !obj.get("position").is_some_and(Value::is_u64)
+                {
+                    v.error(&at, "score and position must be numbers");
+                }
+            }
+        }
+    }
+    v.errors
+}
+
+// ----- CASE -----
+
+#[test]
+fn case_export_then_import_gives_an_equal_framework() {
+    let f = small();
+    assert_eq!(case_round_trip(&f), f);
+}
+
+#[test]
+fn case_export_is_a_valid_case_1_1_package() {
+    let f = small();
+    let package = case::export(&f, &options());
+    let errors = validate(&package, options().base_uri);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(package["CFDocument"]["caseVersion"], "1.1");
+    // 2 domains + 3 items + 3 provider mappings, each a child of one node.
+    assert_eq!(package["CFItems"].as_array().map(Vec::len), Some(8));
+    assert_eq!(package["CFAssociations"].as_array().map(Vec::len), Some(8));
+}
+
+#[test]
+fn the_validator_rejects_what_it_should() {
+    // The OpenSALT sample's document identifier has version nibble 0.
+    let sample: Value =
+        serde_json::from_slice(&read(&crate_dir().join(MARKDOWN_SAMPLE))).expect("JSON");
+    let errors = validate(&sample, "http://server");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("d0000000-0000-0000-0000-000000000000 is not an RFC 4122 UUID")),
+        "{errors:#?}"
+    );
+
+    let mut package = case::export(&small(), &options());
+    package["CFAssociations"][0]["destinationNodeURI"]["identifier"] = "elsewhere".into();
+    package["CFItems"][0]["CFDocumentURI"] = Value::Null;
+    package["CFDocument"]["caseVersion"] = "1.0".into();
+    let errors = validate(&package, options().base_uri);
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert!(is_rfc4122("5b1f0b43-4d54-4f0e-9d1e-3f0f3bd0c5a1"));
+    assert!(!is_rfc4122("5b1f0b43-4d54-4f0e-cd1e-3f0f3bd0c5a1"));
+    assert!(!is_rfc4122("5B1F0B43-4D54-4F0E-9D1E-3F0F3BD0C5A1"));
+}
+
+#[test]
+fn the_opensalt_markdown_sample_imports() {
+    let f = import_case(MARKDOWN_SAMPLE);
+    assert_eq!(f.meta.title, "Test Markdown Framework");
+    assert_eq!(f.id().as_str(), "test-markdown-framework");
+    assert_eq!(f.meta.publisher, "OpenSALT Testing");
+    assert_eq!(f.meta.version, "1");
+    assert_eq!(f.meta.status, VersionStatus::Draft);
+    assert_eq!(
+        f.meta.case_identifier,
+        Some(
+            "d0000000-0000-0000-0000-000000000000"
+                .parse()
+                .expect("uuid")
+        )
+    );
+
+    let levels: Vec<(&str, &str)> = f
+        .levels()
+        .iter()
+        .map(|l| (l.key.as_str(), l.title.as_str()))
+        .collect();
+    assert_eq!(levels, [("standard", "Standard")]);
+    assert_eq!(f.domains().len(), 1, "one implicit domain");
+    assert_eq!(f.domains()[0].title, "Test Markdown Framework");
+
+    let codes: Vec<&str> = f.items().iter().map(|i| i.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["MD.Table", "MD.Math"],
+        "file order without sequence numbers"
+    );
+    let math = f.item("MD.Math").expect("MD.Math");
+    assert_eq!(math.title, "This contains math markdown: $x^2$");
+    assert_eq!(
+        math.descriptors,
+        [text("This contains math markdown: $x^2$")]
+    );
+    assert_eq!(math.kind, ItemKind::Competency);
+    assert_eq!(math.domain, f.domains()[0].code);
+    let table = f.item("MD.Table").expect("MD.Table");
+    assert!(
+        table
+            .title
+            .starts_with("This contains a _table_ in markdown:\r\n\r\n| Column 1 |")
+    );
+    assert!(f.provider_mappings().is_empty());
+
+    // Exported by Pathway, the identifier is kept and the framework comes back the same.
+    let again = case_round_trip(&f);
+    assert_eq!(again, f);
+}
+
+#[test]
+fn a_case_1_1_package_with_rubrics_and_nested_domains_imports() {
+    let f = import_case(DYSPHAGIA_SAMPLE);
+    let expected = Framework::new(FrameworkDraft {
+        meta: FrameworkMeta {
+            id: "dysphagia-support-competencies".parse().expect("id"),
+            title: "Dysphagia Support Competencies".into(),
+            publisher: "Example Therapy Network".into(),
+            version: "2.0".into(),
+            status: VersionStatus::Published,
+            description: "A fictional framework written to test CASE import: nested domains, a deeper tree, rubric levels in mixed order, a provider mapping, upper-case identifiers and associations that Pathway ignores.".into(),
+            case_identifier: Some("1cf7ed7c-361c-412b-9115-34d8c3cc1fbd".parse().expect("uuid")),
+        },
+        levels: vec![
+            level("foundation", "Foundation", None),
+            level("enhanced", "Enhanced", None),
+            level("advanced", "Advanced", None),
+        ],
+        domains: vec![
+            Domain {
+                code: "PP".parse().expect("code"),
+                title: "Professional practice".into(),
+                description: String::new(),
+            },
+            Domain {
+                code: "EDS".parse().expect("code"),
+                title: "Eating and drinking support".into(),
+                description: "Supporting people to eat and drink safely.".into(),
+            },
+            Domain {
+                code: "EDS.T".parse().expect("code"),
+                title: "Texture modification".into(),
+                description: String::new(),
+            },
+        ],
+        items: vec![
+            Item {
+                code: "PP.1".parse().expect("code"),
+                domain: "PP".parse().expect("code"),
+                title: "Holds the Care Certificate".into(),
+                kind: ItemKind::EntryRequirement,
+                descriptors: vec![text("Care Certificate"); 3],
+            },
+            Item {
+                code: "PP.2".parse().expect("code"),
+                domain: "PP".parse().expect("code"),
+                title: "Works within the limits of the role".into(),
+                kind: ItemKind::Competency,
+                descriptors: vec![Descriptor::Missing; 3],
+            },
+            Item {
+                code: "EDS.1".parse().expect("code"),
+                domain: "EDS".parse().expect("code"),
+                title: "Positions the person safely for eating and drinking".into(),
+                kind: ItemKind::Competency,
+                descriptors: vec![
+                    text("Positions the person with support"),
+                    text("Positions the person independently"),
+                    text("Teaches others to position people safely for meals"),
+                ],
+            },
+            Item {
+                code: "EDS.3".parse().expect("code"),
+                domain: "EDS".parse().expect("code"),
+                title: "Recognises risk during meals".into(),
+                kind: ItemKind::Competency,
+                descriptors: vec![Descriptor::Missing; 3],
+            },
+            Item {
+                code: "EDS.3.1".parse().expect("code"),
+                domain: "EDS".parse().expect("code"),
+                title: "Recognises the signs of aspiration and acts on them".into(),
+                kind: ItemKind::Competency,
+                descriptors: vec![Descriptor::Missing; 3],
+            },
+            Item {
+                code: "EDS.T.2".parse().expect("code"),
+                domain: "EDS.T".parse().expect("code"),
+                title: "Checks food texture against the IDDSI descriptors".into(),
+                kind: ItemKind::Competency,
+                descriptors: vec![
+                    text("Checks texture with the IDDSI checklist"),
+                    Descriptor::Missing,
+                    Descriptor::Missing,
+                ],
+            },
+            Item {
+                code: "EDS.T.1".parse().expect("code"),
+                domain: "EDS.T".parse().expect("code"),
+                title: "Prepares food and drink to the IDDSI level in the care plan".into(),
+                kind: ItemKind::Competency,
+                descriptors: vec![
+                    Descriptor::NotApplicable,
+                    text("Prepares IDDSI levels 4 to 6"),
+                    text("Prepares every IDDSI level, including transitional foods"),
+                ],
+            },
+        ],
+        provider_mappings: vec![ProviderMapping {
+            provider: "Swallow Aware Ltd".into(),
+            item: "EDS.1".parse().expect("code"),
+            statement: "Module 2 covers positioning for meals".into(),
+        }],
+    })
+    .expect("valid");
+    assert_eq!(f, expected);
+
+    // Re-exported by Pathway it is a valid package and imports back the same.
+    let package = case::export(&f, &options());
+    let errors = validate(&package, options().base_uri);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(
+        package["CFDocument"]["identifier"], "1cf7ed7c-361c-412b-9115-34d8c3cc1fbd",
+        "the foreign document keeps its identifier"
+    );
+    assert_eq!(case_round_trip(&f), f);
+}
+
+#[test]
+fn the_hee_framework_round_trips_through_case() {
+    let f = load(HEE_JSON);
+    let package = case::export(&f, &options());
+    let errors = validate(&package, options().base_uri);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(case_round_trip(&f), f);
+}
+
+#[test]
+fn the_dorset_sample_round_trips_through_case() {
+    let f = load(DORSET_JSON);
+    let errors = validate(&case::export(&f, &options()), options().base_uri);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(case_round_trip(&f), f);
+}
+
+// ----- CSV -----
+
+fn csv_round_trip(f: &Framework, expected_levels: Option<&[Level]>) -> Framework {
+    let csv = csv_format::export(f);
+    csv_format::import(
+        csv.as_bytes(),
+        csv_format::ImportOptions {
+            file_name: "export.csv",
+            meta: f.meta.clone(),
+            expected_levels,
+        },
+    )
+    .unwrap_or_else(|p| panic!("the export imports: {p}"))
+}
+
+/// What CSV carries: everything except domain descriptions and provider mappings.
+fn without_what_csv_drops(f: &Framework) -> Framework {
+    let mut d = f.clone().into_draft();
+    for domain in &mut d.domains {
+        domain.description.clear();
+    }
+    d.provider_mappings.clear();
+    Framework::new(d).expect("still valid")
+}
+
+#[test]
+fn csv_export_then_import_gives_the_same_levels_items_and_domain_titles() {
+    let f = small();
+    let back = csv_round_trip(&f, Some(f.levels()));
+    assert_eq!(back, without_what_csv_drops(&f));
+    // Without the framework's levels, level keys come from the titles and have no description.
+    let back = csv_round_trip(&f, None);
+    let levels: Vec<(&str, &str)> = back
+        .levels()
+        .iter()
+        .map(|l| (l.key.as_str(), l.title.as_str()))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("entry", "Entry"),
+            ("intermediate", "Intermediate"),
+            ("assistant-practitioner", "Assistant Practitioner")
+        ]
+    );
+    assert_eq!(back.items(), f.items());
+}
+
+#[test]
+fn the_hee_framework_round_trips_through_csv() {
+    let f = load(HEE_JSON);
+    let back = csv_round_trip(&f, Some(f.levels()));
+    assert_eq!(back, without_what_csv_drops(&f));
+    let csv = csv_format::export(&f);
+    assert_eq!(csv.lines().count(), 1 + 55);
+    assert!(csv.starts_with(
+        "\u{FEFF}domain,code,title,kind,Entry,Intermediate,Assistant Practitioner\r\n"
+    ));
 }

@@ -1,1 +1,244 @@
-//! First start: the shipped framework. Demo: a small, realistic organisation tree.
+//! First start: load the shipped framework. Demo: a small, realistic organisation tree
+//! with a user for each role.
+
+use crate::accounts::hash_password;
+use pathway_domain::framework::Framework;
+use pathway_domain::identity::{Email, OrgKind, Role};
+use pathway_store::{Actor, Organisation, Store, StoreError};
+
+/// The HEE framework as shipped in `frameworks/`, compiled into the binary.
+pub const SHIPPED_FRAMEWORK_JSON: &str =
+    include_str!("../../../frameworks/hee-ahp-support-worker-2021.json");
+pub const SHIPPED_FRAMEWORK_ID: &str = "hee-ahp-support-worker-2021";
+
+pub fn shipped_framework() -> Result<Framework, serde_json::Error> {
+    serde_json::from_str(SHIPPED_FRAMEWORK_JSON)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BootstrapError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the shipped framework file is invalid: {0}")]
+    Shipped(#[from] serde_json::Error),
+    #[error("could not hash a password: {0}")]
+    Hash(String),
+}
+
+/// Loads the shipped framework unless some version of it is already stored.
+pub async fn ensure_shipped_framework(store: &Store) -> Result<bool, BootstrapError> {
+    if !store
+        .versions_of(SHIPPED_FRAMEWORK_ID, true)
+        .await?
+        .is_empty()
+    {
+        return Ok(false);
+    }
+    let framework = shipped_framework()?;
+    let mut tx = store.begin().await?;
+    let id = tx.insert_framework(&framework).await?;
+    tx.audit(
+        &Actor::system(),
+        "framework.import",
+        "framework_version",
+        id,
+        None,
+        Some(serde_json::json!({"framework": framework.id(), "version": framework.meta.version, "source": "shipped"})),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        framework = SHIPPED_FRAMEWORK_ID,
+        "loaded the shipped framework"
+    );
+    Ok(true)
+}
+
+/// A demo account, printed so people can sign in.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub role: &'static str,
+    pub email: String,
+    pub password: String,
+}
+
+struct DemoOrg {
+    name: &'static str,
+    kind: OrgKind,
+    parent: Option<&'static str>,
+}
+
+const DEMO_ORGS: &[DemoOrg] = &[
+    DemoOrg {
+        name: "North East and Yorkshire",
+        kind: OrgKind::Region,
+        parent: None,
+    },
+    DemoOrg {
+        name: "Humber and North Yorkshire ICS",
+        kind: OrgKind::Ics,
+        parent: Some("North East and Yorkshire"),
+    },
+    DemoOrg {
+        name: "North Trust",
+        kind: OrgKind::Employer,
+        parent: Some("Humber and North Yorkshire ICS"),
+    },
+    DemoOrg {
+        name: "South Trust",
+        kind: OrgKind::Employer,
+        parent: Some("Humber and North Yorkshire ICS"),
+    },
+    DemoOrg {
+        name: "North Trust Physiotherapy",
+        kind: OrgKind::Team,
+        parent: Some("North Trust"),
+    },
+    DemoOrg {
+        name: "ExR Training",
+        kind: OrgKind::TrainingProvider,
+        parent: Some("North East and Yorkshire"),
+    },
+];
+
+/// (email, name, role, organisation; `None` for platform-wide)
+const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
+    (
+        "admin@pathway.demo",
+        "Alex Admin",
+        Role::PlatformAdmin,
+        None,
+    ),
+    (
+        "author@pathway.demo",
+        "Fran Author",
+        Role::FrameworkAuthor,
+        Some("North East and Yorkshire"),
+    ),
+    (
+        "regional@pathway.demo",
+        "Rene Regional",
+        Role::RegionalLead,
+        Some("North East and Yorkshire"),
+    ),
+    (
+        "ics@pathway.demo",
+        "Isha Ics",
+        Role::IcsLead,
+        Some("Humber and North Yorkshire ICS"),
+    ),
+    (
+        "lead@north-trust.pathway.demo",
+        "Nia Lead",
+        Role::EmployerLead,
+        Some("North Trust"),
+    ),
+    (
+        "supervisor@north-trust.pathway.demo",
+        "Sam Supervisor",
+        Role::Supervisor,
+        Some("North Trust"),
+    ),
+    (
+        "worker@north-trust.pathway.demo",
+        "Wren Worker",
+        Role::Worker,
+        Some("North Trust"),
+    ),
+    (
+        "lead@south-trust.pathway.demo",
+        "Sol Lead",
+        Role::EmployerLead,
+        Some("South Trust"),
+    ),
+    (
+        "worker@south-trust.pathway.demo",
+        "Kit Worker",
+        Role::Worker,
+        Some("South Trust"),
+    ),
+    (
+        "provider@exr.pathway.demo",
+        "Eli Provider",
+        Role::TrainingProvider,
+        Some("ExR Training"),
+    ),
+];
+
+/// Creates the demo organisations and users if missing and (re)sets the demo passwords:
+/// `password` for all of them, or a fresh random one each.
+pub async fn seed_demo(
+    store: &Store,
+    password: Option<&str>,
+) -> Result<Vec<DemoLogin>, BootstrapError> {
+    let actor = Actor::system();
+    let mut tx = store.begin().await?;
+    let mut orgs: Vec<Organisation> = Vec::new();
+    for d in DEMO_ORGS {
+        if let Some(existing) = store.org_by_name(d.name).await? {
+            orgs.push(existing);
+            continue;
+        }
+        let parent = d
+            .parent
+            .and_then(|p| orgs.iter().find(|o| o.name == p))
+            .cloned();
+        let org = tx.create_org(d.name, d.kind, parent.as_ref(), None).await?;
+        tx.audit(
+            &actor,
+            "organisation.create",
+            "organisation",
+            org.id,
+            None,
+            serde_json::to_value(&org).ok(),
+        )
+        .await?;
+        orgs.push(org);
+    }
+    let mut logins = Vec::new();
+    for &(email, name, role, org_name) in DEMO_USERS {
+        let password = password
+            .map(str::to_owned)
+            .unwrap_or_else(crate::accounts::generate_password);
+        let hash = hash_password(&password).map_err(|e| BootstrapError::Hash(e.to_string()))?;
+        let parsed = Email::parse(email).map_err(BootstrapError::Hash)?;
+        match store.user_for_sign_in(email).await? {
+            Some((user, _)) => {
+                tx.set_password_hash(user.id, &hash).await?;
+                tx.audit(&actor, "user.password_reset", "user", user.id, None, None)
+                    .await?;
+            }
+            None => {
+                let user = tx.create_user(&parsed, name, &hash).await?;
+                let org = org_name.and_then(|n| orgs.iter().find(|o| o.name == n));
+                tx.grant_role(user.id, role, org.map(|o| o.id), None)
+                    .await?;
+                tx.audit(
+                    &actor,
+                    "user.create",
+                    "user",
+                    user.id,
+                    None,
+                    Some(serde_json::json!({"email": email, "name": name})),
+                )
+                .await?;
+                tx.audit(
+                    &actor,
+                    "role.grant",
+                    "user",
+                    user.id,
+                    None,
+                    Some(serde_json::json!({"role": role.as_str(), "org_id": org.map(|o| o.id)})),
+                )
+                .await?;
+            }
+        }
+        logins.push(DemoLogin {
+            role: role.label(),
+            email: email.to_owned(),
+            password,
+        });
+    }
+    tx.commit().await?;
+    Ok(logins)
+}

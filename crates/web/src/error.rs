@@ -17,7 +17,9 @@ pub enum AppError {
     Unauthenticated { next: String },
     #[error("you do not have permission to do this")]
     Forbidden,
-    #[error("this form has expired or did not come from Pathway; go back, reload the page and try again")]
+    #[error(
+        "this form has expired or did not come from Pathway; go back, reload the page and try again"
+    )]
     Csrf,
     #[error("{0}")]
     BadRequest(String),
@@ -35,7 +37,10 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => Self::NotFound(what.to_owned()),
-            StoreError::Conflict { field, message } => Self::Conflict { field: field.to_owned(), message },
+            StoreError::Conflict { field, message } => Self::Conflict {
+                field: field.to_owned(),
+                message,
+            },
             StoreError::Invalid(p) => Self::Invalid(p),
             other => Self::Internal(other.to_string()),
         }
@@ -73,12 +78,19 @@ impl AppError {
     /// What a person may read: never internals.
     fn public_message(&self) -> String {
         match self {
-            Self::Internal(_) => "Sorry, there is a problem with the service. Try again later.".into(),
-            Self::Invalid(p) if !p.is_empty() => format!("The input has {} problem(s); fix them and try again.", p.0.len()),
+            Self::Internal(_) => {
+                "Sorry, there is a problem with the service. Try again later.".into()
+            }
+            Self::Invalid(p) if !p.is_empty() => format!(
+                "The input has {} problem(s); fix them and try again.",
+                p.0.len()
+            ),
             other => {
                 let s = other.to_string();
                 let mut c = s.chars();
-                c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or(s)
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or(s)
             }
         }
     }
@@ -99,10 +111,14 @@ impl IntoResponse for AppError {
             return Redirect::to(&target).into_response();
         }
         let status = self.status();
-        let page = ErrorPage::new(status, &self.public_message(), match &self {
-            Self::Invalid(p) => p.0.iter().map(|p| p.to_string()).collect(),
-            _ => Vec::new(),
-        });
+        let page = ErrorPage::new(
+            status,
+            &self.public_message(),
+            match &self {
+                Self::Invalid(p) => p.0.iter().map(|p| p.to_string()).collect(),
+                _ => Vec::new(),
+            },
+        );
         (status, page).into_response()
     }
 }
@@ -148,15 +164,32 @@ impl IntoResponse for ApiError {
         self.0.log();
         let status = self.0.status();
         let problems = match &self.0 {
-            AppError::Invalid(p) => p.0.iter().map(|p| ProblemBody { location: p.location.clone(), message: p.message.clone() }).collect(),
-            AppError::Conflict { field, message } => vec![ProblemBody { location: field.clone(), message: message.clone() }],
+            AppError::Invalid(p) => {
+                p.0.iter()
+                    .map(|p| ProblemBody {
+                        location: p.location.clone(),
+                        message: p.message.clone(),
+                    })
+                    .collect()
+            }
+            AppError::Conflict { field, message } => vec![ProblemBody {
+                location: field.clone(),
+                message: message.clone(),
+            }],
             _ => Vec::new(),
         };
         let message = match &self.0 {
             AppError::Unauthenticated { .. } => "Sign in to continue.".to_owned(),
             other => other.public_message(),
         };
-        let body = ErrorBody { error: ErrorDetail { status: status.as_u16(), code: self.0.code().into(), message, problems } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: status.as_u16(),
+                code: self.0.code().into(),
+                message,
+                problems,
+            },
+        };
         (status, Json(body)).into_response()
     }
 }

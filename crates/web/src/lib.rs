@@ -10,6 +10,7 @@ mod auth;
 pub mod bootstrap;
 mod error;
 mod middleware;
+pub mod operations;
 mod pages;
 mod state;
 mod views;
@@ -39,5 +40,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -14,7 +14,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { secure_cookies: false, public_url: "http://127.0.0.1:8080".into() }
+        Self {
+            secure_cookies: false,
+            public_url: "http://127.0.0.1:8080".into(),
+        }
     }
 }
 
@@ -29,12 +32,24 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> Self {
-        Self { store, config: Arc::new(config), frozen: Arc::default() }
+        Self {
+            store,
+            config: Arc::new(config),
+            frozen: Arc::default(),
+        }
     }
 
     /// A version's content: from memory when the version is frozen, else from the database.
-    pub async fn framework(&self, version_id: i64) -> Result<Arc<Framework>, pathway_store::StoreError> {
-        if let Some(f) = self.frozen.read().ok().and_then(|m| m.get(&version_id).cloned()) {
+    pub async fn framework(
+        &self,
+        version_id: i64,
+    ) -> Result<Arc<Framework>, pathway_store::StoreError> {
+        if let Some(f) = self
+            .frozen
+            .read()
+            .ok()
+            .and_then(|m| m.get(&version_id).cloned())
+        {
             return Ok(f);
         }
         let f = Arc::new(self.store.load_framework(version_id).await?);

@@ -51,7 +51,11 @@ pub fn render<T: Template>(t: &T) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Sorry, there is a problem with the service.").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service.",
+            )
+                .into_response()
         }
     }
 }
@@ -71,10 +75,17 @@ impl ErrorPage {
             StatusCode::NOT_FOUND => "Page not found",
             StatusCode::FORBIDDEN => "You do not have permission to see this page",
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST | StatusCode::CONFLICT => "There is a problem",
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST | StatusCode::CONFLICT => {
+                "There is a problem"
+            }
             _ => "Sorry, there is a problem with the service",
         };
-        Self { ctx: PageCtx::bare(heading), heading: heading.into(), message: message.into(), details }
+        Self {
+            ctx: PageCtx::bare(heading),
+            heading: heading.into(),
+            message: message.into(),
+            details,
+        }
     }
 }
 
@@ -94,7 +105,11 @@ pub fn uk_date_time(stored: &str) -> String {
     match pathway_domain::time::from_stored(stored) {
         Some(t) => {
             let local = t.with_timezone(&chrono_tz::Europe::London);
-            format!("{} at {}", local.format("%-d %B %Y"), local.format("%-I:%M%P"))
+            format!(
+                "{} at {}",
+                local.format("%-d %B %Y"),
+                local.format("%-I:%M%P")
+            )
         }
         None => stored.to_owned(),
     }
@@ -102,7 +117,11 @@ pub fn uk_date_time(stored: &str) -> String {
 
 fn uk(stored: &str, fmt: &str) -> String {
     pathway_domain::time::from_stored(stored)
-        .map(|t: DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::London).format(fmt).to_string())
+        .map(|t: DateTime<Utc>| {
+            t.with_timezone(&chrono_tz::Europe::London)
+                .format(fmt)
+                .to_string()
+        })
         .unwrap_or_else(|| stored.to_owned())
 }
 
@@ -128,7 +147,10 @@ mod tests {
         assert_eq!(uk_date("2026-11-23T13:17:23.000000Z"), "23 November 2026");
         // British Summer Time: 23:30 UTC on 30 June is 00:30 on 1 July in the UK.
         assert_eq!(uk_date("2026-06-30T23:30:00.000000Z"), "1 July 2026");
-        assert_eq!(uk_date_time("2026-11-23T13:17:23.000000Z"), "23 November 2026 at 1:17pm");
+        assert_eq!(
+            uk_date_time("2026-11-23T13:17:23.000000Z"),
+            "23 November 2026 at 1:17pm"
+        );
     }
 
     #[test]

@@ -247,11 +247,16 @@ fn records(bytes: &[u8], problems: &mut Problems) -> Vec<Row> {
             Ok(record) => record,
             Err(e) => {
                 let line = e.position().map_or(rows.len() as u64 + 1, |p| p.line());
-                problems.push(format!("row {line}"), format!("the row cannot be read: {e}"));
+                problems.push(
+                    format!("row {line}"),
+                    format!("the row cannot be read: {e}"),
+                );
                 break;
             }
         };
-        let line = record.position().map_or(rows.len() as u64 + 1, |p| p.line());
+        let line = record
+            .position()
+            .map_or(rows.len() as u64 + 1, |p| p.line());
         let mut cells = Vec::with_capacity(record.len());
         for (c, raw) in record.iter().enumerate() {
             match std::str::from_utf8(raw) {
@@ -279,11 +284,7 @@ fn records(bytes: &[u8], problems: &mut Problems) -> Vec<Row> {
 }
 
 /// Checks the header row and returns the levels its level columns name.
-fn read_header(
-    header: &[&str],
-    expected: Option<&[Level]>,
-    problems: &mut Problems,
-) -> Vec<Level> {
+fn read_header(header: &[&str], expected: Option<&[Level]>, problems: &mut Problems) -> Vec<Level> {
     let fixed = FIXED.join(", ");
     for (c, want) in FIXED.iter().enumerate() {
         match header.get(c) {
@@ -385,4 +386,410 @@ fn read_header(
         }
     }
     levels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::{ProviderMapping, VersionStatus};
+
+    fn meta() -> FrameworkMeta {
+        FrameworkMeta {
+            id: "sample-framework".parse().unwrap(),
+            title: "Sample framework".into(),
+            publisher: "Sample Trust".into(),
+            version: "1".into(),
+            status: VersionStatus::Draft,
+            description: String::new(),
+            case_identifier: None,
+        }
+    }
+
+    fn level(key: &str, title: &str) -> Level {
+        Level {
+            key: key.parse().unwrap(),
+            title: title.into(),
+            description: None,
+        }
+    }
+
+    fn levels() -> Vec<Level> {
+        vec![
+            level("entry", "Entry"),
+            level("intermediate", "Intermediate"),
+            level("assistant-practitioner", "Assistant Practitioner"),
+        ]
+    }
+
+    fn text(s: &str) -> Descriptor {
+        Descriptor::Text(s.into())
+    }
+
+    fn small() -> Framework {
+        let item = |code: &str, domain: &str, title: &str, kind, descriptors| Item {
+            code: code.parse().unwrap(),
+            domain: domain.parse().unwrap(),
+            title: title.into(),
+            kind,
+            descriptors,
+        };
+        Framework::new(FrameworkDraft {
+            meta: meta(),
+            levels: levels(),
+            domains: vec![
+                Domain {
+                    code: "1".parse().unwrap(),
+                    title: "Formal knowledge".into(),
+                    description: "Not carried by CSV".into(),
+                },
+                Domain {
+                    code: "2".parse().unwrap(),
+                    title: "Supporting service users, families".into(),
+                    description: String::new(),
+                },
+            ],
+            items: vec![
+                item(
+                    "1.1",
+                    "1",
+                    "Education requirements",
+                    ItemKind::EntryRequirement,
+                    vec![text("Level 2"), text("Level 3"), text("Level 4")],
+                ),
+                item(
+                    "2.1",
+                    "2",
+                    "Person-centred care",
+                    ItemKind::Competency,
+                    vec![
+                        Descriptor::NotApplicable,
+                        text("Says \"hello\", then\nlistens"),
+                        Descriptor::Missing,
+                    ],
+                ),
+            ],
+            provider_mappings: vec![ProviderMapping {
+                provider: "ExR".into(),
+                item: "2.1".parse().unwrap(),
+                statement: "Not carried by CSV".into(),
+            }],
+        })
+        .unwrap()
+    }
+
+    fn import_with(csv: &str, expected: Option<&[Level]>) -> Result<Framework, Vec<String>> {
+        import(
+            csv.as_bytes(),
+            ImportOptions {
+                file_name: "file.csv",
+                meta: meta(),
+                expected_levels: expected,
+            },
+        )
+        .map_err(|p| p.iter().map(ToString::to_string).collect())
+    }
+
+    fn errors(csv: &str) -> Vec<String> {
+        import_with(csv, None).unwrap_err()
+    }
+
+    const HEADER: &str = "domain,code,title,kind,Entry,Intermediate,Assistant Practitioner\n";
+
+    #[test]
+    fn export_writes_one_row_per_item() {
+        assert_eq!(
+            export(&small()),
+            "\u{FEFF}domain,code,title,kind,Entry,Intermediate,Assistant Practitioner\r\n\
+             Formal knowledge,1.1,Education requirements,Entry requirement,Level 2,Level 3,Level 4\r\n\
+             \"Supporting service users, families\",2.1,Person-centred care,Competency,N/A,\"Says \"\"hello\"\", then\nlistens\",\r\n"
+        );
+    }
+
+    #[test]
+    fn export_then_import_gives_the_same_levels_items_and_domain_titles() {
+        let f = small();
+        let back = import_with(&export(&f), None).unwrap();
+        assert_eq!(back.levels(), f.levels());
+        assert_eq!(back.items(), f.items());
+        let titles = |f: &Framework| -> Vec<(String, String)> {
+            f.domains()
+                .iter()
+                .map(|d| (d.code.to_string(), d.title.clone()))
+                .collect()
+        };
+        assert_eq!(titles(&back), titles(&f));
+        assert!(back.domains().iter().all(|d| d.description.is_empty()));
+        assert!(back.provider_mappings().is_empty());
+        assert_eq!(back.meta, meta());
+    }
+
+    #[test]
+    fn expected_levels_keep_their_keys_and_descriptions() {
+        let expected = vec![
+            Level {
+                key: "band-2".parse().unwrap(),
+                title: "Entry".into(),
+                description: Some("Agenda for Change band 2".into()),
+            },
+            level("band-3", "Intermediate"),
+            level("band-4", "Assistant Practitioner"),
+        ];
+        let f = import_with(
+            &format!("{HEADER}One,1.1,Title,competency,a,b,c\n"),
+            Some(&expected),
+        )
+        .unwrap();
+        assert_eq!(f.levels(), expected.as_slice());
+        // Titles match without regard to case or surrounding spaces.
+        let header = "domain,code,title,kind, entry ,INTERMEDIATE,Assistant practitioner\n";
+        assert!(
+            import_with(
+                &format!("{header}One,1.1,Title,competency,a,b,c\n"),
+                Some(&expected)
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn spreadsheet_habits_are_accepted() {
+        let csv = "\u{FEFF}Domain, Code ,TITLE,Kind,Entry,Band 5 (senior)\n\
+                   \n\
+                   One, 4.4. , Effective communication ,entry,  x  ,n/a\n\
+                   One,4.5,Listening,,,not applicable\n\
+                   ,,,,,\n\
+                   Two,5.1,Capable,capability,\"multi\nline\",\n\
+                   Two,5.2,Last,Entry requirement,y,z\n";
+        let f = import_with(csv, None).unwrap();
+        let levels: Vec<(&str, &str)> = f
+            .levels()
+            .iter()
+            .map(|l| (l.key.as_str(), l.title.as_str()))
+            .collect();
+        assert_eq!(
+            levels,
+            [("entry", "Entry"), ("band-5-senior", "Band 5 (senior)")]
+        );
+        let items: Vec<(&str, &str, &str, ItemKind)> = f
+            .items()
+            .iter()
+            .map(|i| (i.code.as_str(), i.domain.as_str(), i.title.as_str(), i.kind))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                (
+                    "4.4",
+                    "1",
+                    "Effective communication",
+                    ItemKind::EntryRequirement
+                ),
+                ("4.5", "1", "Listening", ItemKind::Competency),
+                ("5.1", "2", "Capable", ItemKind::Competency),
+                ("5.2", "2", "Last", ItemKind::EntryRequirement),
+            ]
+        );
+        assert_eq!(
+            f.items()[0].descriptors,
+            [text("x"), Descriptor::NotApplicable]
+        );
+        assert_eq!(
+            f.items()[1].descriptors,
+            [Descriptor::Missing, Descriptor::NotApplicable]
+        );
+        assert_eq!(
+            f.items()[2].descriptors,
+            [text("multi\nline"), Descriptor::Missing]
+        );
+    }
+
+    #[test]
+    fn rows_are_numbered_by_line_even_after_a_multi_line_cell() {
+        let csv =
+            format!("{HEADER}One,1.1,A,competency,\"two\nlines\",b,c\nOne,1.2,,competency,a,b,c\n");
+        assert_eq!(
+            errors(&csv),
+            ["file.csv: row 4, column 3 (title): the title is empty; enter the item's title"]
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_reported_with_its_cell() {
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.extend(b"One,1.1,Caf\xE9,competency,a,b,c\nOne,1.2,Fine,competency,a,\xA3 5,c\n");
+        let found: Vec<String> = import(
+            &bytes,
+            ImportOptions {
+                file_name: "file.csv",
+                meta: meta(),
+                expected_levels: None,
+            },
+        )
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(
+            found,
+            [
+                "file.csv: row 2, column 3 (title): the text is not UTF-8; save the file as \"CSV UTF-8\" and import it again",
+                "file.csv: row 3, column 6 (Intermediate): the text is not UTF-8; save the file as \"CSV UTF-8\" and import it again",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_file_is_reported() {
+        let expected = [
+            "file.csv: row 1: the file is empty; the first row must be the header domain, code, title, kind, then one column per level",
+        ];
+        assert_eq!(errors(""), expected);
+        assert_eq!(errors("\u{FEFF}"), expected);
+        assert_eq!(errors("\n\n"), expected);
+        assert_eq!(errors(",,,\n"), expected);
+        assert_eq!(
+            errors(HEADER),
+            [
+                "file.csv: row 2: the file has a header but no items; add one row per item below the header"
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_or_renamed_fixed_columns_are_reported() {
+        assert_eq!(
+            errors("domain,item code,title,type,Entry\nOne,1.1,A,competency,a\n"),
+            [
+                "file.csv: row 1, column 2 (\"item code\"): expected \"code\"; the header must start with domain, code, title, kind, then one column per level",
+                "file.csv: row 1, column 4 (\"type\"): expected \"kind\"; the header must start with domain, code, title, kind, then one column per level",
+            ]
+        );
+        assert_eq!(
+            errors("domain,code,title\n"),
+            [
+                "file.csv: row 1: the header has 3 columns; it must start with domain, code, title, kind, then one column per level"
+            ]
+        );
+        assert_eq!(
+            errors("domain,code,title,kind\nOne,1.1,A,competency\n"),
+            [
+                "file.csv: row 1: there are no level columns; add one column per level after \"kind\", headed with the level's title"
+            ]
+        );
+    }
+
+    #[test]
+    fn level_columns_need_distinct_titles() {
+        let long = "x".repeat(61);
+        assert_eq!(
+            errors(&format!("domain,code,title,kind,Entry,,Band 5,band-5,{long}\n")),
+            [
+                "file.csv: row 1, column 6 (\"\"): the level column has no title; head it with the level's title, or delete the column",
+                "file.csv: row 1, column 8 (\"band-5\"): the level \"band-5\" appears more than once (also column 7); give each level one column",
+                format!("file.csv: row 1, column 9 (\"{long}\"): level key \"{long}\" is longer than 60 characters; use a shorter level title").as_str(),
+                "file.csv: row 2: the file has a header but no items; add one row per item below the header",
+            ]
+        );
+    }
+
+    #[test]
+    fn level_columns_must_be_the_levels_of_the_framework() {
+        let expected = levels();
+        let found = import_with(
+            "domain,code,title,kind,Entry,Band 4,Assistant Practitioner\nOne,1.1,A,competency,a,b,c\n",
+            Some(&expected),
+        )
+        .unwrap_err();
+        assert_eq!(
+            found,
+            [
+                "file.csv: row 1, column 6 (\"Band 4\"): \"Band 4\" is not a level of this framework (its levels are Entry, Intermediate, Assistant Practitioner)"
+            ]
+        );
+        let found = import_with(
+            "domain,code,title,kind,Intermediate,Entry\nOne,1.1,A,competency,a,b\n",
+            Some(&expected),
+        )
+        .unwrap_err();
+        assert_eq!(
+            found,
+            [
+                "file.csv: row 1, column 5 (\"Intermediate\"): expected \"Entry\" here; the level columns must be Entry, Intermediate, Assistant Practitioner, in that order",
+                "file.csv: row 1, column 6 (\"Entry\"): expected \"Intermediate\" here; the level columns must be Entry, Intermediate, Assistant Practitioner, in that order",
+                "file.csv: row 1: the level column \"Assistant Practitioner\" is missing; the level columns must be Entry, Intermediate, Assistant Practitioner, in that order",
+            ]
+        );
+        let found = import_with(
+            "domain,code,title,kind,Entry,Intermediate,Assistant Practitioner,Entry\nOne,1.1,A,competency,a,b,c,d\n",
+            Some(&expected),
+        )
+        .unwrap_err();
+        assert_eq!(
+            found,
+            [
+                "file.csv: row 1, column 8 (\"Entry\"): expected no more level columns here; the level columns must be Entry, Intermediate, Assistant Practitioner, in that order"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_with_the_wrong_number_of_columns_is_reported() {
+        let csv = format!(
+            "{HEADER}One,1.1,A,competency,a,b,c\nOne,1.2,B,competency,a,b,c\nOne,1.3,C,competency,a,b,c\n\
+             One,1.4,D,competency,a,b,c\nOne,1.5,E,competency,a,b,c\nOne,1.6,F,competency,a,b\n\
+             One,1.7,G,competency,a,b,c,d\n"
+        );
+        assert_eq!(
+            errors(&csv),
+            [
+                "file.csv: row 7: 6 columns, expected 7 (domain, code, title, kind, Entry, Intermediate, Assistant Practitioner)",
+                "file.csv: row 8: 8 columns, expected 7 (domain, code, title, kind, Entry, Intermediate, Assistant Practitioner)",
+            ]
+        );
+    }
+
+    #[test]
+    fn cell_problems_are_reported_for_every_row() {
+        let csv = format!(
+            "{HEADER}\
+             One,2.1,A,competency,a,b,c\n\
+             One,,B,competency,a,b,c\n\
+             One,2 2,C,competency,a,b,c\n\
+             ,2.3,D,competency,a,b,c\n\
+             One,2.4, ,competency,a,b,c\n\
+             One,2.5,E,skill,a,b,c\n\
+             One,2.1.,F,competency,a,b,c\n"
+        );
+        assert_eq!(
+            errors(&csv),
+            [
+                "file.csv: row 3, column 2 (code): the code is empty; enter the item's code, e.g. 2.1",
+                "file.csv: row 4, column 2 (code): item code \"2 2\" may hold only letters, digits, full stops, hyphens and underscores",
+                "file.csv: row 5, column 1 (domain): the domain is empty; enter the title of the item's domain",
+                "file.csv: row 6, column 3 (title): the title is empty; enter the item's title",
+                "file.csv: row 7, column 4 (kind): \"skill\" is not a kind of item; accepted kinds are Competency, Capability, Entry requirement, Entry and Requirement",
+                "file.csv: row 8, column 2 (code): item code \"2.1\" appears more than once (also at row 2); give each item its own code",
+            ]
+        );
+    }
+
+    #[test]
+    fn framework_rules_are_checked_after_reading_and_named_with_the_file() {
+        let found = import(
+            format!("{HEADER}One,1.1,A,competency,a,b,c\n").as_bytes(),
+            ImportOptions {
+                file_name: "file.csv",
+                meta: FrameworkMeta {
+                    title: " ".into(),
+                    ..meta()
+                },
+                expected_levels: None,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            found.to_string(),
+            "file.csv: title: the framework has no title"
+        );
+    }
 }

@@ -23,7 +23,9 @@ pub trait Jar {
 
 impl Jar for HashMap<String, String> {
     fn value(&self, name: &str) -> Option<&str> {
-        HashMap::get(self, name).map(String::as_str).filter(|v| !v.is_empty())
+        HashMap::get(self, name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 }
 
@@ -50,11 +52,17 @@ mod tests {
     #[test]
     fn cookies_are_parsed_and_written_with_safe_attributes() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; pathway_session=xyz; empty="));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; pathway_session=xyz; empty="),
+        );
         let jar = parse(&h);
         assert_eq!(Jar::value(&jar, "pathway_session"), Some("xyz"));
         assert_eq!(Jar::value(&jar, "empty"), None);
-        assert_eq!(set("s", "v", true, None), "s=v; Path=/; HttpOnly; SameSite=Lax; Secure");
+        assert_eq!(
+            set("s", "v", true, None),
+            "s=v; Path=/; HttpOnly; SameSite=Lax; Secure"
+        );
         assert!(clear("s", false).contains("Max-Age=0"));
     }
 }

@@ -11,7 +11,11 @@ pub const MAX_BODY: usize = 10 * 1024 * 1024;
 
 pub async fn check(request: Request, expected: &str) -> Result<Request, ()> {
     if let Some(v) = request.headers().get("x-csrf-token") {
-        return if v.to_str().is_ok_and(|v| same(v, expected)) { Ok(request) } else { Err(()) };
+        return if v.to_str().is_ok_and(|v| same(v, expected)) {
+            Ok(request)
+        } else {
+            Err(())
+        };
     }
     let content_type = request
         .headers()
@@ -36,7 +40,10 @@ pub async fn check(request: Request, expected: &str) -> Result<Request, ()> {
 }
 
 fn form_urlencoded_field(bytes: &[u8]) -> Option<String> {
-    serde_urlencoded_pairs(bytes).into_iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v)
+    serde_urlencoded_pairs(bytes)
+        .into_iter()
+        .find(|(k, _)| k == "csrf_token")
+        .map(|(_, v)| v)
 }
 
 fn serde_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {
@@ -55,7 +62,11 @@ async fn multipart_field(request: Request) -> Option<String> {
 
 /// Compares without leaking, through timing, how much of the token matched.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 #[cfg(test)]
@@ -71,7 +82,10 @@ mod tests {
 
     #[test]
     fn form_fields_are_found() {
-        assert_eq!(form_urlencoded_field(b"a=1&csrf_token=x%2By"), Some("x+y".into()));
+        assert_eq!(
+            form_urlencoded_field(b"a=1&csrf_token=x%2By"),
+            Some("x+y".into())
+        );
         assert_eq!(form_urlencoded_field(b"a=1"), None);
     }
 }

@@ -13,13 +13,13 @@ pub use sign_in::router;
 
 use crate::error::AppError;
 use crate::state::AppState;
-use cookies::Jar;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
+use cookies::Jar;
 use pathway_domain::access::{Action, OrgId, Principal};
 use pathway_domain::time::to_stored;
 use pathway_store::Actor;
@@ -56,9 +56,16 @@ pub struct Visitor {
 impl Visitor {
     /// Enforces an action: not signed in → sign in first; signed in but not allowed → 403.
     /// `target` is the ancestry of the organisation acted on (see [`Principal::may`]).
-    pub fn require(&self, action: Action, target: &[OrgId], path: &str) -> Result<&SignedIn, AppError> {
+    pub fn require(
+        &self,
+        action: Action,
+        target: &[OrgId],
+        path: &str,
+    ) -> Result<&SignedIn, AppError> {
         let Some(user) = &self.signed_in else {
-            return Err(AppError::Unauthenticated { next: path.to_owned() });
+            return Err(AppError::Unauthenticated {
+                next: path.to_owned(),
+            });
         };
         if user.principal.may(action, target) {
             Ok(user)
@@ -70,11 +77,17 @@ impl Visitor {
 
     /// Requires only that someone is signed in.
     pub fn user(&self, path: &str) -> Result<&SignedIn, AppError> {
-        self.signed_in.as_ref().ok_or_else(|| AppError::Unauthenticated { next: path.to_owned() })
+        self.signed_in
+            .as_ref()
+            .ok_or_else(|| AppError::Unauthenticated {
+                next: path.to_owned(),
+            })
     }
 
     pub fn may(&self, action: Action) -> bool {
-        self.signed_in.as_ref().is_some_and(|s| s.principal.may(action, &[]))
+        self.signed_in
+            .as_ref()
+            .is_some_and(|s| s.principal.may(action, &[]))
     }
 }
 
@@ -115,12 +128,22 @@ fn is_secure(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
             .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
-pub async fn session_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn session_layer(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = request.into_parts();
     let secure = is_secure(&state, &parts.headers);
     let jar = cookies::parse(&parts.headers);
     let is_api = parts.uri.path().starts_with("/api/");
-    let fail = |e: AppError| if is_api { crate::error::ApiError(e).into_response() } else { e.into_response() };
+    let fail = |e: AppError| {
+        if is_api {
+            crate::error::ApiError(e).into_response()
+        } else {
+            e.into_response()
+        }
+    };
 
     let mut signed_in = None;
     let mut session_csrf = None;
@@ -136,11 +159,22 @@ pub async fn session_layer(State(state): State<AppState>, request: Request, next
                 // Slide the idle timeout, at most once a minute, to keep writes rare.
                 let stale = pathway_domain::time::from_stored(&s.last_seen_at)
                     .is_none_or(|t| Utc::now() - t > Duration::minutes(1));
-                if stale && let Err(e) = state.store.touch_session(&token_hash, &session_expiry()).await {
+                if stale
+                    && let Err(e) = state
+                        .store
+                        .touch_session(&token_hash, &session_expiry())
+                        .await
+                {
                     tracing::warn!(error = %e, "could not extend session");
                 }
                 session_csrf = Some(s.csrf_token);
-                signed_in = Some(SignedIn { user_id: s.user_id, email: s.email, name: s.name, principal, token_hash });
+                signed_in = Some(SignedIn {
+                    user_id: s.user_id,
+                    email: s.email,
+                    name: s.name,
+                    principal,
+                    token_hash,
+                });
             }
             Ok(None) => clear_session_cookie = true,
             Err(e) => return fail(e.into()),
@@ -148,10 +182,18 @@ pub async fn session_layer(State(state): State<AppState>, request: Request, next
     }
 
     // Signed-in forms carry the session's token; anonymous ones (sign in) a cookie's.
-    let anonymous_cookie = jar.value(CSRF_COOKIE).filter(|t| t.len() >= 32).map(str::to_owned);
+    let anonymous_cookie = jar
+        .value(CSRF_COOKIE)
+        .filter(|t| t.len() >= 32)
+        .map(str::to_owned);
     let new_anonymous_token = session_csrf.is_none() && anonymous_cookie.is_none();
-    let csrf_token = session_csrf.or(anonymous_cookie).unwrap_or_else(random_token);
-    parts.extensions.insert(Visitor { signed_in, csrf_token: csrf_token.clone() });
+    let csrf_token = session_csrf
+        .or(anonymous_cookie)
+        .unwrap_or_else(random_token);
+    parts.extensions.insert(Visitor {
+        signed_in,
+        csrf_token: csrf_token.clone(),
+    });
 
     let mut request = Request::from_parts(parts, body);
     if !is_safe(request.method()) {
@@ -162,7 +204,10 @@ pub async fn session_layer(State(state): State<AppState>, request: Request, next
     }
     let mut response = next.run(request).await;
     if new_anonymous_token {
-        append_cookie(&mut response, &cookies::set(CSRF_COOKIE, &csrf_token, secure, None));
+        append_cookie(
+            &mut response,
+            &cookies::set(CSRF_COOKIE, &csrf_token, secure, None),
+        );
     }
     if clear_session_cookie {
         append_cookie(&mut response, &cookies::clear(SESSION_COOKIE, secure));
@@ -179,4 +224,3 @@ pub fn append_cookie(response: &mut Response, cookie: &str) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
 }
-

@@ -1,6 +1,8 @@
 //! Signing in and out.
 
-use super::{SESSION_COOKIE, Visitor, append_cookie, cookies, hash_token, random_token, session_expiry};
+use super::{
+    SESSION_COOKIE, Visitor, append_cookie, cookies, hash_token, random_token, session_expiry,
+};
 use crate::accounts::{burn_time, verify_password};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -87,7 +89,10 @@ async fn submit(
         (status, render(&page)).into_response()
     };
     if email.is_empty() || form.password.is_empty() {
-        return Ok(again(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "Enter your email address and password"));
+        return Ok(again(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter your email address and password",
+        ));
     }
 
     let since = to_stored(Utc::now() - Duration::minutes(WINDOW_MINUTES));
@@ -96,7 +101,9 @@ async fn submit(
         tracing::warn!(%ip, "sign-in rate limited");
         return Ok(again(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
-            &format!("Too many failed attempts to sign in. Wait {WINDOW_MINUTES} minutes and try again, or ask your administrator to reset your password"),
+            &format!(
+                "Too many failed attempts to sign in. Wait {WINDOW_MINUTES} minutes and try again, or ask your administrator to reset your password"
+            ),
         ));
     }
 
@@ -114,27 +121,51 @@ async fn submit(
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
 
-    state.store.record_login_attempt(&email, &ip, user.is_some()).await?;
+    state
+        .store
+        .record_login_attempt(&email, &ip, user.is_some())
+        .await?;
     let Some(user) = user else {
-        return Ok(again(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "Enter a correct email address and password"));
+        return Ok(again(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter a correct email address and password",
+        ));
     };
 
     // A fresh token at every sign-in, so a token planted before sign-in is worthless.
     let token = random_token();
-    state.store.create_session(&hash_token(&token), user.id, &random_token(), &session_expiry()).await?;
+    state
+        .store
+        .create_session(
+            &hash_token(&token),
+            user.id,
+            &random_token(),
+            &session_expiry(),
+        )
+        .await?;
     tracing::info!(user_id = user.id, "signed in");
     let secure = super::is_secure(&state, &headers);
     let mut response = Redirect::to(&next).into_response();
-    append_cookie(&mut response, &cookies::set(SESSION_COOKIE, &token, secure, None));
+    append_cookie(
+        &mut response,
+        &cookies::set(SESSION_COOKIE, &token, secure, None),
+    );
     Ok(response)
 }
 
-async fn sign_out(State(state): State<AppState>, visitor: Visitor, headers: HeaderMap) -> Result<Response, AppError> {
+async fn sign_out(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(user) = &visitor.signed_in {
         state.store.delete_session(&user.token_hash).await?;
     }
     let mut response = Redirect::to("/").into_response();
-    append_cookie(&mut response, &cookies::clear(SESSION_COOKIE, super::is_secure(&state, &headers)));
+    append_cookie(
+        &mut response,
+        &cookies::clear(SESSION_COOKIE, super::is_secure(&state, &headers)),
+    );
     Ok(response)
 }
 

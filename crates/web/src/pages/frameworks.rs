@@ -1,3 +1,5 @@
 use crate::state::AppState;
 use axum::Router;
-pub fn router() -> Router<AppState> { Router::new() }
+pub fn router() -> Router<AppState> {
+    Router::new()
+}

@@ -19,8 +19,14 @@ struct HomePage {
     frameworks: Vec<VersionSummary>,
 }
 
-async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Response, crate::error::AppError> {
+async fn home(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, crate::error::AppError> {
     let mut frameworks = state.store.framework_versions(false).await?;
     frameworks.retain(|v| v.status == pathway_domain::framework::VersionStatus::Published);
-    Ok(render(&HomePage { ctx: PageCtx::new(&visitor, "Home", ""), frameworks }))
+    Ok(render(&HomePage {
+        ctx: PageCtx::new(&visitor, "Home", ""),
+        frameworks,
+    }))
 }

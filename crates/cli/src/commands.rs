@@ -1,0 +1,480 @@
+//! What each subcommand does. Every change goes through the same store functions and
+//! audit log as the web pages.
+
+use crate::settings::{
+    AuditCommand, Cli, Command, Format, FrameworkCommand, OrgCommand, ServeArgs, UserCommand,
+};
+use anyhow::{Context, bail};
+use pathway_domain::framework::{self, Framework, FrameworkMeta, VersionStatus, case, csv_format};
+use pathway_domain::identity::{Email, OrgKind, Role, check_name, check_new_password};
+use pathway_store::{Actor, Store};
+use pathway_web::{AppState, Config, accounts, bootstrap, operations};
+use std::process::ExitCode;
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let url = cli.global.database_url()?;
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
+    bootstrap::ensure_shipped_framework(&store).await?;
+    let result = match cli.command {
+        Command::Serve(args) => serve(store.clone(), args, None).await,
+        Command::Demo {
+            serve: args,
+            demo_password,
+        } => {
+            if let Some(p) = &demo_password {
+                check_new_password(p).map_err(|e| anyhow::anyhow!("--demo-password: {e}"))?;
+            }
+            let logins = bootstrap::seed_demo(&store, demo_password.as_deref()).await?;
+            serve(store.clone(), args, Some(logins)).await
+        }
+        Command::Framework(c) => framework_command(&store, c).await,
+        Command::Org(c) => org_command(&store, c).await,
+        Command::User(c) => user_command(&store, c).await,
+        Command::Audit(AuditCommand::Verify) => match store.verify_audit().await? {
+            Ok(n) => {
+                println!("The audit log is intact: {n} entries verified.");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(broken) => {
+                println!("The audit log does not verify. {broken}");
+                Ok(ExitCode::FAILURE)
+            }
+        },
+        Command::Backup { file } => {
+            store.backup_sqlite(&file).await?;
+            println!("Backup written to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    store.close().await;
+    result
+}
+
+fn redact(url: &str) -> String {
+    // Keep the scheme and host, drop any password.
+    match url.split_once('@') {
+        Some((creds, rest)) if creds.contains("://") => {
+            let scheme = creds.split("://").next().unwrap_or_default();
+            format!("{scheme}://…@{rest}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn serve(
+    store: Store,
+    args: ServeArgs,
+    demo: Option<Vec<bootstrap::DemoLogin>>,
+) -> anyhow::Result<ExitCode> {
+    let listener = tokio::net::TcpListener::bind(&args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+    let config = Config {
+        secure_cookies: args.secure_cookies,
+        public_url: args.public_url.unwrap_or_else(|| url.clone()),
+    };
+    let state = AppState::new(store, config);
+    if let Some(logins) = demo {
+        println!("Demo sign-ins (demo data only):");
+        let width = logins.iter().map(|l| l.role.len()).max().unwrap_or(0);
+        let email_width = logins.iter().map(|l| l.email.len()).max().unwrap_or(0);
+        for l in &logins {
+            println!(
+                "  {:width$}  {:email_width$}  {}",
+                l.role, l.email, l.password
+            );
+        }
+    }
+    println!("Pathway is running at {url}");
+    println!("Press Ctrl+C to stop.");
+    pathway_web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        FrameworkCommand::List => {
+            let versions = store.framework_versions(true).await?;
+            if versions.is_empty() {
+                println!("No frameworks.");
+            }
+            for v in versions {
+                println!(
+                    "{}  version {}  {}  {} items  {}",
+                    v.framework_id,
+                    v.version,
+                    v.status.as_str(),
+                    v.item_count,
+                    v.title
+                );
+            }
+        }
+        FrameworkCommand::Show { id, version } => {
+            let v = store
+                .resolve_version(&id, version.as_deref(), true)
+                .await
+                .with_context(|| format!("no framework {id}"))?;
+            let f = store.load_framework(v.version_id).await?;
+            println!("{} ({})", f.meta.title, f.id());
+            println!("Publisher: {}", f.meta.publisher);
+            println!("Version: {} ({})", f.meta.version, f.meta.status.as_str());
+            println!(
+                "Levels: {}",
+                f.levels()
+                    .iter()
+                    .map(|l| l.title.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            for d in f.domains() {
+                println!(
+                    "Domain {}: {} ({} items)",
+                    d.code,
+                    d.title,
+                    f.items_in(&d.code).count()
+                );
+                for i in f.items_in(&d.code) {
+                    let same = if i.identical_at_every_level() {
+                        "  [same at every level]"
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "  {} {} ({}){same}",
+                        i.code,
+                        i.title,
+                        i.kind.label().to_lowercase()
+                    );
+                }
+            }
+            println!("Provider mappings: {}", f.provider_mappings().len());
+        }
+        FrameworkCommand::Import {
+            file,
+            format,
+            id,
+            title,
+            publisher,
+            framework_version,
+            publish,
+        } => {
+            let name = file.display().to_string();
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {name}"))?;
+            let format = match format {
+                Some(f) => f,
+                None if name.to_ascii_lowercase().ends_with(".csv") => Format::Csv,
+                None => Format::Case,
+            };
+            let parsed = match format {
+                Format::Case => case::import(&bytes, &name),
+                Format::Csv => {
+                    let (Some(id), Some(title)) = (id, title) else {
+                        bail!(
+                            "a CSV import needs --id and --title (and usually --publisher and --framework-version)"
+                        );
+                    };
+                    let id = id.parse().map_err(|e| anyhow::anyhow!("--id: {e}"))?;
+                    let meta = FrameworkMeta {
+                        id,
+                        title,
+                        publisher: publisher.unwrap_or_default(),
+                        version: framework_version.unwrap_or_else(|| "1".into()),
+                        status: VersionStatus::Draft,
+                        description: String::new(),
+                        case_identifier: None,
+                    };
+                    let existing = store
+                        .resolve_version(meta.id.as_str(), None, true)
+                        .await
+                        .ok();
+                    let expected = match existing {
+                        Some(v) => {
+                            Some(store.load_framework(v.version_id).await?.levels().to_vec())
+                        }
+                        None => None,
+                    };
+                    csv_format::import(
+                        &bytes,
+                        csv_format::ImportOptions {
+                            file_name: &name,
+                            meta,
+                            expected_levels: expected.as_deref(),
+                        },
+                    )
+                }
+            };
+            let mut framework: Framework = match parsed {
+                Ok(f) => f,
+                Err(problems) => {
+                    eprintln!(
+                        "{name} was not imported; nothing was written. Fix these problems and try again:"
+                    );
+                    for p in problems.iter() {
+                        eprintln!("  {p}");
+                    }
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            if publish {
+                framework.meta.status = VersionStatus::Published;
+            }
+            let version_id =
+                operations::import_framework(store, &framework, &Actor::cli(), &name).await?;
+            println!(
+                "Imported {} version {} ({}): {} levels, {} domains, {} items (version id {version_id}).",
+                framework.id(),
+                framework.meta.version,
+                framework.meta.status.as_str(),
+                framework.levels().len(),
+                framework.domains().len(),
+                framework.items().len()
+            );
+        }
+        FrameworkCommand::Export {
+            id,
+            format,
+            version,
+            output,
+        } => {
+            let v = store
+                .resolve_version(&id, version.as_deref(), true)
+                .await
+                .with_context(|| format!("no framework {id}"))?;
+            let f = store.load_framework(v.version_id).await?;
+            let text = match format {
+                Format::Case => {
+                    let base = std::env::var("PATHWAY_PUBLIC_URL")
+                        .unwrap_or_else(|_| "http://127.0.0.1:8080".into());
+                    let last_change = v
+                        .published_at
+                        .as_deref()
+                        .and_then(pathway_domain::time::from_stored)
+                        .or_else(|| pathway_domain::time::from_stored(&v.created_at))
+                        .unwrap_or_else(chrono_now);
+                    let json = case::export(
+                        &f,
+                        &case::ExportOptions {
+                            base_uri: &base,
+                            last_change,
+                        },
+                    );
+                    serde_json::to_string_pretty(&json)? + "\n"
+                }
+                Format::Csv => csv_format::export(&f),
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!(
+                        "Exported {} version {} to {}",
+                        f.id(),
+                        f.meta.version,
+                        path.display()
+                    );
+                }
+                None => print!("{text}"),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn chrono_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+async fn org_command(store: &Store, c: OrgCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        OrgCommand::Add {
+            name,
+            kind,
+            parent,
+            code,
+        } => {
+            let name = check_name(&name, "organisation name")
+                .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let Some(kind) = OrgKind::parse(&kind) else {
+                bail!(
+                    "--kind: \"{kind}\" is not a kind of organisation; use one of {}",
+                    OrgKind::ALL.map(|k| k.as_str()).join(", ")
+                );
+            };
+            let parent = match parent {
+                Some(id) => Some(
+                    store
+                        .org(id)
+                        .await
+                        .with_context(|| format!("--parent: no organisation has id {id}"))?,
+                ),
+                None => None,
+            };
+            let mut tx = store.begin().await?;
+            let org = tx
+                .create_org(&name, kind, parent.as_ref(), code.as_deref())
+                .await?;
+            tx.audit(
+                &Actor::cli(),
+                "organisation.create",
+                "organisation",
+                org.id,
+                None,
+                serde_json::to_value(&org).ok(),
+            )
+            .await?;
+            tx.commit().await?;
+            println!(
+                "Added {} \"{}\" with id {}.",
+                kind.label().to_lowercase(),
+                org.name,
+                org.id
+            );
+        }
+        OrgCommand::List => {
+            let orgs = store.orgs_in_scope(None).await?;
+            fn print(orgs: &[pathway_store::Organisation], parent: Option<i64>, depth: usize) {
+                for o in orgs.iter().filter(|o| o.parent_id == parent) {
+                    println!(
+                        "{}{}  {} ({})",
+                        "  ".repeat(depth),
+                        o.id,
+                        o.name,
+                        o.kind.label()
+                    );
+                    print(orgs, Some(o.id), depth + 1);
+                }
+            }
+            if orgs.is_empty() {
+                println!("No organisations.");
+            }
+            print(&orgs, None, 0);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn user_command(store: &Store, c: UserCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        UserCommand::Add {
+            email,
+            name,
+            password,
+            platform_admin,
+            role,
+            org,
+        } => {
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let name =
+                check_name(&name, "full name").map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let grant = match (platform_admin, role, org) {
+                (true, Some(_), _) => bail!("use either --platform-admin or --role, not both"),
+                (true, None, _) => Some((Role::PlatformAdmin, None)),
+                (false, Some(r), Some(org_id)) => {
+                    let Some(role) = Role::parse(&r) else {
+                        bail!(
+                            "--role: \"{r}\" is not a role; use one of {}",
+                            Role::ALL.map(|r| r.as_str()).join(", ")
+                        );
+                    };
+                    let org = store
+                        .org(org_id)
+                        .await
+                        .with_context(|| format!("--org: no organisation has id {org_id}"))?;
+                    if !role.fits(Some(org.kind)) {
+                        bail!(
+                            "--role: a {} cannot hold that role at a {}",
+                            role.label().to_lowercase(),
+                            org.kind.label().to_lowercase()
+                        );
+                    }
+                    Some((role, Some(org.id)))
+                }
+                (false, Some(_), None) => bail!("--role needs --org"),
+                (false, None, _) => None,
+            };
+            let (password, generated) = match password {
+                Some(p) => (p, false),
+                None => (accounts::generate_password(), true),
+            };
+            check_new_password(&password).map_err(|e| anyhow::anyhow!("--password: {e}"))?;
+            let hash = accounts::hash_password(&password)
+                .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
+            let actor = Actor::cli();
+            let mut tx = store.begin().await?;
+            let user = tx.create_user(&email, &name, &hash).await?;
+            tx.audit(
+                &actor,
+                "user.create",
+                "user",
+                user.id,
+                None,
+                Some(serde_json::json!({"email": user.email, "name": user.name})),
+            )
+            .await?;
+            if let Some((role, org)) = grant {
+                tx.grant_role(user.id, role, org, None).await?;
+                tx.audit(
+                    &actor,
+                    "role.grant",
+                    "user",
+                    user.id,
+                    None,
+                    Some(serde_json::json!({"role": role.as_str(), "org_id": org})),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            println!(
+                "Added user {} ({}) with id {}.",
+                user.name, user.email, user.id
+            );
+            if generated {
+                println!("Password: {password}");
+                println!(
+                    "Give it to them securely; they should change it when they first sign in."
+                );
+            }
+        }
+        UserCommand::List => {
+            for u in store.users_in(None).await? {
+                let grants = store.grants(u.id).await?;
+                let roles: Vec<String> = grants
+                    .iter()
+                    .map(|g| match &g.org_name {
+                        Some(o) => format!("{} at {o}", g.role.label()),
+                        None => g.role.label().to_owned(),
+                    })
+                    .collect();
+                println!("{}  {}  {}  {}", u.id, u.email, u.name, roles.join("; "));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

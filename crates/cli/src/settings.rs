@@ -1,0 +1,227 @@
+//! Command-line flags and their environment variables. Scripts rely on these names.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pathway",
+    version,
+    about = "Pathway: competency frameworks, skills passports and workforce planning for the AHP support workforce",
+    long_about = "Pathway turns the HEE AHP Support Worker Competency, Education and Career Development \
+Framework into a working service. Run `pathway demo` to try it with demo data, or `pathway serve` for a real deployment \
+(bootstrap the first administrator with `pathway user add --platform-admin`)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Folder for Pathway's data: the SQLite database lives here unless --database-url says otherwise.
+    #[arg(
+        long,
+        env = "PATHWAY_DATA_DIR",
+        default_value = "./pathway-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Database to use: sqlite://FILE or postgres://USER@HOST/DB. Default: SQLite in the data folder.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Log format: text for people, json for log collectors.
+    #[arg(
+        long,
+        env = "PATHWAY_LOG_FORMAT",
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+impl Global {
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the data folder {}: {e}",
+                self.data_dir.display()
+            )
+        })?;
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("pathway.db").display()
+        ))
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "PATHWAY_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Mark cookies Secure even without X-Forwarded-Proto: https (set this behind a TLS proxy).
+    #[arg(long, env = "PATHWAY_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// The address people use to reach Pathway, used in exported identifiers.
+    #[arg(long, env = "PATHWAY_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Create demo organisations and users (passwords printed), then run the web server.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Use this password for every demo user instead of random ones (for tests and benchmarks).
+        #[arg(long, env = "PATHWAY_DEMO_PASSWORD", hide_env_values = true)]
+        demo_password: Option<String>,
+    },
+    /// List, show, import and export frameworks.
+    #[command(subcommand)]
+    Framework(FrameworkCommand),
+    /// Add and list organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Add and list users, and grant roles.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Take a consistent online backup of a SQLite deployment into FILE.
+    Backup {
+        /// The backup file to create (must not exist).
+        file: PathBuf,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// 1EdTech CASE JSON (imports 1.0 and 1.1; exports 1.1).
+    Case,
+    /// One row per item: domain, code, title, kind, one column per level.
+    Csv,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FrameworkCommand {
+    /// List frameworks and their versions.
+    List,
+    /// Show a framework version's levels, domains and items.
+    Show {
+        id: String,
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Import a framework from a CASE JSON or CSV file. Nothing is written if the file has any problem.
+    Import {
+        file: PathBuf,
+        /// File format; by default guessed from the extension (.json = case, .csv = csv).
+        #[arg(long)]
+        format: Option<Format>,
+        /// For CSV: the framework id (lower-case letters, digits and hyphens).
+        #[arg(long)]
+        id: Option<String>,
+        /// For CSV: the title.
+        #[arg(long)]
+        title: Option<String>,
+        /// For CSV: the publisher.
+        #[arg(long)]
+        publisher: Option<String>,
+        /// For CSV: the version label.
+        #[arg(long = "framework-version")]
+        framework_version: Option<String>,
+        /// Publish the imported version at once (CSV imports are drafts otherwise).
+        #[arg(long)]
+        publish: bool,
+    },
+    /// Export a framework version to standard output or a file.
+    Export {
+        id: String,
+        #[arg(long, value_enum, default_value = "case")]
+        format: Format,
+        #[arg(long)]
+        version: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Add an organisation.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// region, ics, employer, team, training_provider or social_care_provider.
+        #[arg(long)]
+        kind: String,
+        /// Id of the parent organisation (see `pathway org list`).
+        #[arg(long)]
+        parent: Option<i64>,
+        /// ODS or other code, unique.
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// List organisations as a tree.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user. Without --password a random one is generated and printed.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, env = "PATHWAY_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Make the user a platform administrator (use this to bootstrap a fresh install).
+        #[arg(long)]
+        platform_admin: bool,
+        /// Grant this role (worker, supervisor, employer_lead, ics_lead, regional_lead, training_provider, framework_author).
+        #[arg(long, requires = "org")]
+        role: Option<String>,
+        /// Id of the organisation the role is held at.
+        #[arg(long)]
+        org: Option<i64>,
+    },
+    /// List users and their roles.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the hash chain; names the first entry that does not match.
+    Verify,
+}
+
+pub fn init_tracing(global: &Global) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("PATHWAY_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match global.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
