@@ -404,10 +404,10 @@ impl<'v> Validator<'v> {
             _ => self.error(at, "lastChangeDateTime is not an RFC 3339 date-time"),
         }
         for key in ["rubricId", "rubricCriterionId"] {
-            if let Some(id) = obj.get(key).and_then(Value::as_str) {
-                if !is_rfc4122(id) {
-                    self.error(at, format_args!("{key} {id} is not an RFC 4122 UUID"));
-                }
+            if let Some(id) = obj.get(key).and_then(Value::as_str)
+                && !is_rfc4122(id)
+            {
+                self.error(at, format_args!("{key} {id} is not an RFC 4122 UUID"));
             }
         }
         Some(id)

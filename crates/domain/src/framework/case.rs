@@ -66,7 +66,8 @@ const ITEM_TYPES: [(&str, &str); 4] = [
 
 #[derive(Debug, Clone, Copy)]
 pub struct ExportOptions<'a> {
-    /// Where the CASE API is served, without a trailing slash, e.g. `https://pathway.example`.
+    /// Where the CASE API is served, e.g. `https://pathway.example` (a trailing slash is
+    /// ignored). URIs are `{base_uri}/ims/case/v1p1/CFItems/{identifier}` and so on.
     pub base_uri: &'a str,
     /// Written as every record's `lastChangeDateTime`.
     pub last_change: chrono::DateTime<chrono::Utc>,
@@ -442,6 +443,14 @@ impl Reader {
         self.problems.push(at, message);
     }
 
+    /// Reports a missing value, unless its field was already reported (e.g. as the wrong type).
+    fn missing(&mut self, at: impl Into<String>, message: impl Into<String>) {
+        let at = at.into();
+        if !self.problems.iter().any(|p| p.location == at) {
+            self.push(at, message);
+        }
+    }
+
     /// A string field, trimmed; `None` when absent, null or blank.
     fn text<'v>(&mut self, obj: &'v Map<String, Value>, key: &str, at: &str) -> Option<&'v str> {
         match obj.get(key) {
@@ -506,7 +515,7 @@ impl Reader {
             }
         };
         if identifier.is_none() {
-            self.push(link_at, missing);
+            self.missing(link_at, missing);
         }
         identifier
     }
@@ -593,11 +602,11 @@ impl<'v> Package<'v> {
         let at = "$.CFDocument";
         let identifier = r.text(doc, "identifier", at);
         if identifier.is_none() {
-            r.push("$.CFDocument.identifier", "the document has no identifier");
+            r.missing("$.CFDocument.identifier", "the document has no identifier");
         }
         let title = r.text(doc, "title", at).unwrap_or_default();
         if title.is_empty() {
-            r.push("$.CFDocument.title", "the document has no title");
+            r.missing("$.CFDocument.title", "the document has no title");
         }
         let publisher = r.text(doc, "publisher", at);
         let creator = r.text(doc, "creator", at);
@@ -615,7 +624,7 @@ impl<'v> Package<'v> {
                 continue;
             };
             let Some(id) = r.text(obj, "identifier", &at) else {
-                r.push(format!("{at}.identifier"), "the item has no identifier");
+                r.missing(format!("{at}.identifier"), "the item has no identifier");
                 continue;
             };
             if doc_key.as_deref() == Some(key(id).as_str()) {
@@ -666,7 +675,7 @@ impl<'v> Package<'v> {
                 continue;
             };
             let Some(kind) = r.text(obj, "associationType", &at) else {
-                r.push(
+                r.missing(
                     format!("{at}.associationType"),
                     "the association has no associationType",
                 );
@@ -857,7 +866,7 @@ impl<'v> Package<'v> {
                     Role::Mapping => "provider mapping",
                     Role::Item | Role::Unreached => "item",
                 };
-                r.push(
+                r.missing(
                     format!("{}.fullStatement", node.at),
                     format!("the {what} has no statement"),
                 );
@@ -888,7 +897,7 @@ impl<'v> Package<'v> {
                 continue;
             };
             let Some(provider) = node.abbreviated_statement else {
-                r.push(
+                r.missing(
                     format!("{}.abbreviatedStatement", node.at),
                     "the provider mapping names no provider; put the provider's name in abbreviatedStatement",
                 );
@@ -1246,7 +1255,7 @@ fn read_extension(r: &mut Reader, root: &Map<String, Value>) -> PathwayExtension
                 continue;
             };
             let Some(title) = r.text(obj, "title", &at) else {
-                r.push(format!("{at}.title"), "the level has no title");
+                r.missing(format!("{at}.title"), "the level has no title");
                 continue;
             };
             let key = r
@@ -2187,7 +2196,6 @@ mod tests {
             [
                 "case.json: $.CFItems[1].fullStatement: expected a string",
                 "case.json: $.CFItems[0].fullStatement: the domain has no statement",
-                "case.json: $.CFItems[1].fullStatement: the item has no statement",
                 "case.json: $.CFItems[2].fullStatement: the item has no statement",
             ]
         );

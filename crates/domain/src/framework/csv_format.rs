@@ -51,6 +51,7 @@ pub fn export(framework: &Framework) -> String {
     format!("{BOM}{text}")
 }
 
+#[derive(Debug, Clone)]
 pub struct ImportOptions<'a> {
     /// Prefixes every problem location.
     pub file_name: &'a str,

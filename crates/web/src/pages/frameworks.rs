@@ -1,5 +1,810 @@
+//! The framework browser (public) and the framework author's pages.
+
+use crate::auth::Visitor;
+use crate::error::AppError;
+use crate::operations;
 use crate::state::AppState;
+use crate::views::{PageCtx, render, uk_date};
+use askama::Template;
 use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use pathway_domain::access::Action;
+use pathway_domain::framework::{
+    Descriptor, DescriptorChange, Framework, FrameworkMeta, Item, Segment, VersionStatus, case,
+    csv_format,
+};
+use pathway_store::VersionSummary;
+use serde::Deserialize;
+use std::sync::Arc;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/frameworks", get(list))
+        .route("/frameworks/import", get(import_form).post(import_submit))
+        .route("/frameworks/{id}", get(overview))
+        .route("/frameworks/{id}/domains/{code}", get(domain))
+        .route("/frameworks/{id}/items/{code}", get(item))
+        .route(
+            "/frameworks/{id}/items/{code}/edit",
+            get(edit_form).post(edit_submit),
+        )
+        .route("/frameworks/{id}/levels/{key}", get(level))
+        .route("/frameworks/{id}/drafts", post(new_draft))
+        .route("/frameworks/{id}/publish", post(publish))
+}
+
+#[derive(Deserialize, Default)]
+pub struct VersionQuery {
+    pub version: Option<String>,
+}
+
+/// A framework version as a page sees it.
+struct Loaded {
+    summary: VersionSummary,
+    framework: Arc<Framework>,
+    /// Query suffix that keeps links on this version: "" for the current one.
+    vq: String,
+}
+
+/// Finds the version a reader asked for. Drafts are visible to framework authors only.
+async fn load(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    version: Option<&str>,
+) -> Result<Loaded, AppError> {
+    let authors = visitor.may(Action::AuthorFrameworks);
+    let summary = state
+        .store
+        .resolve_version(id, version, authors)
+        .await
+        .map_err(|_| AppError::NotFound(format!("Framework {id}")))?;
+    let framework = state.framework(summary.version_id).await?;
+    let vq = match version {
+        Some(v) => format!("?version={}", crate::views::url_encode(v)),
+        None => String::new(),
+    };
+    Ok(Loaded {
+        summary,
+        framework,
+        vq,
+    })
+}
+
+fn status_tag(status: VersionStatus) -> (&'static str, &'static str) {
+    match status {
+        VersionStatus::Draft => ("Draft", "nhsuk-tag--yellow"),
+        VersionStatus::Published => ("Published", "nhsuk-tag--green"),
+        VersionStatus::Retired => ("Retired", "nhsuk-tag--grey"),
+    }
+}
+
+// ---- list ----
+
+#[derive(Template)]
+#[template(path = "frameworks/list.html")]
+struct ListPage {
+    ctx: PageCtx,
+    rows: Vec<ListRow>,
+}
+
+struct ListRow {
+    id: String,
+    title: String,
+    publisher: String,
+    version: String,
+    status: (&'static str, &'static str),
+    items: i64,
+    vq: String,
+}
+
+async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let authors = visitor.may(Action::AuthorFrameworks);
+    let versions = state.store.framework_versions(authors).await?;
+    let rows = versions
+        .into_iter()
+        .filter(|v| authors || v.status == VersionStatus::Published)
+        .map(|v| ListRow {
+            vq: if v.status == VersionStatus::Published {
+                String::new()
+            } else {
+                format!("?version={}", crate::views::url_encode(&v.version))
+            },
+            id: v.framework_id,
+            title: v.title,
+            publisher: v.publisher,
+            version: v.version,
+            status: status_tag(v.status),
+            items: v.item_count,
+        })
+        .collect();
+    Ok(render(&ListPage {
+        ctx: PageCtx::new(&visitor, "Frameworks", "frameworks"),
+        rows,
+    }))
+}
+
+// ---- overview ----
+
+#[derive(Template)]
+#[template(path = "frameworks/overview.html")]
+struct OverviewPage {
+    ctx: PageCtx,
+    f: Arc<Framework>,
+    summary: VersionSummary,
+    status: (&'static str, &'static str),
+    vq: String,
+    published_on: Option<String>,
+    versions: Vec<(String, (&'static str, &'static str), String)>,
+    can_author: bool,
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, AppError> {
+    let l = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    let can_author = visitor.may(Action::AuthorFrameworks);
+    let versions = state
+        .store
+        .versions_of(&id, can_author)
+        .await?
+        .into_iter()
+        .map(|v| {
+            let vq = format!("?version={}", crate::views::url_encode(&v.version));
+            (v.version, status_tag(v.status), vq)
+        })
+        .collect();
+    Ok(render(&OverviewPage {
+        ctx: PageCtx::new(&visitor, l.framework.meta.title.clone(), "frameworks"),
+        status: status_tag(l.summary.status),
+        published_on: l.summary.published_at.as_deref().map(uk_date),
+        f: l.framework,
+        summary: l.summary,
+        vq: l.vq,
+        versions,
+        can_author,
+    }))
+}
+
+// ---- domain ----
+
+#[derive(Template)]
+#[template(path = "frameworks/domain.html")]
+struct DomainPage {
+    ctx: PageCtx,
+    f: Arc<Framework>,
+    code: String,
+    title: String,
+    description: String,
+    items: Vec<ItemLink>,
+    vq: String,
+}
+
+struct ItemLink {
+    code: String,
+    title: String,
+    kind: &'static str,
+    same_everywhere: bool,
+}
+
+fn item_link(i: &Item) -> ItemLink {
+    ItemLink {
+        code: i.code.to_string(),
+        title: i.title.clone(),
+        kind: i.kind.label(),
+        same_everywhere: i.identical_at_every_level(),
+    }
+}
+
+async fn domain(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, code)): Path<(String, String)>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, AppError> {
+    let l = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    let d = l
+        .framework
+        .domain(&code)
+        .ok_or_else(|| AppError::NotFound(format!("Domain {code}")))?
+        .clone();
+    let items = l.framework.items_in(&d.code).map(item_link).collect();
+    Ok(render(&DomainPage {
+        ctx: PageCtx::new(
+            &visitor,
+            format!("Domain {}: {}", d.code, d.title),
+            "frameworks",
+        ),
+        code: d.code.to_string(),
+        title: d.title,
+        description: d.description,
+        items,
+        f: l.framework,
+        vq: l.vq,
+    }))
+}
+
+// ---- item ----
+
+/// One level's column on the item page.
+pub struct LevelCell {
+    pub level: String,
+    pub level_description: Option<String>,
+    /// "text", "na" or "missing".
+    pub kind: &'static str,
+    pub text: String,
+    /// None for the first level.
+    pub change: Option<ChangeView>,
+}
+
+pub enum ChangeView {
+    Same {
+        previous: String,
+    },
+    Changed {
+        previous: String,
+        segments: Vec<(&'static str, String)>,
+    },
+    Replaced {
+        previous: String,
+    },
+}
+
+pub fn level_cells(f: &Framework, item: &Item) -> Vec<LevelCell> {
+    item.steps()
+        .into_iter()
+        .map(|step| {
+            let level = &f.levels()[step.level_index];
+            let previous = step
+                .level_index
+                .checked_sub(1)
+                .map(|i| f.levels()[i].title.clone())
+                .unwrap_or_default();
+            let (kind, text) = match step.descriptor {
+                Descriptor::Text(t) => ("text", t.clone()),
+                Descriptor::NotApplicable => ("na", "Not applicable at this level".to_owned()),
+                Descriptor::Missing => ("missing", "The framework does not say".to_owned()),
+            };
+            let change = match step.change {
+                DescriptorChange::First => None,
+                DescriptorChange::Same => Some(ChangeView::Same { previous }),
+                DescriptorChange::Replaced => Some(ChangeView::Replaced { previous }),
+                DescriptorChange::Changed { segments } => Some(ChangeView::Changed {
+                    previous,
+                    segments: segments
+                        .into_iter()
+                        .map(|s| match s {
+                            Segment::Same(t) => ("same", t),
+                            Segment::Added(t) => ("added", t),
+                            Segment::Removed(t) => ("removed", t),
+                        })
+                        .collect(),
+                }),
+            };
+            LevelCell {
+                level: level.title.clone(),
+                level_description: level.description.clone(),
+                kind,
+                text,
+                change,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "frameworks/item.html")]
+struct ItemPage {
+    ctx: PageCtx,
+    f: Arc<Framework>,
+    item: Item,
+    domain_title: String,
+    cells: Vec<LevelCell>,
+    mappings: Vec<(String, String)>,
+    vq: String,
+    editable: bool,
+    prev: Option<ItemLink>,
+    next: Option<ItemLink>,
+}
+
+async fn item(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, code)): Path<(String, String)>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, AppError> {
+    let l = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    let f = &l.framework;
+    let pos = f
+        .items()
+        .iter()
+        .position(|i| i.code.as_str() == code)
+        .ok_or_else(|| AppError::NotFound(format!("Item {code}")))?;
+    let item = f.items()[pos].clone();
+    let page = ItemPage {
+        ctx: PageCtx::new(
+            &visitor,
+            format!("{} {}", item.code, item.title),
+            "frameworks",
+        ),
+        domain_title: f
+            .domain(item.domain.as_str())
+            .map(|d| d.title.clone())
+            .unwrap_or_default(),
+        cells: level_cells(f, &item),
+        mappings: f
+            .mappings_for(&item.code)
+            .map(|m| (m.provider.clone(), m.statement.clone()))
+            .collect(),
+        editable: l.summary.status == VersionStatus::Draft && visitor.may(Action::AuthorFrameworks),
+        prev: pos.checked_sub(1).map(|p| item_link(&f.items()[p])),
+        next: f.items().get(pos + 1).map(item_link),
+        item,
+        f: l.framework.clone(),
+        vq: l.vq,
+    };
+    Ok(render(&page))
+}
+
+// ---- level ----
+
+#[derive(Template)]
+#[template(path = "frameworks/level.html")]
+struct LevelPage {
+    ctx: PageCtx,
+    f: Arc<Framework>,
+    level_title: String,
+    level_description: Option<String>,
+    previous_title: Option<String>,
+    groups: Vec<LevelGroup>,
+    changed_count: usize,
+    vq: String,
+}
+
+struct LevelGroup {
+    code: String,
+    title: String,
+    rows: Vec<LevelRow>,
+}
+
+struct LevelRow {
+    code: String,
+    title: String,
+    kind: &'static str,
+    text: String,
+    /// "first", "same", "changed", "na", "missing"
+    state: &'static str,
+}
+
+async fn level(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, key)): Path<(String, String)>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, AppError> {
+    let l = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    let f = &l.framework;
+    let (index, lvl) = f
+        .level(&key)
+        .ok_or_else(|| AppError::NotFound(format!("Level {key}")))?;
+    let mut changed_count = 0;
+    let groups = f
+        .domains()
+        .iter()
+        .map(|d| LevelGroup {
+            code: d.code.to_string(),
+            title: d.title.clone(),
+            rows: f
+                .items_in(&d.code)
+                .map(|i| {
+                    let descriptor = &i.descriptors[index];
+                    let state = match descriptor {
+                        Descriptor::NotApplicable => "na",
+                        Descriptor::Missing => "missing",
+                        Descriptor::Text(_) if index == 0 => "first",
+                        Descriptor::Text(_) if i.same_as_previous(index) => "same",
+                        Descriptor::Text(_) => "changed",
+                    };
+                    if state == "changed" {
+                        changed_count += 1;
+                    }
+                    LevelRow {
+                        code: i.code.to_string(),
+                        title: i.title.clone(),
+                        kind: i.kind.label(),
+                        text: descriptor.to_cell().to_owned(),
+                        state,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(render(&LevelPage {
+        ctx: PageCtx::new(
+            &visitor,
+            format!("Everything expected at {}", lvl.title),
+            "frameworks",
+        ),
+        level_title: lvl.title.clone(),
+        level_description: lvl.description.clone(),
+        previous_title: index.checked_sub(1).map(|i| f.levels()[i].title.clone()),
+        groups,
+        changed_count,
+        f: l.framework.clone(),
+        vq: l.vq,
+    }))
+}
+
+// ---- authoring: drafts, edits, publishing ----
+
+async fn new_draft(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, AppError> {
+    let user = visitor.require(Action::AuthorFrameworks, &[], &format!("/frameworks/{id}"))?;
+    let l = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    let (_, label) = operations::create_draft(&state.store, &l.framework, &user.actor()).await?;
+    Ok(Redirect::to(&format!(
+        "/frameworks/{id}?version={}",
+        crate::views::url_encode(&label)
+    ))
+    .into_response())
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, AppError> {
+    let user = visitor.require(Action::AuthorFrameworks, &[], &format!("/frameworks/{id}"))?;
+    let Some(version) = q.version.as_deref() else {
+        return Err(AppError::BadRequest(
+            "Say which draft version to publish".into(),
+        ));
+    };
+    let l = load(&state, &visitor, &id, Some(version)).await?;
+    operations::publish(
+        &state.store,
+        l.summary.version_id,
+        &l.framework,
+        &user.actor(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/frameworks/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "frameworks/edit_item.html")]
+struct EditPage {
+    ctx: PageCtx,
+    f: Arc<Framework>,
+    item: Item,
+    title: String,
+    fields: Vec<(usize, String, String)>,
+    errors: Vec<crate::pages::FieldError>,
+    vq: String,
+}
+
+fn edit_page(
+    visitor: &Visitor,
+    l: &Loaded,
+    item: &Item,
+    title: String,
+    values: Vec<String>,
+    errors: Vec<crate::pages::FieldError>,
+) -> EditPage {
+    EditPage {
+        ctx: PageCtx::new(
+            visitor,
+            format!("Edit {} {}", item.code, item.title),
+            "frameworks",
+        ),
+        f: l.framework.clone(),
+        item: item.clone(),
+        title,
+        fields: l
+            .framework
+            .levels()
+            .iter()
+            .enumerate()
+            .map(|(i, lv)| {
+                (
+                    i,
+                    lv.title.clone(),
+                    values.get(i).cloned().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        errors,
+        vq: l.vq.clone(),
+    }
+}
+
+async fn load_draft_item(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    code: &str,
+    version: Option<&str>,
+) -> Result<(Loaded, Item), AppError> {
+    visitor.require(
+        Action::AuthorFrameworks,
+        &[],
+        &format!("/frameworks/{id}/items/{code}/edit"),
+    )?;
+    let l = load(state, visitor, id, version).await?;
+    if l.summary.status != VersionStatus::Draft {
+        return Err(AppError::BadRequest(format!(
+            "Version {} is {} and cannot change. Create a new draft version to edit it.",
+            l.summary.version,
+            l.summary.status.as_str()
+        )));
+    }
+    let item = l
+        .framework
+        .item(code)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("Item {code}")))?;
+    Ok((l, item))
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, code)): Path<(String, String)>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, AppError> {
+    let (l, item) = load_draft_item(&state, &visitor, &id, &code, q.version.as_deref()).await?;
+    let values = item
+        .descriptors
+        .iter()
+        .map(|d| d.to_cell().to_owned())
+        .collect();
+    Ok(render(&edit_page(
+        &visitor,
+        &l,
+        &item,
+        item.title.clone(),
+        values,
+        Vec::new(),
+    )))
+}
+
+async fn edit_submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, code)): Path<(String, String)>,
+    Query(q): Query<VersionQuery>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (l, item) = load_draft_item(&state, &visitor, &id, &code, q.version.as_deref()).await?;
+    let user = visitor.user("/")?;
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let title = field("title");
+    let values: Vec<String> = (0..l.framework.levels().len())
+        .map(|i| field(&format!("level_{i}")))
+        .collect();
+    let mut edited = (*l.framework).clone();
+    if let Err(problems) = edited.edit_item(
+        &code,
+        title.clone(),
+        values.iter().map(|v| Descriptor::from_cell(v)).collect(),
+    ) {
+        let errors = problems
+            .iter()
+            .map(|p| crate::pages::FieldError {
+                field: if p.location == "title" {
+                    "title".into()
+                } else {
+                    "level_0".into()
+                },
+                message: capitalise(&p.message),
+            })
+            .collect();
+        let page = edit_page(&visitor, &l, &item, title, values, errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+    }
+    operations::save_draft(
+        &state.store,
+        l.summary.version_id,
+        &l.framework,
+        &edited,
+        &user.actor(),
+        &code,
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/frameworks/{id}/items/{}{}",
+        crate::views::url_encode(&code),
+        l.vq
+    ))
+    .into_response())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+// ---- import ----
+
+#[derive(Template)]
+#[template(path = "frameworks/import.html")]
+struct ImportPage {
+    ctx: PageCtx,
+    errors: Vec<crate::pages::FieldError>,
+    problems: Vec<String>,
+    form: ImportValues,
+}
+
+#[derive(Default, Clone)]
+struct ImportValues {
+    format: String,
+    id: String,
+    title: String,
+    publisher: String,
+    version: String,
+}
+
+async fn import_form(visitor: Visitor) -> Result<Response, AppError> {
+    visitor.require(Action::AuthorFrameworks, &[], "/frameworks/import")?;
+    Ok(render(&ImportPage {
+        ctx: PageCtx::new(&visitor, "Import a framework", "import"),
+        errors: Vec::new(),
+        problems: Vec::new(),
+        form: ImportValues {
+            format: "case".into(),
+            version: "1".into(),
+            ..Default::default()
+        },
+    }))
+}
+
+async fn import_submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let user = visitor
+        .require(Action::AuthorFrameworks, &[], "/frameworks/import")?
+        .clone();
+    let mut values = ImportValues::default();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("upload").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("The file could not be read: {e}")))?;
+            if !bytes.is_empty() {
+                file = Some((file_name, bytes.to_vec()));
+            }
+            continue;
+        }
+        let text = field.text().await.unwrap_or_default();
+        match name.as_str() {
+            "format" => values.format = text,
+            "id" => values.id = text.trim().to_owned(),
+            "title" => values.title = text.trim().to_owned(),
+            "publisher" => values.publisher = text.trim().to_owned(),
+            "version" => values.version = text.trim().to_owned(),
+            _ => {}
+        }
+    }
+    let again =
+        |errors: Vec<crate::pages::FieldError>, problems: Vec<String>, values: ImportValues| {
+            let page = ImportPage {
+                ctx: PageCtx::new(&visitor, "Import a framework", "import"),
+                errors,
+                problems,
+                form: values,
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+        };
+    let mut errors = Vec::new();
+    if file.is_none() {
+        errors.push(crate::pages::FieldError::new(
+            "file",
+            "Select a CASE JSON or CSV file",
+        ));
+    }
+    let is_csv = values.format == "csv";
+    let mut meta = None;
+    if is_csv {
+        match pathway_domain::framework::FrameworkId::parse(&values.id) {
+            Ok(id) => meta = Some(id),
+            Err(e) => errors.push(crate::pages::FieldError::new("id", &capitalise(&e))),
+        }
+        if values.title.is_empty() {
+            errors.push(crate::pages::FieldError::new(
+                "title",
+                "Enter the framework's title",
+            ));
+        }
+        if values.version.is_empty() {
+            errors.push(crate::pages::FieldError::new(
+                "version",
+                "Enter a version label, for example 1",
+            ));
+        }
+    }
+    let Some((file_name, bytes)) = file.filter(|_| errors.is_empty()) else {
+        return Ok(again(errors, Vec::new(), values));
+    };
+    let parsed = if let Some(id) = meta {
+        let meta = FrameworkMeta {
+            id,
+            title: values.title.clone(),
+            publisher: values.publisher.clone(),
+            version: values.version.clone(),
+            status: VersionStatus::Draft,
+            description: String::new(),
+            case_identifier: None,
+        };
+        let existing = state
+            .store
+            .resolve_version(meta.id.as_str(), None, true)
+            .await
+            .ok();
+        let expected = match existing {
+            Some(v) => Some(state.framework(v.version_id).await?.levels().to_vec()),
+            None => None,
+        };
+        csv_format::import(
+            &bytes,
+            csv_format::ImportOptions {
+                file_name: &file_name,
+                meta,
+                expected_levels: expected.as_deref(),
+            },
+        )
+    } else {
+        case::import(&bytes, &file_name)
+    };
+    let framework = match parsed {
+        Ok(f) => f,
+        Err(problems) => {
+            return Ok(again(
+                Vec::new(),
+                problems.iter().map(|p| p.to_string()).collect(),
+                values,
+            ));
+        }
+    };
+    match operations::import_framework(&state.store, &framework, &user.actor(), &file_name).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/frameworks/{}?version={}",
+            framework.id(),
+            crate::views::url_encode(&framework.meta.version)
+        ))
+        .into_response()),
+        Err(pathway_store::StoreError::Conflict { message, .. }) => Ok(again(
+            Vec::new(),
+            vec![format!("{file_name}: {message}")],
+            values,
+        )),
+        Err(e) => Err(e.into()),
+    }
 }

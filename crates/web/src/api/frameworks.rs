@@ -1,0 +1,312 @@
+//! Framework endpoints.
+
+use super::types::*;
+use crate::auth::Visitor;
+use crate::error::{ApiError, AppError, ErrorBody};
+use crate::operations;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use pathway_domain::access::Action;
+use pathway_domain::framework::{
+    Framework, FrameworkId, FrameworkMeta, VersionStatus, case, csv_format,
+};
+use serde::Deserialize;
+use std::sync::Arc;
+use utoipa::IntoParams;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/frameworks", get(list))
+        .route("/api/frameworks/import", post(import))
+        .route("/api/frameworks/{id}", get(show))
+        .route("/api/frameworks/{id}/versions", get(versions))
+        .route("/api/frameworks/{id}/items/{code}", get(item))
+        .route("/api/frameworks/{id}/levels/{key}", get(level))
+        .route("/api/frameworks/{id}/export", get(export))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct VersionParam {
+    /// A version label; the current published version when left out.
+    version: Option<String>,
+}
+
+async fn load(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    version: Option<&str>,
+) -> Result<(pathway_store::VersionSummary, Arc<Framework>), ApiError> {
+    let drafts = visitor.may(Action::AuthorFrameworks);
+    let summary = state
+        .store
+        .resolve_version(id, version, drafts)
+        .await
+        .map_err(|_| {
+            AppError::NotFound(match version {
+                Some(v) => format!("Framework {id} version {v}"),
+                None => format!("Framework {id}"),
+            })
+        })?;
+    let f = state.framework(summary.version_id).await?;
+    Ok((summary, f))
+}
+
+/// Frameworks and their versions (drafts only for framework authors).
+#[utoipa::path(get, path = "/api/frameworks", tag = "frameworks",
+    responses((status = 200, description = "Every framework version the caller may read", body = [FrameworkSummary])))]
+pub async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Json<Vec<FrameworkSummary>>, ApiError> {
+    let drafts = visitor.may(Action::AuthorFrameworks);
+    let versions = state.store.framework_versions(drafts).await?;
+    Ok(Json(versions.into_iter().map(Into::into).collect()))
+}
+
+/// A framework version with its levels, domains, items, descriptors and provider mappings.
+#[utoipa::path(get, path = "/api/frameworks/{id}", tag = "frameworks",
+    params(("id" = String, Path, description = "Framework id"), VersionParam),
+    responses((status = 200, body = FrameworkBody), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<VersionParam>,
+) -> Result<Json<FrameworkBody>, ApiError> {
+    let (_, f) = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    Ok(Json(framework_body(&f)))
+}
+
+/// Every version of a framework.
+#[utoipa::path(get, path = "/api/frameworks/{id}/versions", tag = "frameworks",
+    params(("id" = String, Path, description = "Framework id")),
+    responses((status = 200, body = [FrameworkSummary]), (status = 404, body = ErrorBody)))]
+pub async fn versions(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<FrameworkSummary>>, ApiError> {
+    let versions = state
+        .store
+        .versions_of(&id, visitor.may(Action::AuthorFrameworks))
+        .await?;
+    if versions.is_empty() {
+        return Err(AppError::NotFound(format!("Framework {id}")).into());
+    }
+    Ok(Json(versions.into_iter().map(Into::into).collect()))
+}
+
+/// One item with its descriptor at every level and how each differs from the level before.
+#[utoipa::path(get, path = "/api/frameworks/{id}/items/{code}", tag = "frameworks",
+    params(("id" = String, Path, description = "Framework id"), ("code" = String, Path, description = "Item code, e.g. 3.9"), VersionParam),
+    responses((status = 200, body = ItemBody), (status = 404, body = ErrorBody)))]
+pub async fn item(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, code)): Path<(String, String)>,
+    Query(q): Query<VersionParam>,
+) -> Result<Json<ItemBody>, ApiError> {
+    let (_, f) = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    let item = f
+        .item(&code)
+        .ok_or_else(|| AppError::NotFound(format!("Item {code} of framework {id}")))?;
+    Ok(Json(item_body(&f, item)))
+}
+
+/// Everything expected at one level.
+#[utoipa::path(get, path = "/api/frameworks/{id}/levels/{key}", tag = "frameworks",
+    params(("id" = String, Path, description = "Framework id"), ("key" = String, Path, description = "Level key, e.g. intermediate"), VersionParam),
+    responses((status = 200, body = LevelItemsBody), (status = 404, body = ErrorBody)))]
+pub async fn level(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, key)): Path<(String, String)>,
+    Query(q): Query<VersionParam>,
+) -> Result<Json<LevelItemsBody>, ApiError> {
+    let (_, f) = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    let (index, lvl) = f
+        .level(&key)
+        .ok_or_else(|| AppError::NotFound(format!("Level {key} of framework {id}")))?;
+    Ok(Json(LevelItemsBody {
+        framework: f.id().to_string(),
+        version: f.meta.version.clone(),
+        level: LevelBody {
+            key: lvl.key.to_string(),
+            title: lvl.title.clone(),
+            description: lvl.description.clone(),
+        },
+        items: f
+            .items()
+            .iter()
+            .map(|i| LevelItem {
+                code: i.code.to_string(),
+                domain: i.domain.to_string(),
+                title: i.title.clone(),
+                kind: i.kind.as_str().into(),
+                descriptor: descriptor_body(&f, i, index),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ExportParams {
+    /// `case` (1EdTech CASE 1.1 JSON, the default) or `csv`.
+    format: Option<String>,
+    /// A version label; the current published version when left out.
+    version: Option<String>,
+}
+
+/// Downloads a framework version as CASE 1.1 JSON or CSV.
+#[utoipa::path(get, path = "/api/frameworks/{id}/export", tag = "frameworks",
+    params(("id" = String, Path, description = "Framework id"), ExportParams),
+    responses((status = 200, description = "CASE JSON or CSV", content_type = "application/json"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<ExportParams>,
+) -> Result<Response, ApiError> {
+    let (summary, f) = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    let name = format!("{}-{}", f.id(), f.meta.version);
+    match q.format.as_deref().unwrap_or("case") {
+        "case" => {
+            let last_change = summary
+                .published_at
+                .as_deref()
+                .and_then(pathway_domain::time::from_stored)
+                .or_else(|| pathway_domain::time::from_stored(&summary.created_at))
+                .unwrap_or_else(chrono::Utc::now);
+            let body = case::export(
+                &f,
+                &case::ExportOptions {
+                    base_uri: &state.config.public_url,
+                    last_change,
+                },
+            );
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "application/json".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}.case.json\""),
+                    ),
+                ],
+                Json(body),
+            )
+                .into_response())
+        }
+        "csv" => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.csv\""),
+                ),
+            ],
+            csv_format::export(&f),
+        )
+            .into_response()),
+        other => Err(AppError::BadRequest(format!(
+            "Format \"{other}\" is not supported; use case or csv"
+        ))
+        .into()),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ImportParams {
+    /// For CSV: the framework id.
+    id: Option<String>,
+    /// For CSV: the title.
+    title: Option<String>,
+    /// For CSV: the publisher.
+    publisher: Option<String>,
+    /// For CSV: the version label.
+    version: Option<String>,
+}
+
+/// Imports a framework from CASE JSON (`Content-Type: application/json`) or CSV (`text/csv`).
+/// Framework authors only. Nothing is written unless the whole file is valid.
+#[utoipa::path(post, path = "/api/frameworks/import", tag = "frameworks",
+    params(ImportParams),
+    request_body(content = String, description = "A CASE 1.0/1.1 package (application/json) or a CSV file (text/csv)", content_type = "application/json"),
+    responses(
+        (status = 201, body = ImportedBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, description = "The file has problems; each names its location", body = ErrorBody)))]
+pub async fn import(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Query(q): Query<ImportParams>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let user = visitor
+        .require(Action::AuthorFrameworks, &[], "/api/frameworks/import")?
+        .clone();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let framework = if content_type.starts_with("text/csv") {
+        let id = FrameworkId::parse(q.id.as_deref().unwrap_or_default()).map_err(|e| {
+            AppError::Invalid(pathway_domain::framework::Problems::one(
+                "id",
+                format!("{e}; give the framework id in the id query parameter"),
+            ))
+        })?;
+        let meta = FrameworkMeta {
+            id,
+            title: q.title.unwrap_or_default(),
+            publisher: q.publisher.unwrap_or_default(),
+            version: q.version.unwrap_or_else(|| "1".into()),
+            status: VersionStatus::Draft,
+            description: String::new(),
+            case_identifier: None,
+        };
+        let expected = match state
+            .store
+            .resolve_version(meta.id.as_str(), None, true)
+            .await
+            .ok()
+        {
+            Some(v) => Some(state.framework(v.version_id).await?.levels().to_vec()),
+            None => None,
+        };
+        csv_format::import(
+            &body,
+            csv_format::ImportOptions {
+                file_name: "request body",
+                meta,
+                expected_levels: expected.as_deref(),
+            },
+        )
+    } else if content_type.starts_with("application/json") {
+        case::import(&body, "request body")
+    } else {
+        return Err(AppError::BadRequest(
+            "Send CASE JSON with Content-Type: application/json or CSV with Content-Type: text/csv"
+                .into(),
+        )
+        .into());
+    }
+    .map_err(AppError::Invalid)?;
+    operations::import_framework(&state.store, &framework, &user.actor(), "api").await?;
+    let body = ImportedBody {
+        id: framework.id().to_string(),
+        version: framework.meta.version.clone(),
+        status: framework.meta.status.as_str().into(),
+        levels: framework.levels().len(),
+        domains: framework.domains().len(),
+        items: framework.items().len(),
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}

@@ -1,5 +1,0 @@
-use crate::state::AppState;
-use axum::Router;
-pub fn router() -> Router<AppState> {
-    Router::new()
-}

@@ -1,0 +1,363 @@
+//! Administration: organisations, users and their roles, and the audit log.
+//!
+//! Every handler reads as a script: authenticate, load, authorise, act in one transaction
+//! with its audit entries, respond. Ids from requests and forms are never trusted: the thing
+//! they name is loaded from the store and authorised against its ancestry there.
+
+mod audit;
+mod organisations;
+mod users;
+
+use crate::auth::{SignedIn, Visitor};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::views::{PageCtx, render};
+use askama::Template;
+use axum::Router;
+use axum::response::Response;
+use axum::routing::get;
+use pathway_domain::access::{Action, Principal, grantable_by};
+use pathway_domain::identity::{OrgKind, Role};
+use pathway_store::{Organisation, StoreError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(overview))
+        .merge(organisations::router())
+        .merge(users::router())
+        .merge(audit::router())
+}
+
+#[derive(Template)]
+#[template(path = "admin/index.html")]
+struct OverviewPage {
+    ctx: PageCtx,
+    show_audit: bool,
+}
+
+async fn overview(visitor: Visitor) -> Result<Response, AppError> {
+    let user = visitor.require(Action::OpenAdministration, &[], "/admin")?;
+    let show_audit = user.principal.may(Action::ReadAuditLog, &[]);
+    Ok(render(&OverviewPage {
+        ctx: PageCtx::new(&visitor, "Administration", "admin"),
+        show_audit,
+    }))
+}
+
+/// One problem with one form field; `field` is the id of the input it links to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// The problems with a submitted form, in the order of its fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    pub fn one(field: &'static str, message: impl AsRef<str>) -> Self {
+        let mut e = Self::default();
+        e.add(field, message);
+        e
+    }
+
+    /// Adds a message, starting it with a capital letter as the NHS.UK error pattern does.
+    pub fn add(&mut self, field: &'static str, message: impl AsRef<str>) {
+        self.0.push(FieldError {
+            field,
+            message: sentence(message.as_ref()),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
+        self.0.iter()
+    }
+
+    /// The message for one field, shown beside it.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// Turns a store refusal the person can fix into errors on the form's fields; anything
+    /// else stays an error. Problems at unknown locations go on `fallback`.
+    pub fn from_store(
+        e: StoreError,
+        fields: &[&'static str],
+        fallback: &'static str,
+    ) -> Result<Self, AppError> {
+        let field = |at: &str| {
+            fields
+                .iter()
+                .copied()
+                .find(|f| *f == at)
+                .unwrap_or(fallback)
+        };
+        match e {
+            StoreError::Invalid(problems) if !problems.is_empty() => {
+                let mut errors = Self::default();
+                for p in &problems.0 {
+                    errors.add(field(&p.location), &p.message);
+                }
+                Ok(errors)
+            }
+            StoreError::Conflict { field: at, message } => Ok(Self::one(field(at), message)),
+            other => Err(other.into()),
+        }
+    }
+}
+
+/// "enter the name" → "Enter the name".
+pub fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// An option in a select.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Options grouped under a heading (`<optgroup>`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChoiceGroup {
+    pub label: &'static str,
+    pub choices: Vec<Choice>,
+}
+
+/// Organisations as options, grouped by kind in the hierarchy's order.
+pub fn org_choices(orgs: &[Organisation], selected: &str) -> Vec<ChoiceGroup> {
+    OrgKind::ALL
+        .into_iter()
+        .map(|kind| ChoiceGroup {
+            label: kind.label(),
+            choices: orgs
+                .iter()
+                .filter(|o| o.kind == kind)
+                .map(|o| {
+                    let value = o.id.to_string();
+                    Choice {
+                        selected: value == selected,
+                        label: o.name.clone(),
+                        value,
+                    }
+                })
+                .collect(),
+        })
+        .filter(|g| !g.choices.is_empty())
+        .collect()
+}
+
+pub fn role_choices(roles: &[Role], selected: &str) -> Vec<Choice> {
+    roles
+        .iter()
+        .map(|r| Choice {
+            value: r.as_str().to_owned(),
+            label: r.label().to_owned(),
+            selected: r.as_str() == selected,
+        })
+        .collect()
+}
+
+/// Roles whose holders administer the organisations under them.
+fn is_lead(role: Role) -> bool {
+    matches!(
+        role,
+        Role::EmployerLead | Role::IcsLead | Role::RegionalLead
+    )
+}
+
+/// The organisations a signed-in administrator works with: every one for platform
+/// administrators, else those at or below the organisations where they hold a lead role.
+pub struct Scope {
+    pub everything: bool,
+    pub orgs: Vec<Organisation>,
+}
+
+impl Scope {
+    pub async fn of(state: &AppState, user: &SignedIn) -> Result<Self, AppError> {
+        if user.principal.is_platform_admin() {
+            return Ok(Self {
+                everything: true,
+                orgs: state.store.orgs_in_scope(None).await?,
+            });
+        }
+        let roots: Vec<i64> = user
+            .principal
+            .grants
+            .iter()
+            .filter(|g| is_lead(g.role))
+            .filter_map(|g| g.org)
+            .collect();
+        Ok(Self {
+            everything: false,
+            orgs: state.store.orgs_in_scope(Some(&roots)).await?,
+        })
+    }
+
+    pub fn ids(&self) -> Vec<i64> {
+        self.orgs.iter().map(|o| o.id).collect()
+    }
+
+    pub fn contains(&self, org_id: Option<i64>) -> bool {
+        self.everything || org_id.is_some_and(|id| self.orgs.iter().any(|o| o.id == id))
+    }
+}
+
+/// Roles this administrator may grant somewhere, in the usual order. Platform
+/// administrator is offered only to platform administrators.
+pub fn grantable_roles(principal: &Principal) -> Vec<Role> {
+    let admin = principal.is_platform_admin();
+    Role::ALL
+        .into_iter()
+        .filter(|r| admin || *r != Role::PlatformAdmin)
+        .filter(|r| {
+            principal
+                .grants
+                .iter()
+                .any(|g| grantable_by(g.role).contains(r))
+        })
+        .collect()
+}
+
+/// Ids in paths are numbers; anything else names nothing.
+pub fn path_id(raw: &str, what: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .map_err(|_| AppError::NotFound(sentence(what)))
+}
+
+/// The ancestry authorisation checks against: the organisation's, or none for a
+/// platform-wide grant.
+pub async fn ancestry_of(state: &AppState, org_id: Option<i64>) -> Result<Vec<i64>, AppError> {
+    match org_id {
+        Some(id) => Ok(state.store.org_ancestry(id).await?),
+        None => Ok(Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(id: i64, name: &str, kind: OrgKind) -> Organisation {
+        Organisation {
+            id,
+            name: name.into(),
+            kind,
+            parent_id: None,
+            code: None,
+        }
+    }
+
+    #[test]
+    fn errors_read_as_sentences_and_are_found_by_field() {
+        let mut e = Errors::default();
+        e.add("name", "enter the name");
+        e.add("code", "");
+        assert_eq!(e.get("name"), Some("Enter the name"));
+        assert_eq!(e.get("code"), Some(""));
+        assert_eq!(e.get("kind"), None);
+        assert_eq!(
+            e.iter().map(|f| f.field).collect::<Vec<_>>(),
+            ["name", "code"]
+        );
+    }
+
+    #[test]
+    fn store_refusals_become_field_errors() {
+        let invalid = StoreError::Invalid(pathway_domain::framework::Problems::one(
+            "parent",
+            "a region cannot sit under an employer",
+        ));
+        let e = Errors::from_store(invalid, &["name", "parent"], "name").unwrap();
+        assert_eq!(
+            e.get("parent"),
+            Some("A region cannot sit under an employer")
+        );
+        let conflict = StoreError::Conflict {
+            field: "code",
+            message: "taken".into(),
+        };
+        assert_eq!(
+            Errors::from_store(conflict, &["code"], "name")
+                .unwrap()
+                .get("code"),
+            Some("Taken")
+        );
+        let elsewhere = StoreError::Conflict {
+            field: "other",
+            message: "taken".into(),
+        };
+        assert_eq!(
+            Errors::from_store(elsewhere, &["code"], "name")
+                .unwrap()
+                .get("name"),
+            Some("Taken")
+        );
+        assert!(Errors::from_store(StoreError::NotFound("user"), &[], "name").is_err());
+    }
+
+    #[test]
+    fn organisations_are_offered_grouped_by_kind() {
+        let orgs = [
+            org(3, "North Trust", OrgKind::Employer),
+            org(1, "North East", OrgKind::Region),
+            org(4, "South Trust", OrgKind::Employer),
+        ];
+        let groups = org_choices(&orgs, "4");
+        assert_eq!(
+            groups.iter().map(|g| g.label).collect::<Vec<_>>(),
+            ["Region", "Employer"]
+        );
+        assert_eq!(
+            groups[1]
+                .choices
+                .iter()
+                .map(|c| (c.label.as_str(), c.selected))
+                .collect::<Vec<_>>(),
+            [("North Trust", false), ("South Trust", true)]
+        );
+    }
+
+    #[test]
+    fn administrators_are_offered_the_roles_they_may_grant() {
+        use pathway_domain::access::Grant;
+        let who = |grants: &[(Role, Option<i64>)]| Principal {
+            user_id: 1,
+            grants: grants
+                .iter()
+                .map(|&(role, org)| Grant { role, org })
+                .collect(),
+        };
+        assert_eq!(
+            grantable_roles(&who(&[
+                (Role::EmployerLead, Some(3)),
+                (Role::Worker, Some(3))
+            ])),
+            [Role::Worker, Role::Supervisor, Role::EmployerLead]
+        );
+        assert_eq!(
+            grantable_roles(&who(&[(Role::PlatformAdmin, None)])),
+            Role::ALL
+        );
+        assert!(grantable_roles(&who(&[(Role::Supervisor, Some(3))])).is_empty());
+    }
+
+    #[test]
+    fn bad_path_ids_are_not_found() {
+        assert_eq!(path_id("12", "user").ok(), Some(12));
+        assert!(matches!(path_id("12x", "user"), Err(AppError::NotFound(w)) if w == "User"));
+    }
+}

@@ -1,0 +1,408 @@
+//! Organisations: the list in the administrator's scope, adding one, and one organisation's page.
+
+use super::{Choice, ChoiceGroup, Errors, Scope, ancestry_of, org_choices, path_id};
+use crate::auth::{SignedIn, Visitor};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::views::{PageCtx, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use pathway_domain::access::Action;
+use pathway_domain::identity::{OrgKind, check_name};
+use pathway_store::{Organisation, StoreError};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+const LIST: &str = "/admin/organisations";
+const NEW: &str = "/admin/organisations/new";
+/// The form's fields, in page order: where store refusals can be shown.
+const FIELDS: [&str; 4] = ["name", "kind", "parent", "code"];
+const PARENT_FROM_LIST: &str = "Select a parent organisation from the list";
+/// ODS codes are short letters-and-numbers codes such as RR8 or 8J834.
+const MAX_CODE_LEN: usize = 10;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(LIST, get(list))
+        .route(NEW, get(new_form).post(create))
+        .route("/admin/organisations/{id}", get(show))
+}
+
+struct OrgRow {
+    id: i64,
+    name: String,
+    kind: &'static str,
+    parent: Option<String>,
+    code: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/organisations.html")]
+struct ListPage {
+    ctx: PageCtx,
+    everything: bool,
+    rows: Vec<OrgRow>,
+}
+
+async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let user = visitor.require(Action::OpenAdministration, &[], LIST)?;
+    let scope = Scope::of(&state, user).await?;
+    let mut names: HashMap<i64, String> =
+        scope.orgs.iter().map(|o| (o.id, o.name.clone())).collect();
+    // The organisations a lead's scope starts at have parents outside it: name those too.
+    for parent_id in scope.orgs.iter().filter_map(|o| o.parent_id) {
+        if !names.contains_key(&parent_id) {
+            let parent = state.store.org(parent_id).await?;
+            names.insert(parent.id, parent.name);
+        }
+    }
+    let rows = scope
+        .orgs
+        .iter()
+        .map(|o| OrgRow {
+            id: o.id,
+            name: o.name.clone(),
+            kind: o.kind.label(),
+            parent: o.parent_id.and_then(|p| names.get(&p).cloned()),
+            code: o.code.clone(),
+        })
+        .collect();
+    Ok(render(&ListPage {
+        ctx: PageCtx::new(&visitor, "Organisations", "admin"),
+        everything: scope.everything,
+        rows,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OrgForm {
+    name: String,
+    kind: String,
+    parent: String,
+    code: String,
+}
+
+/// A checked form: what to create, with the parent still to be loaded and authorised.
+#[derive(Debug, PartialEq, Eq)]
+struct NewOrg {
+    name: String,
+    kind: OrgKind,
+    parent_id: Option<i64>,
+    code: Option<String>,
+}
+
+fn check_org_form(form: &OrgForm) -> Result<NewOrg, Errors> {
+    let mut errors = Errors::default();
+    let name = check_name(&form.name, "name")
+        .map_err(|e| errors.add("name", e))
+        .ok();
+    let kind = if form.kind.trim().is_empty() {
+        errors.add("kind", "Select the type of organisation");
+        None
+    } else {
+        let kind = OrgKind::parse(&form.kind);
+        if kind.is_none() {
+            errors.add("kind", "Select a type of organisation from the list");
+        }
+        kind
+    };
+    let parent_id = match form.parent.trim() {
+        "" => Some(None),
+        id => id
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| errors.add("parent", PARENT_FROM_LIST))
+            .ok(),
+    };
+    let code = check_code(&form.code)
+        .map_err(|e| errors.add("code", e))
+        .ok();
+    match (name, kind, parent_id, code) {
+        (Some(name), Some(kind), Some(parent_id), Some(code)) if errors.is_empty() => Ok(NewOrg {
+            name,
+            kind,
+            parent_id,
+            code,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// An optional ODS code, stored in capitals.
+fn check_code(raw: &str) -> Result<Option<String>, String> {
+    let code = raw.trim().to_ascii_uppercase();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    if !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err("The ODS code must contain only letters and numbers, like RR8".into());
+    }
+    if code.len() > MAX_CODE_LEN {
+        return Err(format!(
+            "The ODS code must be {MAX_CODE_LEN} characters or fewer"
+        ));
+    }
+    Ok(Some(code))
+}
+
+#[derive(Template)]
+#[template(path = "admin/organisation_new.html")]
+struct NewPage {
+    ctx: PageCtx,
+    form: OrgForm,
+    errors: Errors,
+    kinds: Vec<Choice>,
+    parents: Vec<ChoiceGroup>,
+}
+
+async fn form_page(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &SignedIn,
+    form: OrgForm,
+    errors: Errors,
+) -> Result<NewPage, AppError> {
+    let scope = Scope::of(state, user).await?;
+    let title = if errors.is_empty() {
+        "Add an organisation"
+    } else {
+        "Error: Add an organisation"
+    };
+    let kinds = OrgKind::ALL
+        .into_iter()
+        .map(|k| Choice {
+            value: k.as_str().to_owned(),
+            label: k.label().to_owned(),
+            selected: OrgKind::parse(&form.kind) == Some(k),
+        })
+        .collect();
+    Ok(NewPage {
+        ctx: PageCtx::new(visitor, title, "admin"),
+        parents: org_choices(&scope.orgs, form.parent.trim()),
+        kinds,
+        form,
+        errors,
+    })
+}
+
+async fn again(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &SignedIn,
+    form: OrgForm,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let page = form_page(state, visitor, user, form, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    parent: Option<String>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    let user = visitor.require(Action::OpenAdministration, &[], NEW)?;
+    let form = OrgForm {
+        parent: q.parent.unwrap_or_default(),
+        ..OrgForm::default()
+    };
+    Ok(render(
+        &form_page(&state, &visitor, user, form, Errors::default()).await?,
+    ))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<OrgForm>,
+) -> Result<Response, AppError> {
+    let user = visitor.require(Action::OpenAdministration, &[], NEW)?;
+    let new = match check_org_form(&form) {
+        Ok(new) => new,
+        Err(errors) => return again(&state, &visitor, user, form, errors).await,
+    };
+    let parent = match new.parent_id {
+        None => None,
+        Some(id) => match state.store.org(id).await {
+            Ok(org) => Some(org),
+            Err(StoreError::NotFound(_)) => {
+                return again(
+                    &state,
+                    &visitor,
+                    user,
+                    form,
+                    Errors::one("parent", PARENT_FROM_LIST),
+                )
+                .await;
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    // Where it would go decides who may add it; with no parent, only platform administrators.
+    let ancestry = ancestry_of(&state, parent.as_ref().map(|p| p.id)).await?;
+    let user = visitor.require(Action::CreateOrganisation, &ancestry, NEW)?;
+
+    let mut tx = state.store.begin().await?;
+    let org = match tx
+        .create_org(&new.name, new.kind, parent.as_ref(), new.code.as_deref())
+        .await
+    {
+        Ok(org) => org,
+        Err(e) => {
+            drop(tx);
+            let errors = Errors::from_store(e, &FIELDS, "parent")?;
+            return again(&state, &visitor, user, form, errors).await;
+        }
+    };
+    tx.audit(
+        &user.actor(),
+        "organisation.create",
+        "organisation",
+        org.id,
+        None,
+        serde_json::to_value(&org).ok(),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(org_id = org.id, by = user.user_id, "organisation created");
+    Ok(Redirect::to(&format!("/admin/organisations/{}", org.id)).into_response())
+}
+
+struct Member {
+    id: i64,
+    name: String,
+    email: String,
+    roles: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/organisation.html")]
+struct ShowPage {
+    ctx: PageCtx,
+    org: Organisation,
+    parent: Option<Organisation>,
+    parent_visible: bool,
+    children: Vec<Organisation>,
+    members: Vec<Member>,
+    may_add_org: bool,
+    may_add_user: bool,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("{LIST}/{raw}");
+    visitor.require(Action::OpenAdministration, &[], &path)?;
+    let org = state.store.org(path_id(&raw, "organisation")?).await?;
+    let ancestry = state.store.org_ancestry(org.id).await?;
+    let user = visitor.require(Action::ViewOrganisation, &ancestry, &path)?;
+
+    let parent = match org.parent_id {
+        Some(id) => Some(state.store.org(id).await?),
+        None => None,
+    };
+    let parent_visible = user.principal.may(
+        Action::ViewOrganisation,
+        ancestry.get(1..).unwrap_or_default(),
+    );
+    let children = state
+        .store
+        .orgs_in_scope(Some(&[org.id]))
+        .await?
+        .into_iter()
+        .filter(|o| o.parent_id == Some(org.id))
+        .collect();
+    let mut members = Vec::new();
+    for u in state.store.users_in(Some(&[org.id])).await? {
+        let roles: Vec<&str> = state
+            .store
+            .grants(u.id)
+            .await?
+            .iter()
+            .filter(|g| g.org_id == Some(org.id))
+            .map(|g| g.role.label())
+            .collect();
+        members.push(Member {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            roles: roles.join(", "),
+        });
+    }
+    Ok(render(&ShowPage {
+        ctx: PageCtx::new(&visitor, org.name.clone(), "admin"),
+        may_add_org: user.principal.may(Action::CreateOrganisation, &ancestry),
+        may_add_user: user.principal.may(Action::ManageUsers, &ancestry),
+        org,
+        parent,
+        parent_visible,
+        children,
+        members,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(name: &str, kind: &str, parent: &str, code: &str) -> OrgForm {
+        OrgForm {
+            name: name.into(),
+            kind: kind.into(),
+            parent: parent.into(),
+            code: code.into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_form_is_accepted() {
+        assert_eq!(
+            check_org_form(&form("  North Trust ", "employer", "7", " rr8 ")),
+            Ok(NewOrg {
+                name: "North Trust".into(),
+                kind: OrgKind::Employer,
+                parent_id: Some(7),
+                code: Some("RR8".into())
+            })
+        );
+        assert_eq!(
+            check_org_form(&form("A region", "region", "", "")).map(|n| (n.parent_id, n.code)),
+            Ok((None, None))
+        );
+    }
+
+    #[test]
+    fn an_empty_form_has_an_error_for_each_required_field() {
+        let errors = check_org_form(&OrgForm::default()).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| e.field).collect::<Vec<_>>(),
+            ["name", "kind"]
+        );
+        assert_eq!(errors.get("name"), Some("Enter the name"));
+        assert_eq!(errors.get("kind"), Some("Select the type of organisation"));
+    }
+
+    #[test]
+    fn forged_choices_and_bad_codes_are_errors() {
+        let errors = check_org_form(&form("X", "castle", "seven", "RR-8")).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| e.field).collect::<Vec<_>>(),
+            ["kind", "parent", "code"]
+        );
+        assert_eq!(errors.get("parent"), Some(PARENT_FROM_LIST));
+        assert!(check_code("ABCDEFGHIJK").is_err());
+        assert_eq!(check_code("8j834"), Ok(Some("8J834".into())));
+    }
+}

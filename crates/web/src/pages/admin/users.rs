@@ -1,0 +1,807 @@
+//! Users: the list in the administrator's scope, adding one with a first role, one user's
+//! page, and granting and removing roles.
+
+use super::{
+    Choice, ChoiceGroup, Errors, Scope, ancestry_of, grantable_roles, org_choices, path_id,
+    role_choices,
+};
+use crate::accounts::hash_password;
+use crate::auth::{SignedIn, Visitor};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::views::{PageCtx, render, uk_date};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use pathway_domain::access::{Action, OrgId, Principal};
+use pathway_domain::identity::{Email, OrgKind, Role, check_name, check_new_password};
+use pathway_store::{GrantRow, Organisation, StoreError, User};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+const LIST: &str = "/admin/users";
+const NEW: &str = "/admin/users/new";
+/// The new-user form's fields, in page order: where store refusals can be shown.
+const FIELDS: [&str; 5] = ["name", "email", "password", "org", "role"];
+const ORG_FROM_LIST: &str = "Select an organisation from the list";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(LIST, get(list))
+        .route(NEW, get(new_form).post(create))
+        .route("/admin/users/{id}", get(show))
+        .route("/admin/users/{id}/grants", post(grant))
+        .route("/admin/users/{id}/grants/{grant_id}/revoke", post(revoke))
+}
+
+/// "Support worker at North Trust", or just the role when it is held everywhere.
+fn describe(g: &GrantRow) -> String {
+    match &g.org_name {
+        Some(org) => format!("{} at {org}", g.role.label()),
+        None => g.role.label().to_owned(),
+    }
+}
+
+/// What the audit log records about a grant.
+fn grant_json(user_id: i64, role: Role, org_id: Option<i64>) -> Value {
+    json!({"user_id": user_id, "role": role.as_str(), "org_id": org_id})
+}
+
+struct UserRow {
+    id: i64,
+    name: String,
+    email: String,
+    roles: String,
+    disabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct ListPage {
+    ctx: PageCtx,
+    everything: bool,
+    rows: Vec<UserRow>,
+}
+
+async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let user = visitor.require(Action::OpenAdministration, &[], LIST)?;
+    let scope = Scope::of(&state, user).await?;
+    let users = if scope.everything {
+        state.store.users_in(None).await?
+    } else {
+        state.store.users_in(Some(&scope.ids())).await?
+    };
+    let mut rows = Vec::with_capacity(users.len());
+    for u in users {
+        // Leads see only the roles held inside their scope.
+        let roles: Vec<String> = state
+            .store
+            .grants(u.id)
+            .await?
+            .iter()
+            .filter(|g| scope.contains(g.org_id))
+            .map(describe)
+            .collect();
+        rows.push(UserRow {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            roles: roles.join("; "),
+            disabled: u.disabled,
+        });
+    }
+    Ok(render(&ListPage {
+        ctx: PageCtx::new(&visitor, "Users", "admin"),
+        everything: scope.everything,
+        rows,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NewUserForm {
+    name: String,
+    email: String,
+    password: String,
+    org: String,
+    role: String,
+}
+
+/// A checked new-user form; the organisation is still to be loaded and authorised.
+#[derive(Debug, PartialEq, Eq)]
+struct NewUser {
+    name: String,
+    email: Email,
+    password: String,
+    org_id: Option<i64>,
+    role: Role,
+}
+
+fn check_new_user(form: &NewUserForm) -> Result<NewUser, Errors> {
+    let mut errors = Errors::default();
+    let name = check_name(&form.name, "full name")
+        .map_err(|e| errors.add("name", e))
+        .ok();
+    let email = if form.email.trim().is_empty() {
+        errors.add("email", "Enter an email address");
+        None
+    } else {
+        Email::parse(&form.email)
+            .map_err(|e| errors.add("email", e))
+            .ok()
+    };
+    let password = if form.password.is_empty() {
+        errors.add("password", "Enter a password");
+        None
+    } else {
+        check_new_password(&form.password)
+            .map_err(|e| errors.add("password", e))
+            .ok()
+    };
+    let placement = check_placement(&form.org, &form.role, &mut errors);
+    match (name, email, password, placement) {
+        (Some(name), Some(email), Some(()), Some((org_id, role))) if errors.is_empty() => {
+            Ok(NewUser {
+                name,
+                email,
+                password: form.password.clone(),
+                org_id,
+                role,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The organisation and role chosen: a role is held at an organisation, except a
+/// platform administrator's, which covers everything. Errors go on "org" then "role".
+fn check_placement(org: &str, role: &str, errors: &mut Errors) -> Option<(Option<i64>, Role)> {
+    let role = match role.trim() {
+        "" => Err("Select a role"),
+        r => Role::parse(r).ok_or("Select a role from the list"),
+    };
+    let org = match (org.trim(), role) {
+        ("", Ok(r)) if r.is_global() => Ok(None),
+        ("", _) => Err("Select an organisation".to_owned()),
+        (_, Ok(r)) if r.is_global() => Err(format!(
+            "{} works across every organisation: do not choose one",
+            with_article(&role_name(r))
+        )),
+        (id, _) => id
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ORG_FROM_LIST.to_owned()),
+    };
+    let org = org.map_err(|e| errors.add("org", e)).ok();
+    let role = role.map_err(|e| errors.add("role", e)).ok();
+    Some((org?, role?))
+}
+
+/// Whether a role makes sense at this kind of organisation, saying where it does if not.
+fn check_fits(role: Role, kind: Option<OrgKind>) -> Result<(), String> {
+    if role.fits(kind) {
+        return Ok(());
+    }
+    let kinds: Vec<&str> = OrgKind::ALL
+        .into_iter()
+        .filter(|k| role.fits(Some(*k)))
+        .map(kind_noun)
+        .collect();
+    let Some((last, rest)) = kinds.split_last() else {
+        return Err(format!(
+            "{} role covers every organisation, so it is not held at one",
+            with_article(&role_name(role))
+        ));
+    };
+    let places = if rest.is_empty() {
+        (*last).to_owned()
+    } else {
+        format!("{} or {last}", rest.join(", "))
+    };
+    Err(format!(
+        "{} role must be held at {}",
+        with_article(&role_name(role)),
+        with_article(&places).to_lowercase()
+    ))
+}
+
+fn kind_noun(kind: OrgKind) -> &'static str {
+    match kind {
+        OrgKind::Region => "region",
+        OrgKind::Ics => "integrated care system",
+        OrgKind::Employer => "employer",
+        OrgKind::Team => "team",
+        OrgKind::TrainingProvider => "training provider",
+        OrgKind::SocialCareProvider => "social care provider",
+    }
+}
+
+/// A role's label inside a sentence: "support worker", but "ICS lead".
+fn role_name(role: Role) -> String {
+    let label = role.label();
+    let first_word = label.split(' ').next().unwrap_or_default();
+    if first_word.len() > 1 && first_word.chars().all(|c| c.is_ascii_uppercase()) {
+        label.to_owned()
+    } else {
+        label.to_lowercase()
+    }
+}
+
+/// "A support worker", "An ICS lead", "An employer".
+fn with_article(noun: &str) -> String {
+    let vowel = noun
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {noun}", if vowel { "An" } else { "A" })
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_new.html")]
+struct NewPage {
+    ctx: PageCtx,
+    form: NewUserForm,
+    errors: Errors,
+    orgs: Vec<ChoiceGroup>,
+    roles: Vec<Choice>,
+    platform_admin: bool,
+}
+
+async fn form_page(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &SignedIn,
+    mut form: NewUserForm,
+    errors: Errors,
+) -> Result<NewPage, AppError> {
+    let scope = Scope::of(state, user).await?;
+    // A password is never sent back to the browser.
+    form.password.clear();
+    let title = if errors.is_empty() {
+        "Add a user"
+    } else {
+        "Error: Add a user"
+    };
+    Ok(NewPage {
+        ctx: PageCtx::new(visitor, title, "admin"),
+        orgs: org_choices(&scope.orgs, form.org.trim()),
+        roles: role_choices(&grantable_roles(&user.principal), form.role.trim()),
+        platform_admin: user.principal.is_platform_admin(),
+        form,
+        errors,
+    })
+}
+
+async fn again(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &SignedIn,
+    form: NewUserForm,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let page = form_page(state, visitor, user, form, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    org: Option<String>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    let user = visitor.require(Action::OpenAdministration, &[], NEW)?;
+    let form = NewUserForm {
+        org: q.org.unwrap_or_default(),
+        ..NewUserForm::default()
+    };
+    Ok(render(
+        &form_page(&state, &visitor, user, form, Errors::default()).await?,
+    ))
+}
+
+/// Loads the chosen organisation; `Ok(Err(..))` when the id names none (a form error).
+async fn load_org(
+    state: &AppState,
+    org_id: Option<i64>,
+) -> Result<Result<Option<Organisation>, Errors>, AppError> {
+    match org_id {
+        None => Ok(Ok(None)),
+        Some(id) => match state.store.org(id).await {
+            Ok(org) => Ok(Ok(Some(org))),
+            Err(StoreError::NotFound(_)) => Ok(Err(Errors::one("org", ORG_FROM_LIST))),
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<NewUserForm>,
+) -> Result<Response, AppError> {
+    let user = visitor.require(Action::OpenAdministration, &[], NEW)?;
+    let new = match check_new_user(&form) {
+        Ok(new) => new,
+        Err(errors) => return again(&state, &visitor, user, form, errors).await,
+    };
+    let org = match load_org(&state, new.org_id).await? {
+        Ok(org) => org,
+        Err(errors) => return again(&state, &visitor, user, form, errors).await,
+    };
+    let org_id = org.as_ref().map(|o| o.id);
+    let ancestry = ancestry_of(&state, org_id).await?;
+    let user = visitor.require(Action::GrantRole(new.role), &ancestry, NEW)?;
+    if let Err(message) = check_fits(new.role, org.as_ref().map(|o| o.kind)) {
+        return again(&state, &visitor, user, form, Errors::one("role", message)).await;
+    }
+
+    // argon2 is deliberately slow: keep it off the async workers.
+    let password = new.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("could not hash a password: {e}")))?;
+
+    let mut tx = state.store.begin().await?;
+    let created = match tx.create_user(&new.email, &new.name, &hash).await {
+        Ok(created) => created,
+        Err(e) => {
+            drop(tx);
+            let errors = Errors::from_store(e, &FIELDS, "email")?;
+            return again(&state, &visitor, user, form, errors).await;
+        }
+    };
+    if let Err(e) = tx
+        .grant_role(created.id, new.role, org_id, Some(user.user_id))
+        .await
+    {
+        drop(tx);
+        let errors = Errors::from_store(e, &FIELDS, "role")?;
+        return again(&state, &visitor, user, form, errors).await;
+    }
+    let actor = user.actor();
+    // Never the password or its hash.
+    let after = json!({"id": created.id, "email": created.email, "name": created.name});
+    tx.audit(&actor, "user.create", "user", created.id, None, Some(after))
+        .await?;
+    tx.audit(
+        &actor,
+        "role.grant",
+        "user",
+        created.id,
+        None,
+        Some(grant_json(created.id, new.role, org_id)),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = created.id, by = user.user_id, "user created");
+    Ok(Redirect::to(&format!("{LIST}/{}", created.id)).into_response())
+}
+
+/// A user's grants, each with its organisation's ancestry (empty for platform-wide ones).
+async fn placed(state: &AppState, user_id: i64) -> Result<Vec<(GrantRow, Vec<OrgId>)>, AppError> {
+    let mut out = Vec::new();
+    for g in state.store.grants(user_id).await? {
+        let ancestry = ancestry_of(state, g.org_id).await?;
+        out.push((g, ancestry));
+    }
+    Ok(out)
+}
+
+/// Administrators see a user when they may see an organisation where the user holds a
+/// role; a user with no role there is visible to platform administrators only.
+fn may_see(principal: &Principal, grants: &[(GrantRow, Vec<OrgId>)]) -> bool {
+    principal.is_platform_admin()
+        || grants.iter().any(|(g, ancestry)| {
+            g.org_id.is_some() && principal.may(Action::ViewOrganisation, ancestry)
+        })
+}
+
+/// Whether this administrator may remove this grant from this user.
+fn may_remove(principal: &Principal, user_id: i64, grant: &GrantRow, ancestry: &[OrgId]) -> bool {
+    principal.may(Action::GrantRole(grant.role), ancestry)
+        && !own_platform_admin(principal, user_id, grant)
+}
+
+/// Platform administrators cannot remove their own role, so one always remains.
+fn own_platform_admin(principal: &Principal, user_id: i64, grant: &GrantRow) -> bool {
+    grant.role == Role::PlatformAdmin && principal.user_id == user_id
+}
+
+/// Loads a user the administrator may see, with their placed grants.
+async fn visible_user(
+    state: &AppState,
+    user: &SignedIn,
+    raw_id: &str,
+) -> Result<(User, Vec<(GrantRow, Vec<OrgId>)>), AppError> {
+    let shown = state.store.user(path_id(raw_id, "user")?).await?;
+    let grants = placed(state, shown.id).await?;
+    if !may_see(&user.principal, &grants) {
+        tracing::info!(user_id = user.user_id, shown = shown.id, "refused");
+        return Err(AppError::Forbidden);
+    }
+    Ok((shown, grants))
+}
+
+struct GrantView {
+    id: i64,
+    role: &'static str,
+    org_id: Option<i64>,
+    org_name: Option<String>,
+    org_visible: bool,
+    removable: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct GrantForm {
+    org: String,
+    role: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/user.html")]
+struct UserPage {
+    ctx: PageCtx,
+    shown: User,
+    created: String,
+    grants: Vec<GrantView>,
+    errors: Errors,
+    orgs: Vec<ChoiceGroup>,
+    roles: Vec<Choice>,
+    platform_admin: bool,
+}
+
+async fn user_page(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &SignedIn,
+    shown: User,
+    grants: Vec<(GrantRow, Vec<OrgId>)>,
+    form: GrantForm,
+    errors: Errors,
+) -> Result<UserPage, AppError> {
+    let scope = Scope::of(state, user).await?;
+    let p = &user.principal;
+    let grants = grants
+        .into_iter()
+        .map(|(g, ancestry)| GrantView {
+            id: g.id,
+            role: g.role.label(),
+            org_visible: g.org_id.is_some() && p.may(Action::ViewOrganisation, &ancestry),
+            removable: may_remove(p, shown.id, &g, &ancestry),
+            org_id: g.org_id,
+            org_name: g.org_name,
+        })
+        .collect();
+    let title = if errors.is_empty() {
+        shown.name.clone()
+    } else {
+        format!("Error: {}", shown.name)
+    };
+    Ok(UserPage {
+        ctx: PageCtx::new(visitor, title, "admin"),
+        created: uk_date(&shown.created_at),
+        shown,
+        grants,
+        errors,
+        orgs: org_choices(&scope.orgs, form.org.trim()),
+        roles: role_choices(&grantable_roles(p), form.role.trim()),
+        platform_admin: p.is_platform_admin(),
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("{LIST}/{raw}");
+    let user = visitor.require(Action::OpenAdministration, &[], &path)?;
+    let (shown, grants) = visible_user(&state, user, &raw).await?;
+    let page = user_page(
+        &state,
+        &visitor,
+        user,
+        shown,
+        grants,
+        GrantForm::default(),
+        Errors::default(),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+fn check_grant_form(form: &GrantForm) -> Result<(Option<i64>, Role), Errors> {
+    let mut errors = Errors::default();
+    match check_placement(&form.org, &form.role, &mut errors) {
+        Some(placement) if errors.is_empty() => Ok(placement),
+        _ => Err(errors),
+    }
+}
+
+/// The user's page again, with the problems in the grant form.
+async fn grant_again(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &SignedIn,
+    shown: User,
+    grants: Vec<(GrantRow, Vec<OrgId>)>,
+    form: GrantForm,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let page = user_page(state, visitor, user, shown, grants, form, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
+async fn grant(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+    Form(form): Form<GrantForm>,
+) -> Result<Response, AppError> {
+    let path = format!("{LIST}/{raw}");
+    let user = visitor.require(Action::OpenAdministration, &[], &path)?;
+    let (shown, grants) = visible_user(&state, user, &raw).await?;
+    let (org_id, role) = match check_grant_form(&form) {
+        Ok(placement) => placement,
+        Err(errors) => {
+            return grant_again(&state, &visitor, user, shown, grants, form, errors).await;
+        }
+    };
+    let org = match load_org(&state, org_id).await? {
+        Ok(org) => org,
+        Err(errors) => {
+            return grant_again(&state, &visitor, user, shown, grants, form, errors).await;
+        }
+    };
+    let ancestry = ancestry_of(&state, org_id).await?;
+    let user = visitor.require(Action::GrantRole(role), &ancestry, &path)?;
+    if let Err(message) = check_fits(role, org.as_ref().map(|o| o.kind)) {
+        return grant_again(
+            &state,
+            &visitor,
+            user,
+            shown,
+            grants,
+            form,
+            Errors::one("role", message),
+        )
+        .await;
+    }
+
+    let mut tx = state.store.begin().await?;
+    if let Err(e) = tx
+        .grant_role(shown.id, role, org_id, Some(user.user_id))
+        .await
+    {
+        drop(tx);
+        let errors = Errors::from_store(e, &["org", "role"], "role")?;
+        return grant_again(&state, &visitor, user, shown, grants, form, errors).await;
+    }
+    tx.audit(
+        &user.actor(),
+        "role.grant",
+        "user",
+        shown.id,
+        None,
+        Some(grant_json(shown.id, role, org_id)),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        user_id = shown.id,
+        by = user.user_id,
+        role = role.as_str(),
+        "role granted"
+    );
+    Ok(Redirect::to(&path).into_response())
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((raw, raw_grant)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let path = format!("{LIST}/{raw}");
+    let user = visitor.require(Action::OpenAdministration, &[], &path)?;
+    let (shown, grants) = visible_user(&state, user, &raw).await?;
+    // The grant must be one of this user's: the id alone is never trusted.
+    let grant_id = path_id(&raw_grant, "role")?;
+    let Some((grant, ancestry)) = grants.iter().find(|(g, _)| g.id == grant_id) else {
+        return Err(AppError::NotFound("The role".into()));
+    };
+    let user = visitor.require(Action::GrantRole(grant.role), ancestry, &path)?;
+    if own_platform_admin(&user.principal, shown.id, grant) {
+        return Err(AppError::BadRequest(
+            "You cannot remove your own platform administrator role. Ask another platform administrator to do it".into(),
+        ));
+    }
+
+    let mut tx = state.store.begin().await?;
+    tx.revoke_grant(grant.id).await?;
+    let before = grant_json(shown.id, grant.role, grant.org_id);
+    tx.audit(
+        &user.actor(),
+        "role.revoke",
+        "user",
+        shown.id,
+        Some(before),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        user_id = shown.id,
+        by = user.user_id,
+        role = grant.role.as_str(),
+        "role removed"
+    );
+    // Without that role the user may now be outside this administrator's scope.
+    let still_visible = may_see(&user.principal, &placed(&state, shown.id).await?);
+    Ok(Redirect::to(if still_visible { &path } else { LIST }).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pathway_domain::access::Grant;
+
+    fn form(name: &str, email: &str, password: &str, org: &str, role: &str) -> NewUserForm {
+        NewUserForm {
+            name: name.into(),
+            email: email.into(),
+            password: password.into(),
+            org: org.into(),
+            role: role.into(),
+        }
+    }
+
+    fn fields(e: &Errors) -> Vec<&'static str> {
+        e.iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn a_complete_form_is_accepted() {
+        let new = check_new_user(&form(
+            " Priya Patel ",
+            "Priya@Trust.NHS.uk",
+            "a-long-enough-password",
+            "3",
+            "worker",
+        ))
+        .unwrap();
+        assert_eq!(new.name, "Priya Patel");
+        assert_eq!(new.email.as_str(), "priya@trust.nhs.uk");
+        assert_eq!((new.org_id, new.role), (Some(3), Role::Worker));
+    }
+
+    #[test]
+    fn an_empty_form_has_one_error_per_field() {
+        let errors = check_new_user(&NewUserForm::default()).unwrap_err();
+        assert_eq!(
+            fields(&errors),
+            ["name", "email", "password", "org", "role"]
+        );
+        assert_eq!(errors.get("name"), Some("Enter the full name"));
+        assert_eq!(errors.get("email"), Some("Enter an email address"));
+        assert_eq!(errors.get("password"), Some("Enter a password"));
+        assert_eq!(errors.get("org"), Some("Select an organisation"));
+        assert_eq!(errors.get("role"), Some("Select a role"));
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        let errors = check_new_user(&form("Ana", "ana@", "short", "x", "emperor")).unwrap_err();
+        assert_eq!(fields(&errors), ["email", "password", "org", "role"]);
+        assert!(
+            errors
+                .get("email")
+                .is_some_and(|m| m.starts_with("Enter an email address in the correct format"))
+        );
+        assert_eq!(
+            errors.get("password"),
+            Some("The password must be at least 12 characters long")
+        );
+        assert_eq!(errors.get("org"), Some(ORG_FROM_LIST));
+        assert_eq!(errors.get("role"), Some("Select a role from the list"));
+    }
+
+    #[test]
+    fn platform_administrators_are_not_placed_at_an_organisation() {
+        let mut errors = Errors::default();
+        assert_eq!(
+            check_placement("", "platform_admin", &mut errors),
+            Some((None, Role::PlatformAdmin))
+        );
+        assert!(errors.is_empty());
+        assert_eq!(check_placement("3", "platform_admin", &mut errors), None);
+        assert_eq!(fields(&errors), ["org"]);
+        assert_eq!(
+            check_grant_form(&GrantForm {
+                org: String::new(),
+                role: "worker".into()
+            })
+            .map_err(|e| fields(&e)),
+            Err(vec!["org"])
+        );
+    }
+
+    #[test]
+    fn roles_must_fit_the_kind_of_organisation() {
+        assert!(check_fits(Role::Worker, Some(OrgKind::Team)).is_ok());
+        assert!(check_fits(Role::PlatformAdmin, None).is_ok());
+        assert_eq!(
+            check_fits(Role::Worker, Some(OrgKind::Region)).unwrap_err(),
+            "A support worker role must be held at an employer, team or social care provider"
+        );
+        assert_eq!(
+            check_fits(Role::IcsLead, Some(OrgKind::Employer)).unwrap_err(),
+            "An ICS lead role must be held at an integrated care system"
+        );
+        assert_eq!(
+            check_fits(Role::EmployerLead, None).unwrap_err(),
+            "An employer lead role must be held at an employer, team or social care provider"
+        );
+        assert!(check_fits(Role::PlatformAdmin, Some(OrgKind::Region)).is_err());
+    }
+
+    fn grant_row(id: i64, role: Role, org_id: Option<i64>) -> GrantRow {
+        GrantRow {
+            id,
+            role,
+            org_id,
+            org_name: org_id.map(|o| format!("Org {o}")),
+        }
+    }
+
+    fn principal(user_id: i64, grants: &[(Role, Option<i64>)]) -> Principal {
+        Principal {
+            user_id,
+            grants: grants
+                .iter()
+                .map(|&(role, org)| Grant { role, org })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn users_are_visible_through_the_organisations_where_they_hold_roles() {
+        let lead = principal(1, &[(Role::EmployerLead, Some(3))]);
+        let at_team = [(grant_row(9, Role::Worker, Some(5)), vec![5, 3, 2, 1])];
+        let elsewhere = [(grant_row(9, Role::Worker, Some(4)), vec![4, 2, 1])];
+        assert!(may_see(&lead, &at_team));
+        assert!(!may_see(&lead, &elsewhere));
+        assert!(!may_see(&lead, &[]));
+        assert!(may_see(&principal(1, &[(Role::PlatformAdmin, None)]), &[]));
+    }
+
+    #[test]
+    fn platform_administrators_keep_their_own_role() {
+        let admin = principal(1, &[(Role::PlatformAdmin, None)]);
+        let own = grant_row(7, Role::PlatformAdmin, None);
+        assert!(!may_remove(&admin, 1, &own, &[]));
+        assert!(may_remove(&admin, 2, &own, &[]));
+        let lead = principal(1, &[(Role::EmployerLead, Some(3))]);
+        assert!(may_remove(
+            &lead,
+            2,
+            &grant_row(8, Role::Worker, Some(3)),
+            &[3, 2, 1]
+        ));
+        assert!(!may_remove(
+            &lead,
+            2,
+            &grant_row(8, Role::IcsLead, Some(2)),
+            &[2, 1]
+        ));
+        assert!(!may_remove(&lead, 2, &own, &[]));
+    }
+}

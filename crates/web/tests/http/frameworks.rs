@@ -1,0 +1,160 @@
+//! The framework pages anyone can read: the list, a framework, a domain, a level, an item.
+
+use crate::helpers::{FRAMEWORK, find_tag, page_text, shipped, spawn_app, text_without_deletions};
+use reqwest::StatusCode;
+
+fn path(rest: &str) -> String {
+    format!("/frameworks/{FRAMEWORK}{rest}")
+}
+
+/// The descriptor texts of an item in the shipped file, level by level.
+fn descriptors(code: &str) -> Vec<String> {
+    let framework = shipped();
+    let item = framework
+        .item(code)
+        .expect("the item is in the shipped framework");
+    item.descriptors
+        .iter()
+        .map(|d| d.text().expect("a text descriptor").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_list_links_to_the_shipped_framework() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_page("/frameworks").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!(r#"href="/frameworks/{FRAMEWORK}""#)),
+        "{html}"
+    );
+    assert!(
+        page_text(&html).contains(&shipped().meta.title),
+        "the framework's title: {html}"
+    );
+}
+
+#[tokio::test]
+async fn the_framework_page_links_to_every_item() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_page(&path("")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = page_text(&html);
+    let framework = shipped();
+    assert!(text.contains(&framework.meta.title), "{text}");
+    for domain in framework.domains() {
+        assert!(
+            text.contains(&domain.title),
+            "domain {}: {text}",
+            domain.code
+        );
+    }
+    for item in framework.items() {
+        let link = format!(r#"href="/frameworks/{FRAMEWORK}/items/{}""#, item.code);
+        assert!(html.contains(&link), "no link to item {}", item.code);
+    }
+}
+
+#[tokio::test]
+async fn an_item_page_shows_every_level_and_marks_what_changes() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_page(&path("/items/3.9")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = page_text(&html);
+    assert!(
+        text.contains("Reporting, Referring and Escalating Concerns"),
+        "{text}"
+    );
+    for level in ["Entry", "Intermediate", "Assistant Practitioner"] {
+        assert!(text.contains(level), "level {level}: {text}");
+    }
+
+    // Word for word as published, read as the level says it (words taken away struck out).
+    let as_published = text_without_deletions(&html);
+    let texts = descriptors("3.9");
+    assert_eq!(texts.len(), 3);
+    for (level, descriptor) in texts.iter().enumerate() {
+        assert!(
+            as_published.contains(descriptor.as_str()),
+            "level {level}'s descriptor is missing:\n{descriptor}\n\npage:\n{as_published}"
+        );
+    }
+    assert!(
+        find_tag(&html, "ins").is_some(),
+        "added words are marked with <ins>: {html}"
+    );
+    assert!(
+        find_tag(&html, "del").is_some(),
+        "removed words are marked with <del>: {html}"
+    );
+}
+
+#[tokio::test]
+async fn an_item_the_same_at_every_level_says_so() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_page(&path("/items/2.1")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = page_text(&html);
+    assert!(text.contains("Positive Relationships"), "{text}");
+    assert!(text.contains("Same as Entry"), "{text}");
+    assert!(text.contains(descriptors("2.1")[0].as_str()), "{text}");
+    assert!(find_tag(&html, "ins").is_none(), "nothing is added: {html}");
+    assert!(
+        find_tag(&html, "del").is_none(),
+        "nothing is removed: {html}"
+    );
+}
+
+#[tokio::test]
+async fn a_level_page_lists_every_item() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_page(&path("/levels/intermediate")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = page_text(&html);
+    assert!(text.contains("Intermediate"), "{text}");
+    let framework = shipped();
+    assert_eq!(framework.items().len(), 55);
+    for item in framework.items() {
+        assert!(
+            text.contains(&item.title),
+            "item {} {} is not listed",
+            item.code,
+            item.title
+        );
+    }
+    // The intermediate descriptor of 3.9, which differs from entry's.
+    assert!(text.contains(descriptors("3.9")[1].as_str()), "{text}");
+}
+
+#[tokio::test]
+async fn a_domain_page_lists_its_items() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_page(&path("/domains/3")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = page_text(&html);
+    let framework = shipped();
+    let domain = framework.domain("3").expect("domain 3");
+    assert!(text.contains(&domain.title), "{text}");
+    for item in framework.items_in(&domain.code) {
+        assert!(text.contains(&item.title), "item {}: {text}", item.code);
+    }
+    // Not the items of other domains.
+    assert!(!text.contains("Positive Relationships"), "{text}");
+}
+
+#[tokio::test]
+async fn missing_frameworks_items_levels_and_domains_are_not_found() {
+    let app = spawn_app().await;
+    for missing in [
+        "/frameworks/no-such-framework".to_owned(),
+        "/frameworks/no-such-framework/items/3.9".to_owned(),
+        path("/items/9.99"),
+        path("/levels/expert"),
+        path("/domains/99"),
+        "/no-such-page".to_owned(),
+    ] {
+        let (status, html) = app.get_page(&missing).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+        assert!(html.contains("Page not found"), "{missing}: {html}");
+    }
+}

@@ -1,0 +1,379 @@
+//! Starting a real server on a random port over a fresh SQLite database, and talking to it
+//! as a browser or an API client would.
+
+use pathway_store::{Organisation, Store};
+use pathway_web::{AppState, Config};
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+use std::ops::Deref;
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// The password of every demo account in these tests.
+pub const PASSWORD: &str = "test-password-123";
+pub const ADMIN: &str = "admin@pathway.demo";
+pub const AUTHOR: &str = "author@pathway.demo";
+pub const NORTH_LEAD: &str = "lead@north-trust.pathway.demo";
+pub const NORTH_WORKER: &str = "worker@north-trust.pathway.demo";
+pub const SOUTH_LEAD: &str = "lead@south-trust.pathway.demo";
+
+pub const FRAMEWORK: &str = "hee-ahp-support-worker-2021";
+
+/// A running server with the shipped framework and the demo organisations and users.
+/// Derefs to an anonymous [`Browser`]; [`TestApp::browser`] opens more.
+pub struct TestApp {
+    pub address: String,
+    pub store: Store,
+    browser: Browser,
+    /// Dropping it stops the server.
+    _shutdown: oneshot::Sender<()>,
+    /// Dropped last: holds the database file.
+    _dir: TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("create a temporary directory");
+    let url = format!("sqlite://{}/pathway.db", dir.path().display());
+    let store = Store::open(&url).await.expect("open the test database");
+    pathway_web::bootstrap::ensure_shipped_framework(&store)
+        .await
+        .expect("load the shipped framework");
+    pathway_web::bootstrap::seed_demo(&store, Some(PASSWORD))
+        .await
+        .expect("seed the demo data");
+
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a random port");
+    let address = format!(
+        "http://{}",
+        listener.local_addr().expect("the bound address")
+    );
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let state = AppState::new(store.clone(), Config::default());
+    tokio::spawn(async move {
+        pathway_web::serve(listener, state, async move {
+            let _ = stopped.await;
+        })
+        .await
+        .expect("the server failed");
+    });
+
+    TestApp {
+        browser: Browser::new(&address),
+        address,
+        store,
+        _shutdown: shutdown,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// Another visitor with its own cookies.
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.address)
+    }
+
+    /// Another visitor, signed in with the demo password.
+    pub async fn signed_in(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        browser.sign_in(email, PASSWORD).await;
+        browser
+    }
+
+    /// A client that keeps no cookies and follows no redirects, for checking cookies by hand.
+    pub fn bare_client(&self) -> Client {
+        Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .expect("build an HTTP client")
+    }
+
+    pub async fn org(&self, name: &str) -> Organisation {
+        self.store
+            .org_by_name(name)
+            .await
+            .expect("look up an organisation")
+            .unwrap_or_else(|| panic!("no organisation called {name}"))
+    }
+
+    pub async fn org_count(&self) -> usize {
+        self.store
+            .orgs_in_scope(None)
+            .await
+            .expect("list organisations")
+            .len()
+    }
+}
+
+impl Deref for TestApp {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
+/// One visitor: a client that keeps cookies and does not follow redirects, so tests see them.
+pub struct Browser {
+    pub client: Client,
+    pub address: String,
+}
+
+impl Browser {
+    fn new(address: &str) -> Self {
+        Self {
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .expect("build an HTTP client"),
+            address: address.to_owned(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("send a GET request")
+    }
+
+    /// Status and body of a GET.
+    pub async fn get_page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("read the body"))
+    }
+
+    /// Status and JSON body of a GET.
+    pub async fn get_json(&self, path: &str) -> (StatusCode, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, json_body(response).await)
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("send a form")
+    }
+
+    /// A JSON POST as a script would send it: the CSRF token, if any, in `X-CSRF-Token`.
+    pub async fn post_json(&self, path: &str, body: String, csrf_token: Option<&str>) -> Response {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        if let Some(token) = csrf_token {
+            request = request.header("x-csrf-token", token);
+        }
+        request.send().await.expect("send JSON")
+    }
+
+    /// The token this visitor's forms carry, read from a page as a browser would.
+    pub async fn csrf_token(&self) -> String {
+        let (status, html) = self.get_page("/sign-in").await;
+        assert_eq!(status, StatusCode::OK, "GET /sign-in: {html}");
+        get_csrf(&html)
+    }
+
+    /// Signs in through the form and checks it worked: 303 to `/`.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let response = self.submit_sign_in(email, password).await;
+        let status = response.status();
+        let to = location(&response);
+        assert_eq!(
+            (status, to.as_str()),
+            (StatusCode::SEE_OTHER, "/"),
+            "signing in as {email} failed: {}",
+            response.text().await.unwrap_or_default()
+        );
+    }
+
+    /// Fills in the sign-in form (with the token from the page) and submits it.
+    pub async fn submit_sign_in(&self, email: &str, password: &str) -> Response {
+        let token = self.csrf_token().await;
+        self.post_form(
+            "/sign-in",
+            &[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await
+    }
+}
+
+/// The form token in a page: `name="csrf_token" value="..."`.
+pub fn get_csrf(html: &str) -> String {
+    const MARKER: &str = r#"name="csrf_token" value=""#;
+    let start = html
+        .find(MARKER)
+        .unwrap_or_else(|| panic!("the page has no csrf_token field:\n{html}"))
+        + MARKER.len();
+    let end = html[start..]
+        .find('"')
+        .expect("the csrf_token value ends with a quote");
+    html[start..start + end].to_owned()
+}
+
+pub async fn json_body(response: Response) -> serde_json::Value {
+    let text = response.text().await.expect("read the body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The whole `Set-Cookie` header that sets `name`, if any.
+pub fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+/// The value a `Set-Cookie` header sets.
+pub fn cookie_value(set_cookie: &str) -> String {
+    let pair = set_cookie.split(';').next().unwrap_or_default();
+    pair.split_once('=')
+        .map(|(_, v)| v.to_owned())
+        .unwrap_or_default()
+}
+
+/// A cookie's attributes, e.g. `["Path=/", "HttpOnly", "SameSite=Lax"]`.
+pub fn cookie_attributes(set_cookie: &str) -> Vec<String> {
+    set_cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_owned())
+        .collect()
+}
+
+/// What a person reads on a page: tags removed, entities decoded, spaces collapsed.
+pub fn page_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    collapse_spaces(&decode_entities(&out))
+}
+
+/// The page as it reads at the new level: `<del>` elements (words taken away) removed.
+/// Word changes start and end between words, so marking them never splits one.
+pub fn text_without_deletions(html: &str) -> String {
+    let mut kept = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = find_tag(rest, "del") {
+        kept.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("</del>")
+            .map_or("", |end| &rest[start + end + "</del>".len()..]);
+    }
+    kept.push_str(rest);
+    page_text(&kept)
+}
+
+/// Where the first `<name>` or `<name ...>` opening tag starts.
+pub fn find_tag(html: &str, name: &str) -> Option<usize> {
+    let open = format!("<{name}");
+    let mut from = 0;
+    while let Some(i) = html[from..].find(&open) {
+        let at = from + i;
+        match html[at + open.len()..].chars().next() {
+            Some('>' | ' ' | '\n' | '\t') => return Some(at),
+            _ => from = at + open.len(),
+        }
+    }
+    None
+}
+
+pub fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#x22;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// Every string anywhere in a JSON value.
+pub fn json_strings(value: &serde_json::Value) -> Vec<&str> {
+    match value {
+        serde_json::Value::String(s) => vec![s.as_str()],
+        serde_json::Value::Array(a) => a.iter().flat_map(json_strings).collect(),
+        serde_json::Value::Object(o) => o.values().flat_map(json_strings).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The shipped framework, read from the file the server loads.
+pub fn shipped() -> pathway_domain::framework::Framework {
+    pathway_web::bootstrap::shipped_framework().expect("the shipped framework parses")
+}
+
+/// Asserts a response is the API's one error shape with this status and code; returns the body.
+pub async fn assert_api_error(
+    response: Response,
+    status: StatusCode,
+    code: &str,
+) -> serde_json::Value {
+    assert_eq!(response.status(), status);
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = json_body(response).await;
+    assert!(
+        content_type.starts_with("application/json"),
+        "content type {content_type:?}, body {body}"
+    );
+    assert_eq!(body["error"]["status"], status.as_u16(), "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "the error has no message: {body}"
+    );
+    body
+}

@@ -1,0 +1,13 @@
+//! HTTP tests of the web server: each test starts a real server on a random port over a
+//! fresh SQLite database with the shipped framework and the demo accounts, and talks to it
+//! as a browser or an API client would.
+//!
+//! Run with `cargo test -p pathway-web --test http`.
+
+mod access;
+mod api;
+mod auth;
+mod csrf;
+mod frameworks;
+mod helpers;
+mod ops;
