@@ -38,8 +38,9 @@ log() { printf 'bench: %s\n' "$*" >&2; }
 warn() { printf 'bench: WARNING: %s\n' "$*" >&2; }
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
 
-for v in DURATION RUNS WARMUP THREADS CONNECTIONS START_TIMEOUT; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive whole number (got '${!v}')"
+for v in SECONDS:DURATION RUNS:RUNS WARMUP_SECONDS:WARMUP THREADS:THREADS CONNECTIONS:CONNECTIONS START_TIMEOUT:START_TIMEOUT; do
+  var=${v#*:} value=${!var}
+  [[ $value =~ ^[1-9][0-9]*$ ]] || die "BENCH_${v%%:*} must be a positive whole number (got '$value')"
 done
 IFS=',' read -r -a BACKEND_LIST <<<"$BACKENDS"
 for b in "${BACKEND_LIST[@]}"; do

@@ -5,7 +5,7 @@ use crate::settings::{
     AuditCommand, Cli, Command, Format, FrameworkCommand, OrgCommand, ServeArgs, UserCommand,
 };
 use anyhow::{Context, bail};
-use pathway_domain::framework::{self, Framework, FrameworkMeta, VersionStatus, case, csv_format};
+use pathway_domain::framework::{Framework, FrameworkMeta, VersionStatus, case, csv_format};
 use pathway_domain::identity::{Email, OrgKind, Role, check_name, check_new_password};
 use pathway_store::{Actor, Store};
 use pathway_web::{AppState, Config, accounts, bootstrap, operations};

@@ -5,6 +5,8 @@
 //! (1EdTech `case-v1p1-cfpackage.json`): the members each class allows and requires, RFC 4122
 //! identifiers, and links that resolve within the package.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 

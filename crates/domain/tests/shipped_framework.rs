@@ -5,6 +5,8 @@
 //! so a bug in the generator cannot hide behind itself. The seed sits beside the repository
 //! (`<repo>/../shared/seeds/`); if it is missing the test fails rather than skipping.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use std::path::{Path, PathBuf};
 
 use pathway_domain::framework::{Descriptor, Framework, ItemCode, ItemKind};

@@ -4,6 +4,8 @@
 //! 127.0.0.1:5432) and create a fresh database per test. They never skip: if PostgreSQL is
 //! unreachable they fail, so CI cannot pass without running them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use pathway_domain::framework::{Descriptor, Framework, VersionStatus};
 use pathway_domain::identity::{Email, OrgKind, Role};
 use pathway_store::{Actor, Backend, Store, StoreError};

@@ -27,8 +27,6 @@ pub enum AppError {
     Invalid(Problems),
     #[error("{message}")]
     Conflict { field: String, message: String },
-    #[error("{0}")]
-    TooManyRequests(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -56,7 +54,6 @@ impl AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,7 +67,6 @@ impl AppError {
             Self::BadRequest(_) => "bad_request",
             Self::Invalid(_) => "invalid",
             Self::Conflict { .. } => "conflict",
-            Self::TooManyRequests(_) => "too_many_requests",
             Self::Internal(_) => "internal",
         }
     }

@@ -1,6 +1,8 @@
 //! The committed OpenAPI document must match what the server serves.
 //! Regenerate after an API change with: `UPDATE_OPENAPI=1 cargo test -p pathway-web --test openapi`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 #[test]
 fn committed_openapi_document_matches_the_code() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");

@@ -304,6 +304,22 @@ pub fn text_without_deletions(html: &str) -> String {
     page_text(&kept)
 }
 
+/// The text inside every `<name>` element, e.g. the words an `<ins>` marks as added.
+pub fn marked(html: &str, name: &str) -> Vec<String> {
+    let close = format!("</{name}>");
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = find_tag(rest, name) {
+        let element = &rest[start..];
+        let Some(end) = element.find(&close) else {
+            break;
+        };
+        found.push(page_text(&element[..end]));
+        rest = &element[end + close.len()..];
+    }
+    found
+}
+
 /// Where the first `<name>` or `<name ...>` opening tag starts.
 pub fn find_tag(html: &str, name: &str) -> Option<usize> {
     let open = format!("<{name}");

@@ -122,6 +122,40 @@ pub fn sentence(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A kind of organisation inside a sentence.
+pub fn kind_noun(kind: OrgKind) -> &'static str {
+    match kind {
+        OrgKind::Region => "region",
+        OrgKind::Ics => "integrated care system",
+        OrgKind::Employer => "employer",
+        OrgKind::Team => "team",
+        OrgKind::TrainingProvider => "training provider",
+        OrgKind::SocialCareProvider => "social care provider",
+    }
+}
+
+/// "A support worker", "An ICS lead", "An employer".
+pub fn with_article(noun: &str) -> String {
+    let vowel = noun
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {noun}", if vowel { "An" } else { "A" })
+}
+
+/// "an employer, team or social care provider" (empty for no nouns).
+pub fn one_of(nouns: &[&str]) -> String {
+    let Some((last, rest)) = nouns.split_last() else {
+        return String::new();
+    };
+    let list = if rest.is_empty() {
+        (*last).to_owned()
+    } else {
+        format!("{} or {last}", rest.join(", "))
+    };
+    with_article(&list).to_lowercase()
+}
+
 /// An option in a select.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Choice {
@@ -353,6 +387,18 @@ mod tests {
             Role::ALL
         );
         assert!(grantable_roles(&who(&[(Role::Supervisor, Some(3))])).is_empty());
+    }
+
+    #[test]
+    fn lists_read_naturally() {
+        assert_eq!(with_article("ICS lead"), "An ICS lead");
+        assert_eq!(with_article("region"), "A region");
+        assert_eq!(
+            one_of(&["employer", "team", "social care provider"]),
+            "an employer, team or social care provider"
+        );
+        assert_eq!(one_of(&["region"]), "a region");
+        assert_eq!(one_of(&[]), "");
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Organisations: the list in the administrator's scope, adding one, and one organisation's page.
 
-use super::{Choice, ChoiceGroup, Errors, Scope, ancestry_of, org_choices, path_id};
+use super::{
+    Choice, ChoiceGroup, Errors, Scope, ancestry_of, kind_noun, one_of, org_choices, path_id,
+    with_article,
+};
 use crate::auth::{SignedIn, Visitor};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -133,6 +136,25 @@ fn check_org_form(form: &OrgForm) -> Result<NewOrg, Errors> {
     }
 }
 
+/// Whether an organisation of this kind may sit under the chosen parent, saying where it
+/// may if not. (The store checks again; this says it in the form's words.)
+fn check_parent_kind(kind: OrgKind, parent: Option<OrgKind>) -> Result<(), String> {
+    let allowed = kind.allowed_parents();
+    if allowed.contains(&parent) {
+        return Ok(());
+    }
+    let this = with_article(kind_noun(kind));
+    let parents: Vec<&str> = allowed.iter().flatten().map(|k| kind_noun(*k)).collect();
+    Err(match (parents.is_empty(), allowed.contains(&None)) {
+        (true, _) => format!("{this} is a top-level organisation: choose no parent"),
+        (false, true) => format!(
+            "{this} must be under {}, or have no parent",
+            one_of(&parents)
+        ),
+        (false, false) => format!("{this} must be under {}", one_of(&parents)),
+    })
+}
+
 /// An optional ODS code, stored in capitals.
 fn check_code(raw: &str) -> Result<Option<String>, String> {
     let code = raw.trim().to_ascii_uppercase();
@@ -251,6 +273,10 @@ async fn create(
     // Where it would go decides who may add it; with no parent, only platform administrators.
     let ancestry = ancestry_of(&state, parent.as_ref().map(|p| p.id)).await?;
     let user = visitor.require(Action::CreateOrganisation, &ancestry, NEW)?;
+
+    if let Err(message) = check_parent_kind(new.kind, parent.as_ref().map(|p| p.kind)) {
+        return again(&state, &visitor, user, form, Errors::one("parent", message)).await;
+    }
 
     let mut tx = state.store.begin().await?;
     let org = match tx
@@ -392,6 +418,28 @@ mod tests {
         );
         assert_eq!(errors.get("name"), Some("Enter the name"));
         assert_eq!(errors.get("kind"), Some("Select the type of organisation"));
+    }
+
+    #[test]
+    fn parents_must_suit_the_kind_of_organisation() {
+        assert!(check_parent_kind(OrgKind::Ics, Some(OrgKind::Region)).is_ok());
+        assert!(check_parent_kind(OrgKind::TrainingProvider, None).is_ok());
+        assert_eq!(
+            check_parent_kind(OrgKind::Ics, Some(OrgKind::Employer)).unwrap_err(),
+            "An integrated care system must be under a region"
+        );
+        assert_eq!(
+            check_parent_kind(OrgKind::Region, Some(OrgKind::Region)).unwrap_err(),
+            "A region is a top-level organisation: choose no parent"
+        );
+        assert_eq!(
+            check_parent_kind(OrgKind::Employer, None).unwrap_err(),
+            "An employer must be under an integrated care system or region"
+        );
+        assert_eq!(
+            check_parent_kind(OrgKind::SocialCareProvider, Some(OrgKind::Team)).unwrap_err(),
+            "A social care provider must be under a region or integrated care system, or have no parent"
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! page, and granting and removing roles.
 
 use super::{
-    Choice, ChoiceGroup, Errors, Scope, ancestry_of, grantable_roles, org_choices, path_id,
-    role_choices,
+    Choice, ChoiceGroup, Errors, Scope, ancestry_of, grantable_roles, kind_noun, one_of,
+    org_choices, path_id, role_choices, with_article,
 };
 use crate::accounts::hash_password;
 use crate::auth::{SignedIn, Visitor};
@@ -190,33 +190,17 @@ fn check_fits(role: Role, kind: Option<OrgKind>) -> Result<(), String> {
         .filter(|k| role.fits(Some(*k)))
         .map(kind_noun)
         .collect();
-    let Some((last, rest)) = kinds.split_last() else {
+    if kinds.is_empty() {
         return Err(format!(
             "{} role covers every organisation, so it is not held at one",
             with_article(&role_name(role))
         ));
-    };
-    let places = if rest.is_empty() {
-        (*last).to_owned()
-    } else {
-        format!("{} or {last}", rest.join(", "))
-    };
+    }
     Err(format!(
         "{} role must be held at {}",
         with_article(&role_name(role)),
-        with_article(&places).to_lowercase()
+        one_of(&kinds)
     ))
-}
-
-fn kind_noun(kind: OrgKind) -> &'static str {
-    match kind {
-        OrgKind::Region => "region",
-        OrgKind::Ics => "integrated care system",
-        OrgKind::Employer => "employer",
-        OrgKind::Team => "team",
-        OrgKind::TrainingProvider => "training provider",
-        OrgKind::SocialCareProvider => "social care provider",
-    }
 }
 
 /// A role's label inside a sentence: "support worker", but "ICS lead".
@@ -228,15 +212,6 @@ fn role_name(role: Role) -> String {
     } else {
         label.to_lowercase()
     }
-}
-
-/// "A support worker", "An ICS lead", "An employer".
-fn with_article(noun: &str) -> String {
-    let vowel = noun
-        .chars()
-        .next()
-        .is_some_and(|c| "aeiouAEIOU".contains(c));
-    format!("{} {noun}", if vowel { "An" } else { "A" })
 }
 
 #[derive(Template)]
