@@ -446,7 +446,7 @@ async fn user_command(store: &Store, c: UserCommand) -> anyhow::Result<ExitCode>
                     "user",
                     user.id,
                     None,
-                    Some(serde_json::json!({"role": role.as_str(), "org_id": org})),
+                    Some(serde_json::json!({"user_id": user.id, "role": role.as_str(), "org_id": org})),
                 )
                 .await?;
             }

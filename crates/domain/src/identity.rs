@@ -88,14 +88,25 @@ impl OrgKind {
             .map(|p| p.map(|k| k.label()).unwrap_or("no parent"))
             .collect();
         Err(format!(
-            "a {} cannot sit under {}; choose {}",
-            self.label().to_lowercase(),
+            "{} cannot sit under {}; choose {}",
+            with_article(self.label()),
             parent
-                .map(|p| format!("a {}", p.label().to_lowercase()))
+                .map(|p| with_article(p.label()))
                 .unwrap_or_else(|| "no parent".into()),
             allowed.join(" or ").to_lowercase()
         ))
     }
+}
+
+/// "an integrated care system", "a region".
+fn with_article(label: &str) -> String {
+    let lower = label.to_lowercase();
+    let article = if lower.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {lower}")
 }
 
 impl fmt::Display for OrgKind {
@@ -279,10 +290,9 @@ mod tests {
         let err = OrgKind::Ics
             .check_parent(Some(OrgKind::Employer))
             .unwrap_err();
-        assert!(
-            err.contains("cannot sit under an employer")
-                || err.contains("cannot sit under a employer"),
-            "{err}"
+        assert_eq!(
+            err,
+            "an integrated care system cannot sit under an employer; choose region"
         );
         assert!(OrgKind::Region.check_parent(Some(OrgKind::Region)).is_err());
     }

@@ -228,7 +228,7 @@ pub async fn seed_demo(
                     "user",
                     user.id,
                     None,
-                    Some(serde_json::json!({"role": role.as_str(), "org_id": org.map(|o| o.id)})),
+                    Some(serde_json::json!({"user_id": user.id, "role": role.as_str(), "org_id": org.map(|o| o.id)})),
                 )
                 .await?;
             }

@@ -7,9 +7,10 @@ use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode};
 use std::ops::Deref;
+use std::path::Path;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{OnceCell, oneshot};
 
 /// The password of every demo account in these tests.
 pub const PASSWORD: &str = "test-password-123";
@@ -35,14 +36,11 @@ pub struct TestApp {
 
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("create a temporary directory");
-    let url = format!("sqlite://{}/pathway.db", dir.path().display());
-    let store = Store::open(&url).await.expect("open the test database");
-    pathway_web::bootstrap::ensure_shipped_framework(&store)
+    let db = dir.path().join(DB_FILE);
+    std::fs::write(&db, seeded_database().await).expect("write the seeded database");
+    let store = Store::open(&sqlite_url(&db))
         .await
-        .expect("load the shipped framework");
-    pathway_web::bootstrap::seed_demo(&store, Some(PASSWORD))
-        .await
-        .expect("seed the demo data");
+        .expect("open the test database");
 
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
@@ -68,6 +66,41 @@ pub async fn spawn_app() -> TestApp {
         _shutdown: shutdown,
         _dir: dir,
     }
+}
+
+const DB_FILE: &str = "pathway.db";
+
+fn sqlite_url(db: &Path) -> String {
+    format!("sqlite://{}", db.display())
+}
+
+/// A database with the shipped framework and the demo data, seeded once per test process
+/// and written out for each test: seeding hashes ten passwords with argon2, slow in debug
+/// builds. Kept in memory, so nothing outlives the process.
+async fn seeded_database() -> &'static [u8] {
+    static TEMPLATE: OnceCell<Vec<u8>> = OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let dir = tempfile::tempdir().expect("create a temporary directory");
+            let store = Store::open(&sqlite_url(&dir.path().join("seeding.db")))
+                .await
+                .expect("create the template database");
+            pathway_web::bootstrap::ensure_shipped_framework(&store)
+                .await
+                .expect("load the shipped framework");
+            pathway_web::bootstrap::seed_demo(&store, Some(PASSWORD))
+                .await
+                .expect("seed the demo data");
+            // A consistent, self-contained copy (VACUUM INTO): no write-ahead log beside it.
+            let copy = dir.path().join(DB_FILE);
+            store
+                .backup_sqlite(&copy)
+                .await
+                .expect("copy the template database");
+            store.close().await;
+            std::fs::read(&copy).expect("read the template database")
+        })
+        .await
 }
 
 impl TestApp {
