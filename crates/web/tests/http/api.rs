@@ -38,18 +38,15 @@ async fn the_framework_list_includes_the_shipped_framework() {
     let app = spawn_app().await;
     let (status, body) = app.get_json("/api/frameworks").await;
     assert_eq!(status, StatusCode::OK);
-    let list = match &body {
-        Value::Array(list) => list,
-        Value::Object(o) => o
-            .values()
-            .find_map(Value::as_array)
-            .unwrap_or_else(|| panic!("no list in {body}")),
-        _ => panic!("not a list: {body}"),
-    };
-    assert!(
-        list.iter().any(|f| json_strings(f).contains(&FRAMEWORK)),
-        "{body}"
-    );
+    let list = body
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {body}"));
+    let shipped = list
+        .iter()
+        .find(|f| f["id"] == FRAMEWORK)
+        .unwrap_or_else(|| panic!("{FRAMEWORK} is not listed: {body}"));
+    assert_eq!(shipped["status"], "published", "{shipped}");
+    assert_eq!(shipped["item_count"], 55, "{shipped}");
 }
 
 #[tokio::test]
@@ -80,6 +77,23 @@ async fn an_item_comes_with_its_descriptors() {
         let text = d.text().expect("a text descriptor");
         assert!(strings.contains(&text), "missing {text:?} in {body}");
     }
+    let changes: Vec<&Value> = body["descriptors"]
+        .as_array()
+        .expect("descriptors")
+        .iter()
+        .map(|d| &d["change"])
+        .collect();
+    assert_eq!(changes, ["first", "changed", "changed"], "{body}");
+
+    let (status, same) = app.get_json(&api("/items/2.1")).await;
+    assert_eq!(status, StatusCode::OK, "{same}");
+    let changes: Vec<&Value> = same["descriptors"]
+        .as_array()
+        .expect("descriptors")
+        .iter()
+        .map(|d| &d["change"])
+        .collect();
+    assert_eq!(changes, ["first", "same", "same"], "{same}");
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! State-changing requests must carry the visitor's token: a form field or `X-CSRF-Token`.
 
-use crate::helpers::{ADMIN, AUTHOR, FRAMEWORK, PASSWORD, assert_api_error, set_cookie, spawn_app};
+use crate::helpers::{
+    ADMIN, AUTHOR, FRAMEWORK, PASSWORD, assert_api_error, get_csrf, set_cookie, spawn_app,
+};
 use reqwest::StatusCode;
 
 const EXPIRED_FORM: &str = "expired or did not come from Pathway";
@@ -37,16 +39,20 @@ async fn a_signed_in_form_with_a_wrong_token_changes_nothing() {
         .expect("read the audit log")
         .total;
     let parent = app.org("North Trust").await.id.to_string();
+    let form = |token| {
+        [
+            ("name", "Forged Trust Team"),
+            ("kind", "team"),
+            ("parent", parent.as_str()),
+            ("code", ""),
+            ("csrf_token", token),
+        ]
+    };
 
     let response = admin
         .post_form(
             "/admin/organisations/new",
-            &[
-                ("name", "Forged Trust Team"),
-                ("kind", "team"),
-                ("parent", &parent),
-                ("csrf_token", "forged-token-forged-token-forged-token"),
-            ],
+            &form("forged-token-forged-token-forged-token"),
         )
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
@@ -68,6 +74,14 @@ async fn a_signed_in_form_with_a_wrong_token_changes_nothing() {
         .expect("read the audit log")
         .total;
     assert_eq!(audit_after, audit_before, "nothing was audited");
+
+    // The same form with the page's token goes through, so the refusal above was the token's.
+    let (_, page) = admin.get_page("/admin/organisations/new").await;
+    let response = admin
+        .post_form("/admin/organisations/new", &form(&get_csrf(&page)))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.org_count().await, orgs_before + 1);
 }
 
 #[tokio::test]
