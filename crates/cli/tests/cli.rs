@@ -1,0 +1,118 @@
+//! The `pathway` binary end to end on a fresh SQLite data folder.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use std::process::Command;
+
+fn pathway(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_pathway"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bootstrap_export_import_audit_and_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    let (ok, out, err) = pathway(
+        d,
+        &[
+            "user",
+            "add",
+            "--platform-admin",
+            "--email",
+            "Admin@Trust.nhs.uk",
+            "--name",
+            "Ada Admin",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Added user Ada Admin (admin@trust.nhs.uk)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Password: "),
+        "a generated password is printed: {out}"
+    );
+
+    let (ok, out, _) = pathway(d, &["framework", "list"]);
+    assert!(ok);
+    assert!(
+        out.contains("hee-ahp-support-worker-2021  version 2021  published  55 items"),
+        "{out}"
+    );
+
+    let case_file = d.join("hee.json");
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "framework",
+            "export",
+            "hee-ahp-support-worker-2021",
+            "--format",
+            "case",
+            "--output",
+            case_file.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    let case: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&case_file).unwrap()).unwrap();
+    assert_eq!(case["CFItems"].as_array().unwrap().len(), 8 + 55 + 12);
+    assert_eq!(case["CFDocument"]["caseVersion"], "1.1");
+
+    // A second version from the export under a new label imports; the same label is refused.
+    let (ok, _, err) = pathway(d, &["framework", "import", case_file.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("already has a version 2021"), "{err}");
+
+    let csv = d.join("bad.csv");
+    std::fs::write(
+        &csv,
+        "domain,code,title,kind,Entry\nOne,1.1,Title,competency\n",
+    )
+    .unwrap();
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "framework",
+            "import",
+            csv.to_str().unwrap(),
+            "--id",
+            "bad",
+            "--title",
+            "Bad",
+        ],
+    );
+    assert!(!ok);
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(err.contains("row 2"), "{err}");
+    let (_, out, _) = pathway(d, &["framework", "list"]);
+    assert!(!out.contains("bad"), "{out}");
+
+    let (ok, out, _) = pathway(d, &["audit", "verify"]);
+    assert!(ok);
+    assert!(out.contains("The audit log is intact"), "{out}");
+
+    let backup = d.join("backup.db");
+    let (ok, out, err) = pathway(d, &["backup", backup.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Backup written"), "{out}");
+    // The backup is a working Pathway database.
+    let restored = tempfile::tempdir().unwrap();
+    std::fs::copy(&backup, restored.path().join("pathway.db")).unwrap();
+    let (ok, out, _) = pathway(restored.path(), &["user", "list"]);
+    assert!(ok);
+    assert!(out.contains("admin@trust.nhs.uk"), "{out}");
+}
