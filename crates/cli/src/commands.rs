@@ -5,7 +5,7 @@ use crate::settings::{
     AuditCommand, Cli, Command, Format, FrameworkCommand, OrgCommand, ServeArgs, UserCommand,
 };
 use anyhow::{Context, bail};
-use pathway_domain::framework::{Framework, FrameworkMeta, VersionStatus, case, csv_format};
+use pathway_domain::framework::{Framework, VersionStatus, case, csv_format};
 use pathway_domain::identity::{Email, OrgKind, Role, check_name, check_new_password};
 use pathway_store::{Actor, Store};
 use pathway_web::{AppState, Config, accounts, bootstrap, operations};
@@ -179,6 +179,7 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
         FrameworkCommand::Import {
             file,
             format,
+            level_placement,
             id,
             title,
             publisher,
@@ -201,33 +202,14 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
                         );
                     };
                     let id = id.parse().map_err(|e| anyhow::anyhow!("--id: {e}"))?;
-                    let meta = FrameworkMeta {
+                    let details = operations::CsvDetails {
                         id,
                         title,
                         publisher: publisher.unwrap_or_default(),
                         version: framework_version.unwrap_or_else(|| "1".into()),
-                        status: VersionStatus::Draft,
-                        description: String::new(),
-                        case_identifier: None,
+                        level_placement: level_placement.map(Into::into),
                     };
-                    let existing = store
-                        .resolve_version(meta.id.as_str(), None, true)
-                        .await
-                        .ok();
-                    let expected = match existing {
-                        Some(v) => {
-                            Some(store.load_framework(v.version_id).await?.levels().to_vec())
-                        }
-                        None => None,
-                    };
-                    csv_format::import(
-                        &bytes,
-                        csv_format::ImportOptions {
-                            file_name: &name,
-                            meta,
-                            expected_levels: expected.as_deref(),
-                        },
-                    )
+                    operations::read_csv(store, &bytes, &name, details).await?
                 }
             };
             let mut framework: Framework = match parsed {

@@ -118,6 +118,24 @@ pub enum Format {
     Csv,
 }
 
+/// How a framework places a person on its levels.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// One level across the whole framework (a support worker's stage).
+    WholeFramework,
+    /// A level in each domain (a band in each pillar of a career framework).
+    PerDomain,
+}
+
+impl From<Placement> for pathway_domain::framework::LevelPlacement {
+    fn from(p: Placement) -> Self {
+        match p {
+            Placement::WholeFramework => Self::WholeFramework,
+            Placement::PerDomain => Self::PerDomain,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum FrameworkCommand {
     /// List frameworks and their versions.
@@ -146,6 +164,10 @@ pub enum FrameworkCommand {
         /// For CSV: the version label.
         #[arg(long = "framework-version")]
         framework_version: Option<String>,
+        /// For CSV: whether a person holds one level for the whole framework or one per
+        /// domain. By default an existing framework's placement, else whole-framework.
+        #[arg(long, value_enum)]
+        level_placement: Option<Placement>,
         /// Publish the imported version at once (CSV imports are drafts otherwise).
         #[arg(long)]
         publish: bool,

@@ -90,6 +90,7 @@ fn small() -> Framework {
             version: "2024.1".into(),
             status: VersionStatus::Draft,
             description: "For interchange tests.".into(),
+            level_placement: Default::default(),
             case_identifier: None,
         },
         levels: vec![
@@ -692,6 +693,7 @@ fn a_case_1_1_package_with_rubrics_and_nested_domains_imports() {
             version: "2.0".into(),
             status: VersionStatus::Published,
             description: "A fictional framework written to test CASE import: nested domains, a deeper tree, rubric levels in mixed order, a provider mapping, upper-case identifiers and associations that Pathway ignores.".into(),
+            level_placement: Default::default(),
             case_identifier: Some("1cf7ed7c-361c-412b-9115-34d8c3cc1fbd".parse().expect("uuid")),
         },
         levels: vec![
@@ -818,25 +820,24 @@ fn the_dorset_sample_round_trips_through_case() {
 
 // ----- CSV -----
 
-fn csv_round_trip(f: &Framework, expected_levels: Option<&[Level]>) -> Framework {
+/// Exports `f` as CSV and imports it, as a new version of `existing` when given.
+fn csv_round_trip(f: &Framework, existing: Option<&Framework>) -> Framework {
     let csv = csv_format::export(f);
     csv_format::import(
         csv.as_bytes(),
         csv_format::ImportOptions {
             file_name: "export.csv",
             meta: f.meta.clone(),
-            expected_levels,
+            expected_levels: existing.map(Framework::levels),
+            known_domains: existing.map(Framework::domains),
         },
     )
     .unwrap_or_else(|p| panic!("the export imports: {p}"))
 }
 
-/// What CSV carries: everything except domain descriptions and provider mappings.
+/// What CSV carries as a new version of itself: everything except provider mappings.
 fn without_what_csv_drops(f: &Framework) -> Framework {
     let mut d = f.clone().into_draft();
-    for domain in &mut d.domains {
-        domain.description.clear();
-    }
     d.provider_mappings.clear();
     Framework::new(d).expect("still valid")
 }
@@ -844,7 +845,7 @@ fn without_what_csv_drops(f: &Framework) -> Framework {
 #[test]
 fn csv_export_then_import_gives_the_same_levels_items_and_domain_titles() {
     let f = small();
-    let back = csv_round_trip(&f, Some(f.levels()));
+    let back = csv_round_trip(&f, Some(&f));
     assert_eq!(back, without_what_csv_drops(&f));
     // Without the framework's levels, level keys come from the titles and have no description.
     let back = csv_round_trip(&f, None);
@@ -865,9 +866,46 @@ fn csv_export_then_import_gives_the_same_levels_items_and_domain_titles() {
 }
 
 #[test]
+fn a_csv_new_version_keeps_the_domain_codes_it_is_a_version_of() {
+    let f = load(DORSET_JSON);
+    let back = csv_round_trip(&f, Some(&f));
+    assert_eq!(back, without_what_csv_drops(&f));
+    let codes: Vec<&str> = back.domains().iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["PP", "ED", "LD", "RS"]);
+
+    // A new framework has no codes to keep: its domains are numbered.
+    let fresh = csv_round_trip(&f, None);
+    let codes: Vec<&str> = fresh.domains().iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["1", "2", "3", "4"]);
+    assert!(fresh.domains().iter().all(|d| d.description.is_empty()));
+
+    // A domain the existing version does not have takes the first free number.
+    let known = fresh.domains();
+    let csv = "domain,code,title,kind,Band 5,Band 6,Band 7,Band 8,Band 9\n\
+               Research,R.1,Evidence,competency,a,b,c,d,e\n\
+               Digital,DG.1,Records,competency,a,b,c,d,e\n";
+    let added = csv_format::import(
+        csv.as_bytes(),
+        csv_format::ImportOptions {
+            file_name: "new.csv",
+            meta: f.meta.clone(),
+            expected_levels: Some(f.levels()),
+            known_domains: Some(known),
+        },
+    )
+    .unwrap();
+    let domains: Vec<(&str, &str)> = added
+        .domains()
+        .iter()
+        .map(|d| (d.code.as_str(), d.title.as_str()))
+        .collect();
+    assert_eq!(domains, [("4", "Research"), ("5", "Digital")]);
+}
+
+#[test]
 fn the_hee_framework_round_trips_through_csv() {
     let f = load(HEE_JSON);
-    let back = csv_round_trip(&f, Some(f.levels()));
+    let back = csv_round_trip(&f, Some(&f));
     assert_eq!(back, without_what_csv_drops(&f));
     let csv = csv_format::export(&f);
     assert_eq!(csv.lines().count(), 1 + 55);

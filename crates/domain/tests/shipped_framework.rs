@@ -9,7 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use pathway_domain::framework::{Descriptor, Framework, ItemCode, ItemKind};
+use pathway_domain::framework::{
+    Descriptor, Framework, ItemCode, ItemKind, LevelPlacement, VersionStatus,
+};
 
 const HEE_JSON: &str = "frameworks/hee-ahp-support-worker-2021.json";
 const DORSET_JSON: &str = "frameworks/fixtures/dorset-ahp-career-framework-sample.json";
@@ -422,4 +424,129 @@ fn dorset_fixture_has_the_registered_career_framework_shape() {
         "strategic leadership starts at band 8"
     );
     assert!(f.provider_mappings().is_empty());
+}
+
+#[test]
+fn a_person_holds_a_different_band_in_each_pillar_of_the_career_framework() {
+    let f = load(DORSET_JSON);
+    assert_eq!(f.meta.level_placement, LevelPlacement::PerDomain);
+
+    // A clinician who is band 6 in practice, band 7 in education, band 8 in leadership and
+    // band 5 in research.
+    let placement = f
+        .place(&[
+            ("PP", "band-6"),
+            ("ED", "band-7"),
+            ("LD", "band-8"),
+            ("RS", "band-5"),
+        ])
+        .expect("a per-pillar placement is valid");
+    assert_eq!(placement.single_level(), None);
+    assert_eq!(placement.level_in("LD").map(|l| l.as_str()), Some("band-8"));
+
+    let expected = f.expected_of(&placement).unwrap();
+    assert_eq!(expected.len(), f.items().len(), "one expectation per item");
+    for e in &expected {
+        let held = placement.level_in(e.item.domain.as_str()).unwrap();
+        assert_eq!(
+            &e.level.key, held,
+            "{} is read at the pillar's band",
+            e.item.code
+        );
+        assert_eq!(e.descriptor, text(&f, e.item.code.as_str(), held.as_str()));
+    }
+    let ld3 = expected
+        .iter()
+        .find(|e| e.item.code.as_str() == "LD.3")
+        .unwrap();
+    assert!(
+        matches!(ld3.descriptor, Descriptor::Text(_)),
+        "strategic leadership applies at band 8"
+    );
+    let pp2 = expected
+        .iter()
+        .find(|e| e.item.code.as_str() == "PP.2")
+        .unwrap();
+    assert_eq!(pp2.level.title, "Band 6");
+
+    // The same person a band higher in leadership would no longer be expected the same.
+    let promoted = f
+        .place(&[
+            ("PP", "band-6"),
+            ("ED", "band-7"),
+            ("LD", "band-9"),
+            ("RS", "band-5"),
+        ])
+        .unwrap();
+    let after = f.expected_of(&promoted).unwrap();
+    let changed: Vec<&str> = expected
+        .iter()
+        .zip(&after)
+        .filter(|(a, b)| a.descriptor != b.descriptor)
+        .map(|(a, _)| a.item.code.as_str())
+        .collect();
+    assert!(changed.iter().all(|c| c.starts_with("LD.")), "{changed:?}");
+    assert!(!changed.is_empty());
+}
+
+#[test]
+fn a_support_worker_holds_one_stage_across_the_whole_hee_framework() {
+    let f = load(HEE_JSON);
+    assert_eq!(f.meta.level_placement, LevelPlacement::WholeFramework);
+    let at_intermediate = f.place_at("intermediate").unwrap();
+    assert_eq!(
+        at_intermediate.single_level().map(|l| l.as_str()),
+        Some("intermediate")
+    );
+    assert_eq!(at_intermediate.levels().len(), 8);
+    let expected = f.expected_of(&at_intermediate).unwrap();
+    assert_eq!(expected.len(), 55);
+    assert!(expected.iter().all(|e| e.level.title == "Intermediate"));
+
+    let mut by_domain: Vec<(&str, &str)> = f
+        .domains()
+        .iter()
+        .map(|d| (d.code.as_str(), "intermediate"))
+        .collect();
+    by_domain[3].1 = "assistant-practitioner";
+    let refused = f.place(&by_domain).unwrap_err().to_string();
+    assert!(
+        refused.contains("places a person at one level across the whole framework")
+            && refused.contains("assistant-practitioner, intermediate"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn a_placement_names_every_problem_and_fits_only_its_own_version() {
+    let f = load(DORSET_JSON);
+    let refused = f
+        .place(&[("PP", "band-4"), ("PP", "band-6"), ("XX", "band-5")])
+        .unwrap_err();
+    let messages: Vec<String> = refused.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "levels[0].level: level \"band-4\" is not one of the framework's levels (band-5, band-6, band-7, band-8, band-9)",
+            "levels[1].domain: domain \"PP\" is given a level more than once",
+            "levels[2].domain: domain \"XX\" is not one of the framework's domains",
+            "levels: no level given for domain \"ED\" (Education)",
+            "levels: no level given for domain \"LD\" (Leadership)",
+            "levels: no level given for domain \"RS\" (Research)",
+        ]
+    );
+
+    let placement = f.place_at("band-7").unwrap();
+    let hee = load(HEE_JSON);
+    let err = hee.expected_of(&placement).unwrap_err().to_string();
+    assert!(
+        err.contains("the placement is for dorset-ahp-career-framework-sample version 1"),
+        "{err}"
+    );
+    let mut next = f.new_draft(f.next_version_label());
+    next.meta.status = VersionStatus::Draft;
+    assert!(
+        next.expected_of(&placement).is_err(),
+        "a new version needs a new placement"
+    );
 }

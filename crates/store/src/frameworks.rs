@@ -7,8 +7,8 @@
 
 use crate::{Store, StoreError, StoreResult, Tx, now};
 use pathway_domain::framework::{
-    Descriptor, Domain, Framework, FrameworkDraft, FrameworkMeta, Item, ItemKind, Level, Problems,
-    ProviderMapping, VersionStatus,
+    Descriptor, Domain, Framework, FrameworkDraft, FrameworkMeta, Item, ItemKind, Level,
+    LevelPlacement, Problems, ProviderMapping, VersionStatus,
 };
 use serde::Serialize;
 use sqlx::Row;
@@ -47,6 +47,22 @@ fn summary_from(row: &sqlx::any::AnyRow) -> StoreResult<VersionSummary> {
         published_at: row.try_get("published_at")?,
         item_count: row.try_get("item_count")?,
     })
+}
+
+/// The version a reader means among a framework's versions (in creation order): the named
+/// one, or else the current published version (or, when nothing is published, the newest).
+pub fn pick_version<'a>(
+    versions: &'a [VersionSummary],
+    version: Option<&str>,
+) -> Option<&'a VersionSummary> {
+    match version {
+        Some(v) => versions.iter().find(|s| s.version == v),
+        None => versions
+            .iter()
+            .filter(|s| s.status == VersionStatus::Published)
+            .max_by_key(|s| (s.published_at.as_deref(), s.version_id))
+            .or_else(|| versions.last()),
+    }
 }
 
 impl Store {
@@ -88,26 +104,17 @@ impl Store {
         include_drafts: bool,
     ) -> StoreResult<VersionSummary> {
         let versions = self.versions_of(framework_id, include_drafts).await?;
-        let found = match version {
-            Some(v) => versions.into_iter().find(|s| s.version == v),
-            None => {
-                let newest_published = versions
-                    .iter()
-                    .filter(|s| s.status == VersionStatus::Published)
-                    .max_by_key(|s| (s.published_at.clone(), s.version_id))
-                    .cloned();
-                newest_published.or_else(|| versions.into_iter().next_back())
-            }
-        };
-        found.ok_or(StoreError::NotFound("framework version"))
+        pick_version(&versions, version)
+            .cloned()
+            .ok_or(StoreError::NotFound("framework version"))
     }
 
     pub async fn load_framework(&self, version_id: i64) -> StoreResult<Framework> {
         let mut conn = self.pool().acquire().await?;
         let conn = &mut *conn;
         let meta = sqlx::query(
-            "SELECT framework_id, version, status, title, publisher, description, case_identifier \
-             FROM framework_versions WHERE id = $1",
+            "SELECT framework_id, version, status, title, publisher, description, level_placement, \
+             case_identifier FROM framework_versions WHERE id = $1",
         )
         .bind(version_id)
         .fetch_optional(&mut *conn)
@@ -116,6 +123,7 @@ impl Store {
         let status: String = meta.try_get("status")?;
         let id: String = meta.try_get("framework_id")?;
         let case_identifier: Option<String> = meta.try_get("case_identifier")?;
+        let placement: String = meta.try_get("level_placement")?;
         let meta = FrameworkMeta {
             id: id.parse().map_err(StoreError::corrupt)?,
             title: meta.try_get("title")?,
@@ -123,6 +131,8 @@ impl Store {
             version: meta.try_get("version")?,
             status: VersionStatus::parse(&status).ok_or_else(|| StoreError::corrupt(&status))?,
             description: meta.try_get("description")?,
+            level_placement: LevelPlacement::parse(&placement)
+                .ok_or_else(|| StoreError::corrupt(&placement))?,
             case_identifier: case_identifier.and_then(|s| s.parse().ok()),
         };
 
@@ -247,7 +257,8 @@ impl Tx {
         let published_at = (f.meta.status != VersionStatus::Draft).then(|| at.clone());
         let version_id: i64 = sqlx::query_scalar(
             "INSERT INTO framework_versions (framework_id, version, status, title, publisher, description, \
-             case_identifier, created_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             level_placement, case_identifier, created_at, published_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(f.id().as_str())
         .bind(&f.meta.version)
@@ -255,6 +266,7 @@ impl Tx {
         .bind(&f.meta.title)
         .bind(&f.meta.publisher)
         .bind(&f.meta.description)
+        .bind(f.meta.level_placement.as_str())
         .bind(f.meta.case_identifier.map(|u| u.to_string()))
         .bind(&at)
         .bind(published_at)
@@ -371,11 +383,13 @@ impl Tx {
             .execute(self.conn())
             .await?;
         sqlx::query(
-            "UPDATE framework_versions SET title = $1, publisher = $2, description = $3 WHERE id = $4 AND status = 'draft'",
+            "UPDATE framework_versions SET title = $1, publisher = $2, description = $3, level_placement = $4 \
+             WHERE id = $5 AND status = 'draft'",
         )
         .bind(&f.meta.title)
         .bind(&f.meta.publisher)
         .bind(&f.meta.description)
+        .bind(f.meta.level_placement.as_str())
         .bind(version_id)
         .execute(self.conn())
         .await?;

@@ -16,7 +16,7 @@ mod users;
 
 pub use audit::{Actor, AuditPage};
 pub use error::{StoreError, StoreResult};
-pub use frameworks::VersionSummary;
+pub use frameworks::{VersionSummary, pick_version};
 pub use orgs::Organisation;
 pub use sessions::SessionRecord;
 pub use users::{GrantRow, User};

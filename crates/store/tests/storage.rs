@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use pathway_domain::framework::{Descriptor, Framework, VersionStatus};
+use pathway_domain::framework::{Descriptor, Framework, LevelPlacement, VersionStatus};
 use pathway_domain::identity::{Email, OrgKind, Role};
 use pathway_store::{Actor, Backend, Store, StoreError};
 
@@ -61,6 +61,7 @@ macro_rules! on_both {
 
 on_both!(
     framework_round_trips_through_storage,
+    the_career_framework_keeps_its_per_domain_placement,
     published_versions_are_immutable_and_drafts_are_new_versions,
     duplicate_versions_are_refused_and_nothing_is_written,
     organisations_nest_and_scope_follows_the_hierarchy,
@@ -96,6 +97,56 @@ async fn framework_round_trips_through_storage(db: &TestDb) {
     assert_eq!(current.version_id, id);
     assert_eq!(current.item_count, 55);
     assert_eq!(current.status, VersionStatus::Published);
+}
+
+async fn the_career_framework_keeps_its_per_domain_placement(db: &TestDb) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../frameworks/fixtures/dorset-ahp-career-framework-sample.json"
+    );
+    let f: Framework = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(f.meta.level_placement, LevelPlacement::PerDomain);
+    let mut tx = db.store.begin().await.unwrap();
+    let id = tx.insert_framework(&f).await.unwrap();
+    tx.commit().await.unwrap();
+    let back = db.store.load_framework(id).await.unwrap();
+    assert_eq!(
+        back, f,
+        "bands, pillars, N/A descriptors and placement survive"
+    );
+
+    // A person's band in each pillar is read against the stored version.
+    let placement = back
+        .place(&[
+            ("PP", "band-6"),
+            ("ED", "band-7"),
+            ("LD", "band-8"),
+            ("RS", "band-5"),
+        ])
+        .unwrap();
+    let expected = back.expected_of(&placement).unwrap();
+    assert_eq!(expected.len(), back.items().len());
+    assert!(
+        expected
+            .iter()
+            .filter(|e| e.item.domain.as_str() == "RS")
+            .all(|e| e.level.key.as_str() == "band-5")
+    );
+
+    // A draft made from it keeps the placement.
+    let draft = back.new_draft(back.next_version_label());
+    let mut tx = db.store.begin().await.unwrap();
+    let draft_id = tx.insert_framework(&draft).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        db.store
+            .load_framework(draft_id)
+            .await
+            .unwrap()
+            .meta
+            .level_placement,
+        LevelPlacement::PerDomain
+    );
 }
 
 async fn published_versions_are_immutable_and_drafts_are_new_versions(db: &TestDb) {

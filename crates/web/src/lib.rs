@@ -16,7 +16,7 @@ mod state;
 mod views;
 
 pub use api::openapi_json;
-pub use state::{AppState, Config};
+pub use state::{AppState, Config, PUBLISHED_VERSIONS_TTL};
 
 use axum::Router;
 use std::future::Future;

@@ -1,9 +1,62 @@
 //! Framework changes shared by the pages, the API and the CLI, each one transaction with its
 //! audit entry.
 
-use pathway_domain::framework::{Framework, Problems, VersionStatus};
+use pathway_domain::framework::{
+    Framework, FrameworkId, FrameworkMeta, LevelPlacement, Problems, VersionStatus, csv_format,
+};
 use pathway_store::{Actor, Store, StoreError};
 use serde_json::json;
+
+/// What a CSV file does not say about itself, given by the person importing it.
+#[derive(Debug, Clone)]
+pub struct CsvDetails {
+    pub id: FrameworkId,
+    pub title: String,
+    pub publisher: String,
+    pub version: String,
+    /// None: keep the existing framework's placement, or one level for the whole framework.
+    pub level_placement: Option<LevelPlacement>,
+}
+
+/// Reads a framework from CSV as a draft. When the framework already exists the file is a
+/// new version of it: its level columns must be the existing levels, and it keeps the
+/// existing level placement unless another is given. The outer error is the database's;
+/// the inner one lists the file's problems.
+pub async fn read_csv(
+    store: &Store,
+    bytes: &[u8],
+    file_name: &str,
+    details: CsvDetails,
+) -> Result<Result<Framework, Problems>, StoreError> {
+    let existing = match store.resolve_version(details.id.as_str(), None, true).await {
+        Ok(v) => Some(store.load_framework(v.version_id).await?),
+        Err(StoreError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let level_placement = details
+        .level_placement
+        .or_else(|| existing.as_ref().map(|f| f.meta.level_placement))
+        .unwrap_or_default();
+    let meta = FrameworkMeta {
+        id: details.id,
+        title: details.title,
+        publisher: details.publisher,
+        version: details.version,
+        status: VersionStatus::Draft,
+        description: String::new(),
+        level_placement,
+        case_identifier: None,
+    };
+    Ok(csv_format::import(
+        bytes,
+        csv_format::ImportOptions {
+            file_name,
+            meta,
+            expected_levels: existing.as_ref().map(Framework::levels),
+            known_domains: existing.as_ref().map(Framework::domains),
+        },
+    ))
+}
 
 /// Stores an imported framework as a new version. Nothing is written if anything fails.
 pub async fn import_framework(

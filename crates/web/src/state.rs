@@ -1,7 +1,8 @@
-use pathway_domain::framework::Framework;
-use pathway_store::Store;
+use pathway_domain::framework::{Framework, LevelChanges};
+use pathway_store::{Store, StoreError, StoreResult, VersionSummary, pick_version};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 /// Settings the server needs at run time.
 #[derive(Clone, Debug)]
@@ -21,13 +22,34 @@ impl Default for Config {
     }
 }
 
+/// How long an instance trusts its list of a framework's published versions. A version
+/// published through another instance is served as current here within this time; one
+/// published through this instance is served at once.
+pub const PUBLISHED_VERSIONS_TTL: Duration = Duration::from_secs(2);
+
+/// At most this many frameworks' version lists are remembered; beyond it the list is
+/// cleared, so requests for many different ids cannot grow memory without bound.
+const PUBLISHED_VERSIONS_MAX: usize = 1024;
+
+/// A framework version's content with what changes between its levels.
+#[derive(Clone)]
+pub struct VersionContent {
+    pub framework: Arc<Framework>,
+    pub changes: Arc<LevelChanges>,
+}
+
+/// A framework's published and retired versions, and when they were read.
+type PublishedVersions = (Instant, Arc<[VersionSummary]>);
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     /// Content of published and retired versions, which never changes once published,
     /// so every app instance may keep it without coordination. Drafts are always read fresh.
-    frozen: Arc<RwLock<HashMap<i64, Arc<Framework>>>>,
+    frozen: Arc<RwLock<HashMap<i64, VersionContent>>>,
+    /// Each framework's published and retired versions, as read at the instant kept.
+    published: Arc<RwLock<HashMap<String, PublishedVersions>>>,
 }
 
 impl AppState {
@@ -36,28 +58,83 @@ impl AppState {
             store,
             config: Arc::new(config),
             frozen: Arc::default(),
+            published: Arc::default(),
         }
     }
 
     /// A version's content: from memory when the version is frozen, else from the database.
-    pub async fn framework(
-        &self,
-        version_id: i64,
-    ) -> Result<Arc<Framework>, pathway_store::StoreError> {
-        if let Some(f) = self
+    pub async fn framework(&self, version_id: i64) -> StoreResult<VersionContent> {
+        if let Some(c) = self
             .frozen
             .read()
             .ok()
             .and_then(|m| m.get(&version_id).cloned())
         {
-            return Ok(f);
+            return Ok(c);
         }
-        let f = Arc::new(self.store.load_framework(version_id).await?);
-        if !f.meta.status.is_editable()
+        let framework = self.store.load_framework(version_id).await?;
+        let content = VersionContent {
+            changes: Arc::new(LevelChanges::of(&framework)),
+            framework: Arc::new(framework),
+        };
+        if !content.framework.meta.status.is_editable()
             && let Ok(mut m) = self.frozen.write()
         {
-            m.insert(version_id, f.clone());
+            m.insert(version_id, content.clone());
         }
-        Ok(f)
+        Ok(content)
+    }
+
+    /// The version a reader means (see [`pick_version`]). Readers who may see drafts are
+    /// always answered from the database; everyone else from a list of published versions
+    /// at most [`PUBLISHED_VERSIONS_TTL`] old, which keeps the public framework pages off
+    /// the database.
+    pub async fn resolve_version(
+        &self,
+        framework_id: &str,
+        version: Option<&str>,
+        include_drafts: bool,
+    ) -> StoreResult<VersionSummary> {
+        if include_drafts {
+            return self
+                .store
+                .resolve_version(framework_id, version, true)
+                .await;
+        }
+        let versions = self.published_versions(framework_id).await?;
+        pick_version(&versions, version)
+            .cloned()
+            .ok_or(StoreError::NotFound("framework version"))
+    }
+
+    async fn published_versions(&self, framework_id: &str) -> StoreResult<Arc<[VersionSummary]>> {
+        let kept = self.published.read().ok().and_then(|m| {
+            m.get(framework_id)
+                .filter(|(at, _)| at.elapsed() < PUBLISHED_VERSIONS_TTL)
+                .map(|(_, v)| v.clone())
+        });
+        if let Some(v) = kept {
+            return Ok(v);
+        }
+        let read_at = Instant::now();
+        let versions: Arc<[VersionSummary]> =
+            self.store.versions_of(framework_id, false).await?.into();
+        // An unknown id is not remembered: that would let anyone fill memory with misses.
+        if !versions.is_empty()
+            && let Ok(mut m) = self.published.write()
+        {
+            if m.len() >= PUBLISHED_VERSIONS_MAX {
+                m.clear();
+            }
+            m.insert(framework_id.to_owned(), (read_at, versions.clone()));
+        }
+        Ok(versions)
+    }
+
+    /// Call after this instance changes which versions of a framework are published.
+    pub fn forget_versions(&self, framework_id: &str) {
+        if let Ok(mut m) = self.published.write() {
+            m.remove(framework_id);
+        }
     }
 }

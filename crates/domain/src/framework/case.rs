@@ -12,7 +12,7 @@
 //! | item | `CFItem` typed "Competency" or "Entry requirement": `humanCodingScheme` = code, `fullStatement` = title; `isChildOf` its domain |
 //! | provider mapping | `CFItem` typed "Provider mapping": `abbreviatedStatement` = provider, `fullStatement` = statement; `isChildOf` its item |
 //! | descriptors | one `CFRubric` ("Levels"): one criterion per item, one criterion level per level that has a descriptor (`quality` = level title, "N/A" for not applicable, none when missing) |
-//! | id, status, levels | the package's `extensions.pathway` (`frameworkId`, `status`, `levels`), so a Pathway export imports back exactly |
+//! | id, status, level placement, levels | the package's `extensions.pathway` (`frameworkId`, `status`, `levelPlacement`, `levels`), so a Pathway export imports back exactly |
 //!
 //! Identifiers are stable: the document's is the framework's stored `case_identifier`, or a
 //! UUID v5 of the framework id in [`NAMESPACE`]; every other identifier is a UUID v5 in the
@@ -31,7 +31,8 @@ use uuid::Uuid;
 
 use super::{
     Descriptor, Domain, DomainCode, Framework, FrameworkDraft, FrameworkId, FrameworkMeta, Item,
-    ItemCode, ItemKind, Level, LevelKey, Problems, ProviderMapping, VersionStatus, slugify,
+    ItemCode, ItemKind, Level, LevelKey, LevelPlacement, Problems, ProviderMapping, VersionStatus,
+    slugify,
 };
 
 /// Namespace of the UUID v5 identifiers Pathway derives: of a framework document from its
@@ -259,6 +260,7 @@ pub fn export(framework: &Framework, opts: &ExportOptions<'_>) -> serde_json::Va
             "pathway": {
                 "frameworkId": meta.id.as_str(),
                 "status": meta.status.as_str(),
+                "levelPlacement": meta.level_placement.as_str(),
                 "levels": levels,
             }
         }
@@ -579,6 +581,7 @@ struct Cell<'v> {
 struct PathwayExtension {
     framework_id: Option<FrameworkId>,
     status: Option<VersionStatus>,
+    level_placement: Option<LevelPlacement>,
     levels: Option<Vec<Level>>,
 }
 
@@ -978,6 +981,7 @@ impl<'v> Package<'v> {
                 version: self.version.to_owned(),
                 status,
                 description: self.description.to_owned(),
+                level_placement: self.extension.level_placement.unwrap_or_default(),
                 case_identifier: identifier,
             },
             levels,
@@ -1247,6 +1251,17 @@ fn read_extension(r: &mut Reader, root: &Map<String, Value>) -> PathwayExtension
             ),
         }
     }
+    if let Some(placement) = r.text(pathway, "levelPlacement", at) {
+        match LevelPlacement::parse(placement) {
+            Some(p) => ext.level_placement = Some(p),
+            None => r.push(
+                format!("{at}.levelPlacement"),
+                format!(
+                    "unknown level placement \"{placement}\"; expected whole_framework or per_domain"
+                ),
+            ),
+        }
+    }
     if pathway.contains_key("levels") {
         let mut levels = Vec::new();
         for (i, value) in r.list(pathway, "levels", at).iter().enumerate() {
@@ -1385,6 +1400,7 @@ mod tests {
                 version: "1.2".into(),
                 status: VersionStatus::Published,
                 description: "A framework for tests.".into(),
+                level_placement: Default::default(),
                 case_identifier: None,
             },
             levels: vec![
@@ -1644,6 +1660,7 @@ mod tests {
             json!({"pathway": {
                 "frameworkId": "sample-framework",
                 "status": "published",
+                "levelPlacement": "whole_framework",
                 "levels": [
                     {"key": "entry", "title": "Entry", "description": "Agenda for Change band 2"},
                     {"key": "intermediate", "title": "Intermediate"},
@@ -2325,7 +2342,7 @@ mod tests {
     #[test]
     fn a_bad_extension_is_reported() {
         let mut p = typed_package();
-        p["extensions"] = json!({"pathway": {"frameworkId": "Not A Slug", "status": "live", "levels": [
+        p["extensions"] = json!({"pathway": {"frameworkId": "Not A Slug", "status": "live", "levelPlacement": "sometimes", "levels": [
             {"key": "Entry", "title": "Entry"},
             {"key": "x"},
         ]}});
@@ -2334,6 +2351,7 @@ mod tests {
             [
                 "case.json: $.extensions.pathway.frameworkId: framework id \"Not A Slug\" may hold only lower-case letters, digits and single hyphens",
                 "case.json: $.extensions.pathway.status: unknown status \"live\"; expected draft, published or retired",
+                "case.json: $.extensions.pathway.levelPlacement: unknown level placement \"sometimes\"; expected whole_framework or per_domain",
                 "case.json: $.extensions.pathway.levels[0].key: level key \"Entry\" may hold only lower-case letters, digits and single hyphens",
                 "case.json: $.extensions.pathway.levels[1].title: the level has no title",
             ]

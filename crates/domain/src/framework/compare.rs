@@ -52,6 +52,27 @@ pub fn compare(previous: &Descriptor, current: &Descriptor) -> DescriptorChange 
     }
 }
 
+/// The name of [`compare`]'s answer without working out the word diff: `same`, `changed` or
+/// `replaced`, as the API reports it.
+pub fn change_name(previous: &Descriptor, current: &Descriptor) -> &'static str {
+    match (previous, current) {
+        (a, b) if a == b => "same",
+        (Descriptor::Text(_), Descriptor::Text(_)) => "changed",
+        _ => "replaced",
+    }
+}
+
+impl DescriptorChange {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::First => "first",
+            Self::Same => "same",
+            Self::Changed { .. } => "changed",
+            Self::Replaced => "replaced",
+        }
+    }
+}
+
 /// Word-level diff of `old` → `new`, with adjacent runs of the same kind merged.
 pub fn word_diff(old: &str, new: &str) -> Vec<Segment> {
     let diff = TextDiff::from_words(old, new);
@@ -120,6 +141,32 @@ impl Item {
     }
 }
 
+/// What changes between adjacent levels for every item of a framework version, worked out
+/// once. Word diffs are the costly part of showing an item; a published version never
+/// changes, so a server computes this once per version rather than once per page view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelChanges {
+    /// Indexed by item position, then level index.
+    by_item: Vec<Vec<DescriptorChange>>,
+}
+
+impl LevelChanges {
+    pub fn of(framework: &Framework) -> Self {
+        Self {
+            by_item: framework
+                .items()
+                .iter()
+                .map(|item| item.steps().into_iter().map(|s| s.change).collect())
+                .collect(),
+        }
+    }
+
+    /// The changes of the item at `position` in the framework, one per level.
+    pub fn item(&self, position: usize) -> &[DescriptorChange] {
+        self.by_item.get(position).map_or(&[], Vec::as_slice)
+    }
+}
+
 impl Framework {
     /// Items whose descriptor changes between level `from` and the next level.
     pub fn items_changing_after(&self, from: usize) -> impl Iterator<Item = &Item> {
@@ -135,6 +182,33 @@ mod tests {
 
     fn text(s: &str) -> Descriptor {
         Descriptor::Text(s.into())
+    }
+
+    #[test]
+    fn change_name_agrees_with_the_full_comparison() {
+        let all = [
+            text("Works well."),
+            text("Works well with others."),
+            text("Leads."),
+            Descriptor::NotApplicable,
+            Descriptor::Missing,
+        ];
+        for a in &all {
+            for b in &all {
+                assert_eq!(change_name(a, b), compare(a, b).name(), "{a:?} -> {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn level_changes_are_the_steps_of_every_item() {
+        let f = Framework::new(crate::framework::tests::sample()).unwrap();
+        let changes = LevelChanges::of(&f);
+        for (pos, item) in f.items().iter().enumerate() {
+            let steps: Vec<DescriptorChange> = item.steps().into_iter().map(|s| s.change).collect();
+            assert_eq!(changes.item(pos), steps.as_slice(), "{}", item.code);
+        }
+        assert!(changes.item(f.items().len()).is_empty());
     }
 
     #[test]

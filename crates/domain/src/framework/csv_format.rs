@@ -5,8 +5,10 @@
 //! Formal knowledge and experience,1.1,Education Requirements,Entry requirement,RQF Level 2…,RQF Level 3…,…
 //! ```
 //!
-//! `domain` holds the domain's title; domains are numbered "1", "2"… in order of first
-//! appearance. Each level column holds the item's descriptor at that level: blank for
+//! `domain` holds the domain's title. A domain with the title of one of an existing
+//! framework's domains ([`ImportOptions::known_domains`]) keeps that domain's code and
+//! description, so a new version's items stay in the domains earlier records cite; other
+//! domains are numbered "1", "2"… (skipping codes already taken) in order of first appearance. Each level column holds the item's descriptor at that level: blank for
 //! missing, "N/A" for not applicable. Domain descriptions and provider mappings are not
 //! carried. Level keys are the slugs of the level titles, unless the levels of an existing
 //! framework are given ([`ImportOptions::expected_levels`]).
@@ -60,6 +62,9 @@ pub struct ImportOptions<'a> {
     /// The levels of the framework this CSV is a new version of: the level columns must be
     /// their titles, in order, and the imported levels keep their keys and descriptions.
     pub expected_levels: Option<&'a [Level]>,
+    /// The domains of the framework this CSV is a new version of: a domain with the same
+    /// title keeps its code and description.
+    pub known_domains: Option<&'a [Domain]>,
 }
 
 /// Reads a framework from CSV; reports every problem found, each with its row and column.
@@ -68,8 +73,15 @@ pub fn import(bytes: &[u8], opts: ImportOptions<'_>) -> Result<Framework, Proble
         file_name,
         meta,
         expected_levels,
+        known_domains,
     } = opts;
-    read(bytes, meta, expected_levels).map_err(|p| p.within(file_name))
+    read(
+        bytes,
+        meta,
+        expected_levels,
+        known_domains.unwrap_or_default(),
+    )
+    .map_err(|p| p.within(file_name))
 }
 
 /// One record of the file: its line number and its cells, untrimmed.
@@ -82,6 +94,7 @@ fn read(
     bytes: &[u8],
     meta: FrameworkMeta,
     expected_levels: Option<&[Level]>,
+    known_domains: &[Domain],
 ) -> Result<Framework, Problems> {
     let bytes = bytes.strip_prefix(BOM.as_bytes()).unwrap_or(bytes);
     let mut problems = Problems::default();
@@ -202,14 +215,31 @@ fn read(
         let domain = match domains.iter().find(|d| d.title == domain_title) {
             Some(d) => d.code.clone(),
             None => {
-                let Ok(code) = DomainCode::parse(&(domains.len() + 1).to_string()) else {
-                    continue;
+                let domain = match known_domains.iter().find(|d| d.title == domain_title) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let taken = |c: &str| {
+                            known_domains
+                                .iter()
+                                .chain(&domains)
+                                .any(|d| d.code.as_str() == c)
+                        };
+                        let Some(code) = (1..)
+                            .map(|n: usize| n.to_string())
+                            .find(|c| !taken(c))
+                            .and_then(|c| DomainCode::parse(&c).ok())
+                        else {
+                            continue;
+                        };
+                        Domain {
+                            code,
+                            title: domain_title.to_owned(),
+                            description: String::new(),
+                        }
+                    }
                 };
-                domains.push(Domain {
-                    code: code.clone(),
-                    title: domain_title.to_owned(),
-                    description: String::new(),
-                });
+                let code = domain.code.clone();
+                domains.push(domain);
                 code
             }
         };
@@ -402,6 +432,7 @@ mod tests {
             version: "1".into(),
             status: VersionStatus::Draft,
             description: String::new(),
+            level_placement: Default::default(),
             case_identifier: None,
         }
     }
@@ -485,6 +516,7 @@ mod tests {
                 file_name: "file.csv",
                 meta: meta(),
                 expected_levels: expected,
+                known_domains: None,
             },
         )
         .map_err(|p| p.iter().map(ToString::to_string).collect())
@@ -624,6 +656,7 @@ mod tests {
                 file_name: "file.csv",
                 meta: meta(),
                 expected_levels: None,
+                known_domains: None,
             },
         )
         .unwrap_err()
@@ -785,6 +818,7 @@ mod tests {
                     ..meta()
                 },
                 expected_levels: None,
+                known_domains: None,
             },
         )
         .unwrap_err();

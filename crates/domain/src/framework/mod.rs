@@ -9,12 +9,14 @@ pub mod case;
 pub mod compare;
 pub mod csv_format;
 mod ids;
+mod placement;
 mod problems;
 
 use serde::{Deserialize, Serialize};
 
-pub use compare::{DescriptorChange, LevelStep, Segment};
+pub use compare::{DescriptorChange, LevelChanges, LevelStep, Segment};
 pub use ids::{DomainCode, FrameworkId, ItemCode, LevelKey, slugify};
+pub use placement::{Expectation, LevelPlacement, Placement};
 pub use problems::{Problem, Problems};
 
 /// Lifecycle of a framework version. Published versions never change.
@@ -176,6 +178,9 @@ pub struct FrameworkMeta {
     pub status: VersionStatus,
     #[serde(default)]
     pub description: String,
+    /// Whether a person holds one level for the whole framework or one per domain.
+    #[serde(default)]
+    pub level_placement: LevelPlacement,
     /// Stable CASE identifier of the framework document, kept across export and import.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_identifier: Option<uuid::Uuid>,

@@ -8,7 +8,7 @@ fn level(key: &str, title: &str) -> Level {
     }
 }
 
-fn sample() -> FrameworkDraft {
+pub(crate) fn sample() -> FrameworkDraft {
     FrameworkDraft {
         meta: FrameworkMeta {
             id: "sample".parse().unwrap(),
@@ -17,6 +17,7 @@ fn sample() -> FrameworkDraft {
             version: "1".into(),
             status: VersionStatus::Published,
             description: String::new(),
+            level_placement: Default::default(),
             case_identifier: None,
         },
         levels: vec![

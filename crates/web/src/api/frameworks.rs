@@ -12,9 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use pathway_domain::access::Action;
-use pathway_domain::framework::{
-    Framework, FrameworkId, FrameworkMeta, VersionStatus, case, csv_format,
-};
+use pathway_domain::framework::{Framework, FrameworkId, LevelPlacement, case, csv_format};
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::IntoParams;
@@ -44,7 +42,6 @@ async fn load(
 ) -> Result<(pathway_store::VersionSummary, Arc<Framework>), ApiError> {
     let drafts = visitor.may(Action::AuthorFrameworks);
     let summary = state
-        .store
         .resolve_version(id, version, drafts)
         .await
         .map_err(|_| {
@@ -53,7 +50,7 @@ async fn load(
                 None => format!("Framework {id}"),
             })
         })?;
-    let f = state.framework(summary.version_id).await?;
+    let f = state.framework(summary.version_id).await?.framework;
     Ok((summary, f))
 }
 
@@ -230,6 +227,10 @@ pub struct ImportParams {
     publisher: Option<String>,
     /// For CSV: the version label.
     version: Option<String>,
+    /// For CSV: `whole_framework` (a person holds one level across the framework) or
+    /// `per_domain` (a level in each domain). By default an existing framework's placement,
+    /// or `whole_framework` for a new one.
+    level_placement: Option<String>,
 }
 
 /// Imports a framework from CASE JSON (`Content-Type: application/json`) or CSV (`text/csv`).
@@ -263,32 +264,23 @@ pub async fn import(
                 format!("{e}; give the framework id in the id query parameter"),
             ))
         })?;
-        let meta = FrameworkMeta {
+        let level_placement = match q.level_placement.as_deref() {
+            None => None,
+            Some(p) => Some(LevelPlacement::parse(p).ok_or_else(|| {
+                AppError::Invalid(pathway_domain::framework::Problems::one(
+                    "level_placement",
+                    format!("unknown level placement \"{p}\"; use whole_framework or per_domain"),
+                ))
+            })?),
+        };
+        let details = operations::CsvDetails {
             id,
             title: q.title.unwrap_or_default(),
             publisher: q.publisher.unwrap_or_default(),
             version: q.version.unwrap_or_else(|| "1".into()),
-            status: VersionStatus::Draft,
-            description: String::new(),
-            case_identifier: None,
+            level_placement,
         };
-        let expected = match state
-            .store
-            .resolve_version(meta.id.as_str(), None, true)
-            .await
-            .ok()
-        {
-            Some(v) => Some(state.framework(v.version_id).await?.levels().to_vec()),
-            None => None,
-        };
-        csv_format::import(
-            &body,
-            csv_format::ImportOptions {
-                file_name: "request body",
-                meta,
-                expected_levels: expected.as_deref(),
-            },
-        )
+        operations::read_csv(&state.store, &body, "request body", details).await?
     } else if content_type.starts_with("application/json") {
         case::import(&body, "request body")
     } else {
@@ -300,6 +292,7 @@ pub async fn import(
     }
     .map_err(AppError::Invalid)?;
     operations::import_framework(&state.store, &framework, &user.actor(), "api").await?;
+    state.forget_versions(framework.id().as_str());
     let body = ImportedBody {
         id: framework.id().to_string(),
         version: framework.meta.version.clone(),

@@ -1,6 +1,6 @@
 //! API types: the JSON contract, kept apart from domain and storage types.
 
-use pathway_domain::framework::{Descriptor, DescriptorChange, Framework, Item};
+use pathway_domain::framework::{Descriptor, DescriptorChange, Framework, Item, compare};
 use pathway_store::VersionSummary;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -83,6 +83,9 @@ pub struct FrameworkBody {
     pub version: String,
     pub status: String,
     pub description: String,
+    /// `whole_framework`: a person holds one level across the framework; `per_domain`: a
+    /// level in each domain, which may differ from domain to domain.
+    pub level_placement: String,
     pub levels: Vec<LevelBody>,
     pub domains: Vec<DomainBody>,
     pub items: Vec<ItemBody>,
@@ -119,10 +122,9 @@ pub struct ImportedBody {
 
 pub fn descriptor_body(f: &Framework, item: &Item, index: usize) -> DescriptorBody {
     let d = &item.descriptors[index];
-    let change = if index == 0 {
-        DescriptorChange::First
-    } else {
-        pathway_domain::framework::compare::compare(&item.descriptors[index - 1], d)
+    let change = match index.checked_sub(1) {
+        None => DescriptorChange::First.name(),
+        Some(previous) => compare::change_name(&item.descriptors[previous], d),
     };
     DescriptorBody {
         level: f.levels()[index].key.to_string(),
@@ -133,13 +135,7 @@ pub fn descriptor_body(f: &Framework, item: &Item, index: usize) -> DescriptorBo
         }
         .into(),
         text: d.text().map(str::to_owned),
-        change: match change {
-            DescriptorChange::First => "first",
-            DescriptorChange::Same => "same",
-            DescriptorChange::Changed { .. } => "changed",
-            DescriptorChange::Replaced => "replaced",
-        }
-        .into(),
+        change: change.into(),
     }
 }
 
@@ -163,6 +159,7 @@ pub fn framework_body(f: &Framework) -> FrameworkBody {
         version: f.meta.version.clone(),
         status: f.meta.status.as_str().into(),
         description: f.meta.description.clone(),
+        level_placement: f.meta.level_placement.as_str().into(),
         levels: f
             .levels()
             .iter()

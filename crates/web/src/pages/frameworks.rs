@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use pathway_domain::access::Action;
 use pathway_domain::framework::{
-    Descriptor, DescriptorChange, Framework, FrameworkMeta, Item, Segment, VersionStatus, case,
-    csv_format,
+    Descriptor, DescriptorChange, Framework, Item, LevelChanges, LevelPlacement, ProviderMapping,
+    Segment, VersionStatus, case,
 };
 use pathway_store::VersionSummary;
 use serde::Deserialize;
@@ -45,6 +45,7 @@ pub struct VersionQuery {
 struct Loaded {
     summary: VersionSummary,
     framework: Arc<Framework>,
+    changes: Arc<LevelChanges>,
     /// Query suffix that keeps links on this version: "" for the current one.
     vq: String,
 }
@@ -58,18 +59,18 @@ async fn load(
 ) -> Result<Loaded, AppError> {
     let authors = visitor.may(Action::AuthorFrameworks);
     let summary = state
-        .store
         .resolve_version(id, version, authors)
         .await
         .map_err(|_| AppError::NotFound(format!("Framework {id}")))?;
-    let framework = state.framework(summary.version_id).await?;
+    let content = state.framework(summary.version_id).await?;
     let vq = match version {
         Some(v) => format!("?version={}", crate::views::url_encode(v)),
         None => String::new(),
     };
     Ok(Loaded {
         summary,
-        framework,
+        framework: content.framework,
+        changes: content.changes,
         vq,
     })
 }
@@ -232,64 +233,62 @@ async fn domain(
 
 // ---- item ----
 
-/// One level's column on the item page.
-pub struct LevelCell {
-    pub level: String,
-    pub level_description: Option<String>,
+/// One level's column on the item page, borrowed from the cached version content.
+pub struct LevelCell<'a> {
+    pub level: &'a str,
+    pub level_description: Option<&'a str>,
     /// "text", "na" or "missing".
     pub kind: &'static str,
-    pub text: String,
+    pub text: &'a str,
     /// None for the first level.
-    pub change: Option<ChangeView>,
+    pub change: Option<ChangeView<'a>>,
 }
 
-pub enum ChangeView {
+pub enum ChangeView<'a> {
     Same {
-        previous: String,
+        previous: &'a str,
     },
     Changed {
-        previous: String,
-        segments: Vec<(&'static str, String)>,
+        previous: &'a str,
+        segments: &'a [Segment],
     },
     Replaced {
-        previous: String,
+        previous: &'a str,
     },
 }
 
-pub fn level_cells(f: &Framework, item: &Item) -> Vec<LevelCell> {
-    item.steps()
-        .into_iter()
-        .map(|step| {
-            let level = &f.levels()[step.level_index];
-            let previous = step
-                .level_index
-                .checked_sub(1)
-                .map(|i| f.levels()[i].title.clone())
-                .unwrap_or_default();
-            let (kind, text) = match step.descriptor {
-                Descriptor::Text(t) => ("text", t.clone()),
-                Descriptor::NotApplicable => ("na", "Not applicable at this level".to_owned()),
-                Descriptor::Missing => ("missing", "The framework does not say".to_owned()),
+/// The item's columns, from the version's precomputed [`LevelChanges`].
+pub fn level_cells<'a>(
+    f: &'a Framework,
+    changes: &'a LevelChanges,
+    position: usize,
+) -> Vec<LevelCell<'a>> {
+    let levels = f.levels();
+    let Some(item) = f.items().get(position) else {
+        return Vec::new();
+    };
+    item.descriptors
+        .iter()
+        .zip(changes.item(position))
+        .enumerate()
+        .map(|(i, (descriptor, change))| {
+            let previous = i.checked_sub(1).map_or("", |p| levels[p].title.as_str());
+            let (kind, text) = match descriptor {
+                Descriptor::Text(t) => ("text", t.as_str()),
+                Descriptor::NotApplicable => ("na", "Not applicable at this level"),
+                Descriptor::Missing => ("missing", "The framework does not say"),
             };
-            let change = match step.change {
+            let change = match change {
                 DescriptorChange::First => None,
                 DescriptorChange::Same => Some(ChangeView::Same { previous }),
                 DescriptorChange::Replaced => Some(ChangeView::Replaced { previous }),
-                DescriptorChange::Changed { segments } => Some(ChangeView::Changed {
-                    previous,
-                    segments: segments
-                        .into_iter()
-                        .map(|s| match s {
-                            Segment::Same(t) => ("same", t),
-                            Segment::Added(t) => ("added", t),
-                            Segment::Removed(t) => ("removed", t),
-                        })
-                        .collect(),
-                }),
+                DescriptorChange::Changed { segments } => {
+                    Some(ChangeView::Changed { previous, segments })
+                }
             };
             LevelCell {
-                level: level.title.clone(),
-                level_description: level.description.clone(),
+                level: &levels[i].title,
+                level_description: levels[i].description.as_deref(),
                 kind,
                 text,
                 change,
@@ -300,14 +299,14 @@ pub fn level_cells(f: &Framework, item: &Item) -> Vec<LevelCell> {
 
 #[derive(Template)]
 #[template(path = "frameworks/item.html")]
-struct ItemPage {
+struct ItemPage<'a> {
     ctx: PageCtx,
-    f: Arc<Framework>,
-    item: Item,
-    domain_title: String,
-    cells: Vec<LevelCell>,
-    mappings: Vec<(String, String)>,
-    vq: String,
+    f: &'a Framework,
+    item: &'a Item,
+    domain_title: &'a str,
+    cells: Vec<LevelCell<'a>>,
+    mappings: Vec<&'a ProviderMapping>,
+    vq: &'a str,
     editable: bool,
     prev: Option<ItemLink>,
     next: Option<ItemLink>,
@@ -326,7 +325,7 @@ async fn item(
         .iter()
         .position(|i| i.code.as_str() == code)
         .ok_or_else(|| AppError::NotFound(format!("Item {code}")))?;
-    let item = f.items()[pos].clone();
+    let item = &f.items()[pos];
     let page = ItemPage {
         ctx: PageCtx::new(
             &visitor,
@@ -335,19 +334,15 @@ async fn item(
         ),
         domain_title: f
             .domain(item.domain.as_str())
-            .map(|d| d.title.clone())
-            .unwrap_or_default(),
-        cells: level_cells(f, &item),
-        mappings: f
-            .mappings_for(&item.code)
-            .map(|m| (m.provider.clone(), m.statement.clone()))
-            .collect(),
+            .map_or("", |d| d.title.as_str()),
+        cells: level_cells(f, &l.changes, pos),
+        mappings: f.mappings_for(&item.code).collect(),
         editable: l.summary.status == VersionStatus::Draft && visitor.may(Action::AuthorFrameworks),
         prev: pos.checked_sub(1).map(|p| item_link(&f.items()[p])),
         next: f.items().get(pos + 1).map(item_link),
         item,
-        f: l.framework.clone(),
-        vq: l.vq,
+        f,
+        vq: &l.vq,
     };
     Ok(render(&page))
 }
@@ -479,6 +474,7 @@ async fn publish(
         &user.actor(),
     )
     .await?;
+    state.forget_versions(&id);
     Ok(Redirect::to(&format!("/frameworks/{id}")).into_response())
 }
 
@@ -660,6 +656,8 @@ struct ImportValues {
     title: String,
     publisher: String,
     version: String,
+    /// "whole_framework", "per_domain", or "" to keep an existing framework's.
+    level_placement: String,
 }
 
 async fn import_form(visitor: Visitor) -> Result<Response, AppError> {
@@ -710,6 +708,7 @@ async fn import_submit(
             "title" => values.title = text.trim().to_owned(),
             "publisher" => values.publisher = text.trim().to_owned(),
             "version" => values.version = text.trim().to_owned(),
+            "level_placement" => values.level_placement = text,
             _ => {}
         }
     }
@@ -754,32 +753,14 @@ async fn import_submit(
         return Ok(again(errors, Vec::new(), values));
     };
     let parsed = if let Some(id) = meta {
-        let meta = FrameworkMeta {
+        let details = operations::CsvDetails {
             id,
             title: values.title.clone(),
             publisher: values.publisher.clone(),
             version: values.version.clone(),
-            status: VersionStatus::Draft,
-            description: String::new(),
-            case_identifier: None,
+            level_placement: LevelPlacement::parse(&values.level_placement),
         };
-        let existing = state
-            .store
-            .resolve_version(meta.id.as_str(), None, true)
-            .await
-            .ok();
-        let expected = match existing {
-            Some(v) => Some(state.framework(v.version_id).await?.levels().to_vec()),
-            None => None,
-        };
-        csv_format::import(
-            &bytes,
-            csv_format::ImportOptions {
-                file_name: &file_name,
-                meta,
-                expected_levels: expected.as_deref(),
-            },
-        )
+        operations::read_csv(&state.store, &bytes, &file_name, details).await?
     } else {
         case::import(&bytes, &file_name)
     };
@@ -793,7 +774,10 @@ async fn import_submit(
             ));
         }
     };
-    match operations::import_framework(&state.store, &framework, &user.actor(), &file_name).await {
+    let imported =
+        operations::import_framework(&state.store, &framework, &user.actor(), &file_name).await;
+    state.forget_versions(framework.id().as_str());
+    match imported {
         Ok(_) => Ok(Redirect::to(&format!(
             "/frameworks/{}?version={}",
             framework.id(),

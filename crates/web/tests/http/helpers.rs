@@ -41,7 +41,18 @@ pub async fn spawn_app() -> TestApp {
     let store = Store::open(&sqlite_url(&db))
         .await
         .expect("open the test database");
+    let (address, shutdown) = serve(store.clone()).await;
+    TestApp {
+        browser: Browser::new(&address),
+        address,
+        store,
+        _shutdown: shutdown,
+        _dir: dir,
+    }
+}
 
+/// Starts a server over `store` on a random port; dropping the sender stops it.
+async fn serve(store: Store) -> (String, oneshot::Sender<()>) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a random port");
@@ -50,7 +61,7 @@ pub async fn spawn_app() -> TestApp {
         listener.local_addr().expect("the bound address")
     );
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let state = AppState::new(store.clone(), Config::default());
+    let state = AppState::new(store, Config::default());
     tokio::spawn(async move {
         pathway_web::serve(listener, state, async move {
             let _ = stopped.await;
@@ -58,13 +69,20 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("the server failed");
     });
+    (address, shutdown)
+}
 
-    TestApp {
-        browser: Browser::new(&address),
-        address,
-        store,
-        _shutdown: shutdown,
-        _dir: dir,
+/// A second app instance serving the same database, as behind a load balancer.
+pub struct Instance {
+    browser: Browser,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl Deref for Instance {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.browser
     }
 }
 
@@ -104,6 +122,18 @@ async fn seeded_database() -> &'static [u8] {
 }
 
 impl TestApp {
+    /// Another server process over the same database, with its own memory.
+    pub async fn another_instance(&self) -> Instance {
+        let store = Store::open(&sqlite_url(&self._dir.path().join(DB_FILE)))
+            .await
+            .expect("open the shared database");
+        let (address, shutdown) = serve(store).await;
+        Instance {
+            browser: Browser::new(&address),
+            _shutdown: shutdown,
+        }
+    }
+
     /// Another visitor with its own cookies.
     pub fn browser(&self) -> Browser {
         Browser::new(&self.address)
@@ -204,10 +234,22 @@ impl Browser {
 
     /// A JSON POST as a script would send it: the CSRF token, if any, in `X-CSRF-Token`.
     pub async fn post_json(&self, path: &str, body: String, csrf_token: Option<&str>) -> Response {
+        self.post_body(path, "application/json", body, csrf_token)
+            .await
+    }
+
+    /// A POST of `body` as `content_type`, the CSRF token, if any, in `X-CSRF-Token`.
+    pub async fn post_body(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: String,
+        csrf_token: Option<&str>,
+    ) -> Response {
         let mut request = self
             .client
             .post(self.url(path))
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(body);
         if let Some(token) = csrf_token {
             request = request.header("x-csrf-token", token);

@@ -7,6 +7,8 @@
 mod access;
 mod api;
 mod auth;
+mod authoring;
+mod career;
 mod csrf;
 mod frameworks;
 mod helpers;

@@ -1,0 +1,267 @@
+//! Framework authoring through the pages: a draft from the published version, an edited
+//! item, publication; and what readers on this and other app instances see meanwhile.
+
+use crate::helpers::{
+    AUTHOR, Browser, FRAMEWORK, NORTH_LEAD, get_csrf, location, page_text, spawn_app,
+    text_without_deletions,
+};
+use pathway_domain::framework::VersionStatus;
+use reqwest::StatusCode;
+use std::time::{Duration, Instant};
+
+const NEW_TEXT: &str = "Reports concerns to the registered professional at once, in writing.";
+
+/// Creates a draft from the current version through the overview page's form; returns its label.
+async fn create_draft(author: &Browser) -> String {
+    let (_, html) = author.get_page(&format!("/frameworks/{FRAMEWORK}")).await;
+    let response = author
+        .post_form(
+            &format!("/frameworks/{FRAMEWORK}/drafts"),
+            &[("csrf_token", &get_csrf(&html))],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let to = location(&response);
+    to.split("version=")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no version in {to}"))
+        .to_owned()
+}
+
+/// Edits item 3.9 of a draft through its form: a new Intermediate descriptor.
+async fn edit_item(author: &Browser, version: &str) -> reqwest::Response {
+    let edit = format!("/frameworks/{FRAMEWORK}/items/3.9/edit?version={version}");
+    let (status, html) = author.get_page(&edit).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let token = get_csrf(&html);
+    author
+        .post_form(
+            &edit,
+            &[
+                ("csrf_token", &token),
+                ("title", "Reporting, Referring and Escalating Concerns"),
+                ("level_0", "Reports concerns."),
+                ("level_1", NEW_TEXT),
+                ("level_2", "N/A"),
+            ],
+        )
+        .await
+}
+
+async fn publish(author: &Browser, version: &str) -> reqwest::Response {
+    let (_, html) = author
+        .get_page(&format!("/frameworks/{FRAMEWORK}?version={version}"))
+        .await;
+    author
+        .post_form(
+            &format!("/frameworks/{FRAMEWORK}/publish?version={version}"),
+            &[("csrf_token", &get_csrf(&html))],
+        )
+        .await
+}
+
+async fn current_version(reader: &Browser) -> String {
+    let (status, body) = reader
+        .get_json(&format!("/api/frameworks/{FRAMEWORK}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["version"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn an_author_drafts_edits_and_publishes_a_new_version() {
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let version = create_draft(&author).await;
+    assert_eq!(version, "2021.1");
+
+    let response = edit_item(&author, &version).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // The draft shows the edit, marked against the level before; the public still reads 2021.
+    let (_, html) = author
+        .get_page(&format!(
+            "/frameworks/{FRAMEWORK}/items/3.9?version={version}"
+        ))
+        .await;
+    let text = page_text(&html);
+    assert!(text.contains("Changed from Entry"), "{text}");
+    assert!(text.contains("Not applicable at this level"), "{text}");
+    let (_, public) = app
+        .get_page(&format!("/frameworks/{FRAMEWORK}/items/3.9"))
+        .await;
+    assert!(!text_without_deletions(&public).contains(NEW_TEXT));
+    let (status, _) = app
+        .get_page(&format!(
+            "/frameworks/{FRAMEWORK}/items/3.9?version={version}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "drafts are for authors only");
+
+    let response = publish(&author, &version).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        current_version(&app).await,
+        version,
+        "served as current at once"
+    );
+    let (_, public) = app
+        .get_page(&format!("/frameworks/{FRAMEWORK}/items/3.9"))
+        .await;
+    assert!(text_without_deletions(&public).contains(NEW_TEXT));
+
+    // The old version is retired, still readable by version, and unchanged.
+    let versions = app.store.versions_of(FRAMEWORK, true).await.unwrap();
+    let statuses: Vec<(&str, VersionStatus)> = versions
+        .iter()
+        .map(|v| (v.version.as_str(), v.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("2021", VersionStatus::Retired),
+            ("2021.1", VersionStatus::Published)
+        ]
+    );
+    let (status, old) = app
+        .get_page(&format!("/frameworks/{FRAMEWORK}/items/3.9?version=2021"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!text_without_deletions(&old).contains(NEW_TEXT));
+
+    let log = app.store.audit_page(0, 20).await.unwrap();
+    let actions: Vec<&str> = log
+        .entries
+        .iter()
+        .filter(|e| e.actor == AUTHOR)
+        .map(|e| e.action.as_str())
+        .collect();
+    for action in ["framework.draft", "framework.item.edit", "framework.publish"] {
+        assert!(actions.contains(&action), "{action} not in {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_published_version_cannot_be_edited() {
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let (status, html) = author
+        .get_page(&format!(
+            "/frameworks/{FRAMEWORK}/items/3.9/edit?version=2021"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        page_text(&html).contains("Create a new draft version to edit it"),
+        "{html}"
+    );
+    let (_, home) = author.get_page("/").await;
+    let token = get_csrf(&home);
+    let response = author
+        .post_form(
+            &format!("/frameworks/{FRAMEWORK}/items/3.9/edit?version=2021"),
+            &[
+                ("csrf_token", &token),
+                ("title", "Changed"),
+                ("level_0", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.store.versions_of(FRAMEWORK, true).await.unwrap().len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_edit_without_a_title_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let version = create_draft(&author).await;
+    let edit = format!("/frameworks/{FRAMEWORK}/items/3.9/edit?version={version}");
+    let (_, html) = author.get_page(&edit).await;
+    let response = author
+        .post_form(
+            &edit,
+            &[
+                ("csrf_token", &get_csrf(&html)),
+                ("title", "  "),
+                ("level_0", "a"),
+                ("level_1", "b"),
+                ("level_2", "c"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(
+        page_text(&html).contains("Enter a title for the item"),
+        "{html}"
+    );
+    let (_, item) = author
+        .get_page(&format!(
+            "/frameworks/{FRAMEWORK}/items/3.9?version={version}"
+        ))
+        .await;
+    assert!(page_text(&item).contains("Reporting, Referring and Escalating Concerns"));
+}
+
+#[tokio::test]
+async fn only_authors_may_draft_or_publish() {
+    let app = spawn_app().await;
+    let lead = app.signed_in(NORTH_LEAD).await;
+    let (_, html) = lead.get_page("/").await;
+    let token = get_csrf(&html);
+    let response = lead
+        .post_form(
+            &format!("/frameworks/{FRAMEWORK}/drafts"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = lead
+        .post_form(
+            &format!("/frameworks/{FRAMEWORK}/publish?version=2021"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.store.versions_of(FRAMEWORK, true).await.unwrap().len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn another_instance_serves_a_new_publication_within_seconds() {
+    let app = spawn_app().await;
+    let other = app.another_instance().await;
+    assert_eq!(current_version(&other).await, "2021");
+
+    let author = app.signed_in(AUTHOR).await;
+    let version = create_draft(&author).await;
+    assert_eq!(
+        publish(&author, &version).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // The other instance has its own memory; it must notice without a restart, within
+    // its cache's lifetime.
+    let deadline = Instant::now() + pathway_web::PUBLISHED_VERSIONS_TTL + Duration::from_secs(5);
+    loop {
+        if current_version(&other).await == version {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the other instance still serves the retired version"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (_, html) = other.get_page(&format!("/frameworks/{FRAMEWORK}")).await;
+    assert!(
+        page_text(&html).contains(&format!("Published Version {version}")),
+        "{html}"
+    );
+}
