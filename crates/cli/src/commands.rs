@@ -76,6 +76,7 @@ async fn serve(
     let config = Config {
         secure_cookies: args.secure_cookies,
         public_url: args.public_url.unwrap_or_else(|| url.clone()),
+        trusted_proxies: args.trusted_proxies,
     };
     let state = AppState::new(store, config);
     if let Some(logins) = demo {

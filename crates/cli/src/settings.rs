@@ -77,6 +77,11 @@ pub struct ServeArgs {
     /// The address people use to reach Pathway, used in exported identifiers.
     #[arg(long, env = "PATHWAY_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// How many reverse proxies or load balancers in front of Pathway append to
+    /// X-Forwarded-For; the client address used for sign-in rate limiting is that many
+    /// entries from the right. 0 (the default) ignores the header.
+    #[arg(long, env = "PATHWAY_TRUSTED_PROXIES", default_value_t = 0)]
+    pub trusted_proxies: usize,
 }
 
 #[derive(Subcommand, Debug)]

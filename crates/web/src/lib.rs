@@ -8,6 +8,7 @@ mod api;
 mod assets;
 mod auth;
 pub mod bootstrap;
+mod client_ip;
 mod error;
 mod middleware;
 pub mod operations;

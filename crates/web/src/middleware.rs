@@ -50,6 +50,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+const METRICS_UPKEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// One recorder per process; every app in the process (tests start several) shares it.
 fn prometheus() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -63,6 +65,20 @@ fn prometheus() -> &'static PrometheusHandle {
         let handle = recorder.handle();
         // Fails only if another recorder was installed first; then metrics go there.
         let _ = metrics::set_global_recorder(recorder);
+        // Histogram samples pile up in memory until upkeep folds them into the buckets;
+        // without it a server nobody scrapes grows by every request it serves.
+        let upkeep = handle.clone();
+        let spawned = std::thread::Builder::new()
+            .name("metrics-upkeep".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(METRICS_UPKEEP_INTERVAL);
+                    upkeep.run_upkeep();
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start metrics upkeep; histogram memory will grow");
+        }
         handle
     })
 }

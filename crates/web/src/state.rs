@@ -11,6 +11,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// The address people reach Pathway at, used in exported identifiers (CASE URIs).
     pub public_url: String,
+    /// How many proxies in front of Pathway append to `X-Forwarded-For` (see
+    /// [`crate::client_ip`]); 0 ignores the header.
+    pub trusted_proxies: usize,
 }
 
 impl Default for Config {
@@ -18,6 +21,7 @@ impl Default for Config {
         Self {
             secure_cookies: false,
             public_url: "http://127.0.0.1:8080".into(),
+            trusted_proxies: 0,
         }
     }
 }

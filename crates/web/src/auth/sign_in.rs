@@ -77,7 +77,8 @@ async fn submit(
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
     let email = form.email.trim().to_lowercase();
-    let ip = peer.ip().to_string();
+    let ip =
+        crate::client_ip::client_ip(peer.ip(), &headers, state.config.trusted_proxies).to_string();
     let next = safe_next(form.next.as_deref());
     let again = |status, error: &str| {
         let page = SignInPage {

@@ -3,6 +3,7 @@
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::operations;
+use crate::pages::forms::Errors;
 use crate::state::AppState;
 use crate::views::{PageCtx, render, uk_date};
 use askama::Template;
@@ -486,7 +487,7 @@ struct EditPage {
     item: Item,
     title: String,
     fields: Vec<(usize, String, String)>,
-    errors: Vec<crate::pages::FieldError>,
+    errors: Errors,
     vq: String,
 }
 
@@ -496,7 +497,7 @@ fn edit_page(
     item: &Item,
     title: String,
     values: Vec<String>,
-    errors: Vec<crate::pages::FieldError>,
+    errors: Errors,
 ) -> EditPage {
     EditPage {
         ctx: PageCtx::new(
@@ -571,7 +572,7 @@ async fn edit_form(
         &item,
         item.title.clone(),
         values,
-        Vec::new(),
+        Errors::default(),
     )))
 }
 
@@ -600,17 +601,15 @@ async fn edit_submit(
         title.clone(),
         values.iter().map(|v| Descriptor::from_cell(v)).collect(),
     ) {
-        let errors = problems
-            .iter()
-            .map(|p| crate::pages::FieldError {
-                field: if p.location == "title" {
-                    "title".into()
-                } else {
-                    "level_0".into()
-                },
-                message: capitalise(&p.message),
-            })
-            .collect();
+        let mut errors = Errors::default();
+        for p in problems.iter() {
+            let field = if p.location == "title" {
+                "title"
+            } else {
+                "level_0"
+            };
+            errors.add(field, &p.message);
+        }
         let page = edit_page(&visitor, &l, &item, title, values, errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
     }
@@ -631,20 +630,13 @@ async fn edit_submit(
     .into_response())
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
 // ---- import ----
 
 #[derive(Template)]
 #[template(path = "frameworks/import.html")]
 struct ImportPage {
     ctx: PageCtx,
-    errors: Vec<crate::pages::FieldError>,
+    errors: Errors,
     problems: Vec<String>,
     form: ImportValues,
 }
@@ -664,7 +656,7 @@ async fn import_form(visitor: Visitor) -> Result<Response, AppError> {
     visitor.require(Action::AuthorFrameworks, &[], "/frameworks/import")?;
     Ok(render(&ImportPage {
         ctx: PageCtx::new(&visitor, "Import a framework", "import"),
-        errors: Vec::new(),
+        errors: Errors::default(),
         problems: Vec::new(),
         form: ImportValues {
             format: "case".into(),
@@ -712,41 +704,31 @@ async fn import_submit(
             _ => {}
         }
     }
-    let again =
-        |errors: Vec<crate::pages::FieldError>, problems: Vec<String>, values: ImportValues| {
-            let page = ImportPage {
-                ctx: PageCtx::new(&visitor, "Import a framework", "import"),
-                errors,
-                problems,
-                form: values,
-            };
-            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+    let again = |errors: Errors, problems: Vec<String>, values: ImportValues| {
+        let page = ImportPage {
+            ctx: PageCtx::new(&visitor, "Import a framework", "import"),
+            errors,
+            problems,
+            form: values,
         };
-    let mut errors = Vec::new();
+        (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+    };
+    let mut errors = Errors::default();
     if file.is_none() {
-        errors.push(crate::pages::FieldError::new(
-            "file",
-            "Select a CASE JSON or CSV file",
-        ));
+        errors.add("file", "Select a CASE JSON or CSV file");
     }
     let is_csv = values.format == "csv";
     let mut meta = None;
     if is_csv {
         match pathway_domain::framework::FrameworkId::parse(&values.id) {
             Ok(id) => meta = Some(id),
-            Err(e) => errors.push(crate::pages::FieldError::new("id", &capitalise(&e))),
+            Err(e) => errors.add("id", e),
         }
         if values.title.is_empty() {
-            errors.push(crate::pages::FieldError::new(
-                "title",
-                "Enter the framework's title",
-            ));
+            errors.add("title", "Enter the framework's title");
         }
         if values.version.is_empty() {
-            errors.push(crate::pages::FieldError::new(
-                "version",
-                "Enter a version label, for example 1",
-            ));
+            errors.add("version", "Enter a version label, for example 1");
         }
     }
     let Some((file_name, bytes)) = file.filter(|_| errors.is_empty()) else {
@@ -768,7 +750,7 @@ async fn import_submit(
         Ok(f) => f,
         Err(problems) => {
             return Ok(again(
-                Vec::new(),
+                Errors::default(),
                 problems.iter().map(|p| p.to_string()).collect(),
                 values,
             ));
@@ -785,7 +767,7 @@ async fn import_submit(
         ))
         .into_response()),
         Err(pathway_store::StoreError::Conflict { message, .. }) => Ok(again(
-            Vec::new(),
+            Errors::default(),
             vec![format!("{file_name}: {message}")],
             values,
         )),

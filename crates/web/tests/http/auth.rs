@@ -1,9 +1,10 @@
 //! Signing in and out: cookies, mistakes, rate limiting, where people land afterwards.
 
 use crate::helpers::{
-    ADMIN, NORTH_LEAD, NORTH_WORKER, PASSWORD, cookie_attributes, cookie_value, get_csrf, location,
-    set_cookie, spawn_app,
+    ADMIN, NORTH_LEAD, NORTH_WORKER, PASSWORD, TestApp, cookie_attributes, cookie_value, get_csrf,
+    location, set_cookie, spawn_app, spawn_app_with,
 };
+use pathway_web::Config;
 use reqwest::StatusCode;
 use reqwest::header::COOKIE;
 
@@ -178,6 +179,52 @@ async fn after_five_failures_an_account_is_locked_even_for_the_right_password() 
 
     // The limit is per account: another person at the same address can still sign in.
     app.browser().sign_in(NORTH_LEAD, PASSWORD).await;
+}
+
+/// Twenty failed sign-ins, each to a different unknown account, through a proxy that says
+/// they came from `address`.
+async fn fail_twenty_times(app: &TestApp, address: &str) {
+    for attempt in 1..=20 {
+        let response = app
+            .submit_sign_in_via(
+                &format!("nobody-{attempt}@example.org"),
+                "wrong-password-1",
+                Some(address),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_address_limit_applies_to_the_forwarded_client() {
+    let app = spawn_app_with(Config {
+        trusted_proxies: 1,
+        ..Config::default()
+    })
+    .await;
+    fail_twenty_times(&app, "198.51.100.7, 203.0.113.7").await;
+    let response = app
+        .submit_sign_in_via(ADMIN, PASSWORD, Some("203.0.113.7"))
+        .await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // Another client behind the same proxy is not locked out with it.
+    let response = app
+        .browser()
+        .submit_sign_in_via(ADMIN, PASSWORD, Some("203.0.113.8"))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_a_forged_forwarded_address_does_not_escape_the_limit() {
+    let app = spawn_app().await;
+    fail_twenty_times(&app, "203.0.113.7").await;
+    let response = app
+        .submit_sign_in_via(ADMIN, PASSWORD, Some("203.0.113.8"))
+        .await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]

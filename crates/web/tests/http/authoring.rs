@@ -136,7 +136,11 @@ async fn an_author_drafts_edits_and_publishes_a_new_version() {
         .filter(|e| e.actor == AUTHOR)
         .map(|e| e.action.as_str())
         .collect();
-    for action in ["framework.draft", "framework.item.edit", "framework.publish"] {
+    for action in [
+        "framework.draft",
+        "framework.item.edit",
+        "framework.publish",
+    ] {
         assert!(actions.contains(&action), "{action} not in {actions:?}");
     }
 }

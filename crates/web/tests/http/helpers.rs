@@ -35,13 +35,17 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Config::default()).await
+}
+
+pub async fn spawn_app_with(config: Config) -> TestApp {
     let dir = tempfile::tempdir().expect("create a temporary directory");
     let db = dir.path().join(DB_FILE);
     std::fs::write(&db, seeded_database().await).expect("write the seeded database");
     let store = Store::open(&sqlite_url(&db))
         .await
         .expect("open the test database");
-    let (address, shutdown) = serve(store.clone()).await;
+    let (address, shutdown) = serve(store.clone(), config).await;
     TestApp {
         browser: Browser::new(&address),
         address,
@@ -52,7 +56,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// Starts a server over `store` on a random port; dropping the sender stops it.
-async fn serve(store: Store) -> (String, oneshot::Sender<()>) {
+async fn serve(store: Store, config: Config) -> (String, oneshot::Sender<()>) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a random port");
@@ -61,7 +65,7 @@ async fn serve(store: Store) -> (String, oneshot::Sender<()>) {
         listener.local_addr().expect("the bound address")
     );
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let state = AppState::new(store, Config::default());
+    let state = AppState::new(store, config);
     tokio::spawn(async move {
         pathway_web::serve(listener, state, async move {
             let _ = stopped.await;
@@ -127,7 +131,7 @@ impl TestApp {
         let store = Store::open(&sqlite_url(&self._dir.path().join(DB_FILE)))
             .await
             .expect("open the shared database");
-        let (address, shutdown) = serve(store).await;
+        let (address, shutdown) = serve(store, Config::default()).await;
         Instance {
             browser: Browser::new(&address),
             _shutdown: shutdown,
@@ -279,16 +283,26 @@ impl Browser {
 
     /// Fills in the sign-in form (with the token from the page) and submits it.
     pub async fn submit_sign_in(&self, email: &str, password: &str) -> Response {
+        self.submit_sign_in_via(email, password, None).await
+    }
+
+    /// Signs in through a proxy that says the request came from `forwarded_for`.
+    pub async fn submit_sign_in_via(
+        &self,
+        email: &str,
+        password: &str,
+        forwarded_for: Option<&str>,
+    ) -> Response {
         let token = self.csrf_token().await;
-        self.post_form(
-            "/sign-in",
-            &[
-                ("email", email),
-                ("password", password),
-                ("csrf_token", &token),
-            ],
-        )
-        .await
+        let mut request = self.client.post(self.url("/sign-in")).form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", &token),
+        ]);
+        if let Some(address) = forwarded_for {
+            request = request.header("x-forwarded-for", address);
+        }
+        request.send().await.expect("send the sign-in form")
     }
 }
 

@@ -18,7 +18,9 @@ use axum::response::Response;
 use axum::routing::get;
 use pathway_domain::access::{Action, Principal, grantable_by};
 use pathway_domain::identity::{OrgKind, Role};
-use pathway_store::{Organisation, StoreError};
+use pathway_store::Organisation;
+
+pub use crate::pages::forms::{Errors, sentence};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -42,84 +44,6 @@ async fn overview(visitor: Visitor) -> Result<Response, AppError> {
         ctx: PageCtx::new(&visitor, "Administration", "admin"),
         show_audit,
     }))
-}
-
-/// One problem with one form field; `field` is the id of the input it links to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-/// The problems with a submitted form, in the order of its fields.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Errors(Vec<FieldError>);
-
-impl Errors {
-    pub fn one(field: &'static str, message: impl AsRef<str>) -> Self {
-        let mut e = Self::default();
-        e.add(field, message);
-        e
-    }
-
-    /// Adds a message, starting it with a capital letter as the NHS.UK error pattern does.
-    pub fn add(&mut self, field: &'static str, message: impl AsRef<str>) {
-        self.0.push(FieldError {
-            field,
-            message: sentence(message.as_ref()),
-        });
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
-        self.0.iter()
-    }
-
-    /// The message for one field, shown beside it.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
-    }
-
-    /// Turns a store refusal the person can fix into errors on the form's fields; anything
-    /// else stays an error. Problems at unknown locations go on `fallback`.
-    pub fn from_store(
-        e: StoreError,
-        fields: &[&'static str],
-        fallback: &'static str,
-    ) -> Result<Self, AppError> {
-        let field = |at: &str| {
-            fields
-                .iter()
-                .copied()
-                .find(|f| *f == at)
-                .unwrap_or(fallback)
-        };
-        match e {
-            StoreError::Invalid(problems) if !problems.is_empty() => {
-                let mut errors = Self::default();
-                for p in &problems.0 {
-                    errors.add(field(&p.location), &p.message);
-                }
-                Ok(errors)
-            }
-            StoreError::Conflict { field: at, message } => Ok(Self::one(field(at), message)),
-            other => Err(other.into()),
-        }
-    }
-}
-
-/// "enter the name" → "Enter the name".
-pub fn sentence(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// A kind of organisation inside a sentence.
@@ -293,54 +217,6 @@ mod tests {
             parent_id: None,
             code: None,
         }
-    }
-
-    #[test]
-    fn errors_read_as_sentences_and_are_found_by_field() {
-        let mut e = Errors::default();
-        e.add("name", "enter the name");
-        e.add("code", "");
-        assert_eq!(e.get("name"), Some("Enter the name"));
-        assert_eq!(e.get("code"), Some(""));
-        assert_eq!(e.get("kind"), None);
-        assert_eq!(
-            e.iter().map(|f| f.field).collect::<Vec<_>>(),
-            ["name", "code"]
-        );
-    }
-
-    #[test]
-    fn store_refusals_become_field_errors() {
-        let invalid = StoreError::Invalid(pathway_domain::framework::Problems::one(
-            "parent",
-            "a region cannot sit under an employer",
-        ));
-        let e = Errors::from_store(invalid, &["name", "parent"], "name").unwrap();
-        assert_eq!(
-            e.get("parent"),
-            Some("A region cannot sit under an employer")
-        );
-        let conflict = StoreError::Conflict {
-            field: "code",
-            message: "taken".into(),
-        };
-        assert_eq!(
-            Errors::from_store(conflict, &["code"], "name")
-                .unwrap()
-                .get("code"),
-            Some("Taken")
-        );
-        let elsewhere = StoreError::Conflict {
-            field: "other",
-            message: "taken".into(),
-        };
-        assert_eq!(
-            Errors::from_store(elsewhere, &["code"], "name")
-                .unwrap()
-                .get("name"),
-            Some("Taken")
-        );
-        assert!(Errors::from_store(StoreError::NotFound("user"), &[], "name").is_err());
     }
 
     #[test]
