@@ -154,6 +154,7 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
                     .collect::<Vec<_>>()
                     .join(", ")
             );
+            println!("{}", f.meta.level_placement.explain());
             for d in f.domains() {
                 println!(
                     "Domain {}: {} ({} items)",

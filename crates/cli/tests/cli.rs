@@ -116,3 +116,61 @@ fn bootstrap_export_import_audit_and_backup() {
     assert!(ok);
     assert!(out.contains("admin@trust.nhs.uk"), "{out}");
 }
+
+#[test]
+fn a_career_framework_imports_from_csv_with_a_level_in_each_domain() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let csv = d.join("career.csv");
+    std::fs::write(
+        &csv,
+        "domain,code,title,kind,Band 5,Band 6,Band 7\n\
+         Professional practice,PP.1,Clinical reasoning,competency,Applies,Adapts,Leads\n\
+         Research,RS.1,Evidence,competency,Uses,Appraises,Generates\n",
+    )
+    .unwrap();
+    let (ok, out, err) = pathway(
+        d,
+        &[
+            "framework",
+            "import",
+            csv.to_str().unwrap(),
+            "--id",
+            "career",
+            "--title",
+            "Career framework",
+            "--level-placement",
+            "per-domain",
+            "--publish",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Imported career version 1 (published)"),
+        "{out}"
+    );
+    let (ok, out, _) = pathway(d, &["framework", "show", "career"]);
+    assert!(ok);
+    assert!(
+        out.contains("A person holds a level in each domain"),
+        "{out}"
+    );
+    assert!(out.contains("Levels: Band 5, Band 6, Band 7"), "{out}");
+
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "framework",
+            "import",
+            csv.to_str().unwrap(),
+            "--id",
+            "career-2",
+            "--title",
+            "Career",
+            "--level-placement",
+            "by-pillar",
+        ],
+    );
+    assert!(!ok);
+    assert!(err.contains("per-domain"), "{err}");
+}
