@@ -5,6 +5,7 @@ use crate::settings::{
     AuditCommand, Cli, Command, Format, FrameworkCommand, OrgCommand, ServeArgs, UserCommand,
 };
 use anyhow::{Context, bail};
+use pathway_domain::audit::Anchor;
 use pathway_domain::framework::{Framework, VersionStatus, case, csv_format};
 use pathway_domain::identity::{Email, OrgKind, Role, check_name, check_new_password};
 use pathway_store::{Actor, Store};
@@ -32,16 +33,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Framework(c) => framework_command(&store, c).await,
         Command::Org(c) => org_command(&store, c).await,
         Command::User(c) => user_command(&store, c).await,
-        Command::Audit(AuditCommand::Verify) => match store.verify_audit().await? {
-            Ok(n) => {
-                println!("The audit log is intact: {n} entries verified.");
-                Ok(ExitCode::SUCCESS)
+        Command::Audit(AuditCommand::Verify { anchor }) => {
+            let anchor = anchor
+                .map(|a| a.parse::<Anchor>())
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--anchor: {e}"))?;
+            let checked_anchor = anchor.clone();
+            match store.verify_audit(anchor).await? {
+                Ok(v) => {
+                    println!("The audit log is intact: {} entries verified.", v.entries);
+                    if let Some(a) = checked_anchor {
+                        println!(
+                            "Every entry up to anchor {} is present and unchanged.",
+                            a.seq
+                        );
+                    }
+                    if let Some(head) = v.head {
+                        println!(
+                            "Anchor: {head}\nRecord it outside Pathway; `pathway audit verify --anchor {head}` later proves no entry up to it was removed or rewritten."
+                        );
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(broken) => {
+                    println!("The audit log does not verify. {broken}");
+                    Ok(ExitCode::FAILURE)
+                }
             }
-            Err(broken) => {
-                println!("The audit log does not verify. {broken}");
-                Ok(ExitCode::FAILURE)
-            }
-        },
+        }
         Command::Backup { file } => {
             store.backup_sqlite(&file).await?;
             println!("Backup written to {}", file.display());

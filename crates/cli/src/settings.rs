@@ -236,8 +236,14 @@ pub enum UserCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check the hash chain; names the first entry that does not match.
-    Verify,
+    /// Check the hash chain; names the first entry that does not match. Prints the last
+    /// entry as an anchor to record outside Pathway.
+    Verify {
+        /// An anchor (SEQ:HASH) printed by an earlier check: also proves that no entry up to
+        /// it was removed from the end of the log or rewritten.
+        #[arg(long)]
+        anchor: Option<String>,
+    },
 }
 
 pub fn init_tracing(global: &Global) {

@@ -104,6 +104,17 @@ fn bootstrap_export_import_audit_and_backup() {
     let (ok, out, _) = pathway(d, &["audit", "verify"]);
     assert!(ok);
     assert!(out.contains("The audit log is intact"), "{out}");
+    let anchor = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Anchor: "))
+        .unwrap_or_else(|| panic!("no anchor printed: {out}"))
+        .to_owned();
+    let (ok, out, _) = pathway(d, &["audit", "verify", "--anchor", &anchor]);
+    assert!(ok, "{out}");
+    assert!(out.contains("is present and unchanged"), "{out}");
+    let (ok, _, err) = pathway(d, &["audit", "verify", "--anchor", "7"]);
+    assert!(!ok);
+    assert!(err.contains("--anchor: \"7\" is not an anchor"), "{err}");
 
     let backup = d.join("backup.db");
     let (ok, out, err) = pathway(d, &["backup", backup.to_str().unwrap()]);

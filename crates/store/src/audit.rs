@@ -1,7 +1,9 @@
 //! The append-only, hash-chained audit log.
 
 use crate::{Backend, Store, StoreResult, Tx, now};
-use pathway_domain::audit::{AuditEntry, ChainError, ChainVerifier, GENESIS, entry_hash};
+use pathway_domain::audit::{
+    Anchor, AuditEntry, ChainError, ChainVerifier, GENESIS, Verified, entry_hash,
+};
 use serde_json::Value;
 use sqlx::Row;
 
@@ -161,9 +163,12 @@ impl Store {
         rows.iter().map(entry_from).collect()
     }
 
-    /// Walks the whole chain in batches; `Ok(n)` is the number of entries checked.
-    pub async fn verify_audit(&self) -> StoreResult<Result<u64, ChainError>> {
-        let mut verifier = ChainVerifier::default();
+    /// Walks the whole chain in batches, and checks it still holds `anchor` if one is given.
+    pub async fn verify_audit(
+        &self,
+        anchor: Option<Anchor>,
+    ) -> StoreResult<Result<Verified, ChainError>> {
+        let mut verifier = anchor.map_or_else(ChainVerifier::default, ChainVerifier::with_anchor);
         let mut after = 0i64;
         loop {
             let rows = sqlx::query(&format!(
@@ -173,7 +178,7 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
             if rows.is_empty() {
-                return Ok(Ok(verifier.checked));
+                return Ok(verifier.finish());
             }
             for row in &rows {
                 let entry = entry_from(row)?;

@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+use pathway_domain::audit::ChainError;
 use pathway_domain::framework::{Descriptor, Framework, LevelPlacement, VersionStatus};
 use pathway_domain::identity::{Email, OrgKind, Role};
 use pathway_store::{Actor, Backend, Store, StoreError};
@@ -416,7 +417,10 @@ async fn audit_log_chains_every_change_and_detects_tampering(db: &TestDb) {
         .unwrap();
         tx.commit().await.unwrap();
     }
-    assert_eq!(store.verify_audit().await.unwrap(), Ok(5));
+    let verified = store.verify_audit(None).await.unwrap().unwrap();
+    assert_eq!(verified.entries, 5);
+    let anchor = verified.head.unwrap();
+    assert_eq!(anchor.seq, 5);
     let page = store.audit_page(0, 2).await.unwrap();
     assert_eq!(page.total, 5);
     assert_eq!(page.entries[0].seq, 5);
@@ -444,14 +448,28 @@ async fn audit_log_chains_every_change_and_detects_tampering(db: &TestDb) {
     for h in handles {
         h.await.unwrap();
     }
-    assert_eq!(store.verify_audit().await.unwrap(), Ok(13));
+    let verified = store
+        .verify_audit(Some(anchor.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        verified.entries, 13,
+        "the anchor is still there after more entries"
+    );
+
+    // Cutting entries from the end leaves a valid chain; only the anchor shows it.
+    tamper(db, "DELETE FROM audit_log WHERE seq >= 5").await;
+    assert_eq!(store.verify_audit(None).await.unwrap().unwrap().entries, 4);
+    let err = store.verify_audit(Some(anchor)).await.unwrap().unwrap_err();
+    assert_eq!(err, ChainError::AnchorMissing { seq: 5 });
 
     tamper(
         db,
         "UPDATE audit_log SET after_json = '{\"n\":99}' WHERE seq = 3",
     )
     .await;
-    let err = store.verify_audit().await.unwrap().unwrap_err();
+    let err = store.verify_audit(None).await.unwrap().unwrap_err();
     assert_eq!(
         err.to_string(),
         "entry 3: its hash does not match its contents (it was changed after it was written)"

@@ -128,7 +128,7 @@ async fn seeded_database() -> &'static [u8] {
 impl TestApp {
     /// Another server process over the same database, with its own memory.
     pub async fn another_instance(&self) -> Instance {
-        let store = Store::open(&sqlite_url(&self._dir.path().join(DB_FILE)))
+        let store = Store::open(&self.database_url())
             .await
             .expect("open the shared database");
         let (address, shutdown) = serve(store, Config::default()).await;
@@ -136,6 +136,11 @@ impl TestApp {
             browser: Browser::new(&address),
             _shutdown: shutdown,
         }
+    }
+
+    /// The database URL, for tests that reach past Pathway as someone with database access.
+    pub fn database_url(&self) -> String {
+        sqlite_url(&self._dir.path().join(DB_FILE))
     }
 
     /// Another visitor with its own cookies.

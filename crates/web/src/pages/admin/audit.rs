@@ -7,11 +7,12 @@ use crate::state::AppState;
 use crate::views::{PageCtx, render, uk_date_time};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use pathway_domain::access::Action;
-use pathway_domain::audit::AuditEntry;
+use pathway_domain::audit::{Anchor, AuditEntry, Verified};
 use serde::Deserialize;
 
 const PATH: &str = "/admin/audit";
@@ -118,9 +119,12 @@ struct LogPage {
     pages: Vec<PageLink>,
     previous: Option<i64>,
     next: Option<i64>,
-    /// After a check: how many entries verified, or where the chain breaks.
-    verified: Option<u64>,
+    /// After a check: how many entries verified and the head, or where the chain breaks.
+    verified: Option<Verified>,
     broken: Option<String>,
+    /// The anchor checked against, as typed, and why it could not be read.
+    anchor: String,
+    anchor_error: Option<String>,
 }
 
 async fn log_page(state: &AppState, visitor: &Visitor, page: i64) -> Result<LogPage, AppError> {
@@ -155,6 +159,8 @@ async fn log_page(state: &AppState, visitor: &Visitor, page: i64) -> Result<LogP
         page,
         verified: None,
         broken: None,
+        anchor: String::new(),
+        anchor_error: None,
     })
 }
 
@@ -177,6 +183,8 @@ async fn show(
 #[serde(default)]
 struct VerifyForm {
     page: String,
+    /// `SEQ:HASH` recorded from an earlier check; optional.
+    anchor: String,
 }
 
 async fn verify(
@@ -185,10 +193,20 @@ async fn verify(
     Form(form): Form<VerifyForm>,
 ) -> Result<Response, AppError> {
     let user = visitor.require(Action::ReadAuditLog, &[], PATH)?;
-    let outcome = state.store.verify_audit().await?;
     let mut page = log_page(&state, &visitor, page_number(Some(&form.page))).await?;
-    match outcome {
-        Ok(n) => page.verified = Some(n),
+    page.anchor = form.anchor.trim().to_owned();
+    let anchor = match page.anchor.as_str() {
+        "" => None,
+        typed => match typed.parse::<Anchor>() {
+            Ok(a) => Some(a),
+            Err(e) => {
+                page.anchor_error = Some(sentence(&e));
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+            }
+        },
+    };
+    match state.store.verify_audit(anchor).await? {
+        Ok(v) => page.verified = Some(v),
         Err(broken) => {
             tracing::warn!(user_id = user.user_id, error = %broken, "the audit chain is broken");
             page.broken = Some(sentence(&broken.to_string()));

@@ -1,0 +1,111 @@
+//! The audit log page: checking the chain, and anchors that reveal entries cut from its end.
+
+use crate::helpers::{ADMIN, Browser, NORTH_LEAD, TestApp, get_csrf, page_text, spawn_app};
+use reqwest::StatusCode;
+
+async fn check(admin: &Browser, anchor: &str) -> (StatusCode, String) {
+    let (_, html) = admin.get_page("/").await;
+    let response = admin
+        .post_form(
+            "/admin/audit/verify",
+            &[
+                ("csrf_token", &get_csrf(&html)),
+                ("page", "1"),
+                ("anchor", anchor),
+            ],
+        )
+        .await;
+    let status = response.status();
+    (
+        status,
+        page_text(&response.text().await.expect("read the page")),
+    )
+}
+
+/// The anchor the page offers after a successful check.
+fn offered_anchor(text: &str) -> String {
+    let after = text
+        .split("give it at the next check: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no anchor offered: {text}"));
+    after
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn entries(app: &TestApp) -> i64 {
+    app.store
+        .audit_page(0, 1)
+        .await
+        .expect("read the log")
+        .total
+}
+
+#[tokio::test]
+async fn an_administrator_checks_the_chain_and_is_given_an_anchor() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let (status, text) = check(&admin, "").await;
+    assert_eq!(status, StatusCode::OK);
+    let total = entries(&app).await;
+    assert!(
+        text.contains(&format!("All {total} entries verified")),
+        "{text}"
+    );
+    let anchor = offered_anchor(&text);
+    assert!(anchor.starts_with(&format!("{total}:")), "{anchor}");
+
+    let (status, text) = check(&admin, &anchor).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.contains("Every entry up to the anchor you gave is still there"),
+        "{text}"
+    );
+
+    // Someone with database access cuts the newest entries: the chain still links, but the
+    // anchor is gone.
+    use sqlx::Connection;
+    let db = app.database_url();
+    let mut conn = sqlx::AnyConnection::connect(&db).await.expect("connect");
+    sqlx::query(&format!("DELETE FROM audit_log WHERE seq >= {}", total - 1))
+        .execute(&mut conn)
+        .await
+        .expect("delete entries");
+    let (status, text) = check(&admin, "").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the shortened chain itself is valid"
+    );
+    let (_, text_with_anchor) = check(&admin, &anchor).await;
+    assert!(
+        text_with_anchor.contains("The audit log has been changed")
+            && text_with_anchor.contains(&format!(
+                "Entry {total}, recorded earlier as an anchor, is no longer in the log"
+            )),
+        "{text_with_anchor}\n\nwithout the anchor: {text}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_anchor_is_refused_with_what_to_give() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let (status, text) = check(&admin, "yesterday's").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text.contains("is not an anchor; give the entry number and its hash"),
+        "{text}"
+    );
+    assert!(!text.contains("entries verified"), "{text}");
+}
+
+#[tokio::test]
+async fn only_those_who_may_read_the_log_may_check_it() {
+    let app = spawn_app().await;
+    let lead = app.signed_in(NORTH_LEAD).await;
+    let (status, _) = check(&lead, "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
