@@ -92,10 +92,12 @@ async fn serve(
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
+    let terminology = args.terminology();
     let config = Config {
         secure_cookies: args.secure_cookies,
         public_url: args.public_url.unwrap_or_else(|| url.clone()),
         trusted_proxies: args.trusted_proxies,
+        terminology,
     };
     let state = AppState::new(store, config);
     if let Some(logins) = demo {

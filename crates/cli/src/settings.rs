@@ -82,6 +82,52 @@ pub struct ServeArgs {
     /// entries from the right. 0 (the default) ignores the header.
     #[arg(long, env = "PATHWAY_TRUSTED_PROXIES", default_value_t = 0)]
     pub trusted_proxies: usize,
+    /// What Pathway's pages call an assessed item. Framework text is never changed.
+    #[arg(
+        long,
+        env = "PATHWAY_COMPETENCY_WORD",
+        value_enum,
+        default_value = "competency"
+    )]
+    pub competency_word: CompetencyWordArg,
+    /// What Pathway's pages call the people who receive care.
+    #[arg(
+        long,
+        env = "PATHWAY_PEOPLE_WORD",
+        value_enum,
+        default_value = "people-who-access-services"
+    )]
+    pub people_word: PeopleWordArg,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompetencyWordArg {
+    Competency,
+    Capability,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeopleWordArg {
+    PeopleWhoAccessServices,
+    ServiceUsers,
+    Patients,
+}
+
+impl ServeArgs {
+    pub fn terminology(&self) -> pathway_domain::terminology::Terminology {
+        use pathway_domain::terminology::{CompetencyWord, PeopleWord, Terminology};
+        Terminology {
+            competency: match self.competency_word {
+                CompetencyWordArg::Competency => CompetencyWord::Competency,
+                CompetencyWordArg::Capability => CompetencyWord::Capability,
+            },
+            people: match self.people_word {
+                PeopleWordArg::PeopleWhoAccessServices => PeopleWord::PeopleWhoAccessServices,
+                PeopleWordArg::ServiceUsers => PeopleWord::ServiceUsers,
+                PeopleWordArg::Patients => PeopleWord::Patients,
+            },
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -6,4 +6,5 @@ pub mod access;
 pub mod audit;
 pub mod framework;
 pub mod identity;
+pub mod terminology;
 pub mod time;

@@ -1,4 +1,5 @@
 use pathway_domain::framework::{Framework, LevelChanges};
+use pathway_domain::terminology::Terminology;
 use pathway_store::{Store, StoreError, StoreResult, VersionSummary, pick_version};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -14,6 +15,8 @@ pub struct Config {
     /// How many proxies in front of Pathway append to `X-Forwarded-For` (see
     /// [`crate::client_ip`]); 0 ignores the header.
     pub trusted_proxies: usize,
+    /// The words Pathway's own pages use ("competency" or "capability"…).
+    pub terminology: Terminology,
 }
 
 impl Default for Config {
@@ -22,6 +25,7 @@ impl Default for Config {
             secure_cookies: false,
             public_url: "http://127.0.0.1:8080".into(),
             trusted_proxies: 0,
+            terminology: Terminology::default(),
         }
     }
 }

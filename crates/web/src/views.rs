@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use pathway_domain::access::Action;
+use pathway_domain::terminology::Terminology;
 
 /// What every page's layout needs: who is signed in, the form token, where we are.
 #[derive(Clone, Debug)]
@@ -17,6 +18,7 @@ pub struct PageCtx {
     pub show_author: bool,
     /// Which header link is current: "frameworks", "admin", "api".
     pub section: &'static str,
+    pub terms: Terminology,
 }
 
 impl PageCtx {
@@ -29,10 +31,11 @@ impl PageCtx {
             show_admin: signed_in.is_some_and(|s| s.principal.may(Action::OpenAdministration, &[])),
             show_author: signed_in.is_some_and(|s| s.principal.may(Action::AuthorFrameworks, &[])),
             section,
+            terms: visitor.terms,
         }
     }
 
-    /// For pages rendered without a request context (error pages).
+    /// For pages rendered without a request context (error pages), in the default words.
     pub fn bare(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
@@ -41,6 +44,7 @@ impl PageCtx {
             show_admin: false,
             show_author: false,
             section: "",
+            terms: Terminology::default(),
         }
     }
 }

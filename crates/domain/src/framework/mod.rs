@@ -89,6 +89,11 @@ impl ItemKind {
             Self::Competency => "Competency",
         }
     }
+
+    /// The label in a deployment's words ("Capability" where it says so).
+    pub fn label_in(self, terms: &crate::terminology::Terminology) -> &'static str {
+        terms.item_kind(self)
+    }
 }
 
 /// What a framework says about an item at one level.

@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use cookies::Jar;
 use pathway_domain::access::{Action, OrgId, Principal};
+use pathway_domain::terminology::Terminology;
 use pathway_domain::time::to_stored;
 use pathway_store::Actor;
 use sha2::{Digest, Sha256};
@@ -51,6 +52,8 @@ pub struct Visitor {
     pub signed_in: Option<SignedIn>,
     /// The token forms must send back: the session's, or an anonymous visitor's cookie value.
     pub csrf_token: String,
+    /// The deployment's words, which every page a visitor sees uses.
+    pub terms: Terminology,
 }
 
 impl Visitor {
@@ -193,6 +196,7 @@ pub async fn session_layer(
     parts.extensions.insert(Visitor {
         signed_in,
         csrf_token: csrf_token.clone(),
+        terms: state.config.terminology,
     });
 
     let mut request = Request::from_parts(parts, body);

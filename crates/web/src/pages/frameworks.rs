@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use pathway_domain::access::Action;
 use pathway_domain::framework::{
-    Descriptor, DescriptorChange, Framework, Item, LevelChanges, LevelPlacement, ProviderMapping,
-    Segment, VersionStatus, case,
+    Descriptor, DescriptorChange, Framework, Item, ItemKind, LevelChanges, LevelPlacement,
+    ProviderMapping, Segment, VersionStatus, case,
 };
 use pathway_store::VersionSummary;
 use serde::Deserialize;
@@ -191,7 +191,7 @@ struct DomainPage {
 struct ItemLink {
     code: String,
     title: String,
-    kind: &'static str,
+    kind: ItemKind,
     same_everywhere: bool,
 }
 
@@ -199,7 +199,7 @@ fn item_link(i: &Item) -> ItemLink {
     ItemLink {
         code: i.code.to_string(),
         title: i.title.clone(),
-        kind: i.kind.label(),
+        kind: i.kind,
         same_everywhere: i.identical_at_every_level(),
     }
 }
@@ -372,7 +372,7 @@ struct LevelGroup {
 struct LevelRow {
     code: String,
     title: String,
-    kind: &'static str,
+    kind: ItemKind,
     text: String,
     /// "first", "same", "changed", "na", "missing"
     state: &'static str,
@@ -413,7 +413,7 @@ async fn level(
                     LevelRow {
                         code: i.code.to_string(),
                         title: i.title.clone(),
-                        kind: i.kind.label(),
+                        kind: i.kind,
                         text: descriptor.to_cell().to_owned(),
                         state,
                     }

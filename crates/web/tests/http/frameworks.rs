@@ -162,3 +162,58 @@ async fn missing_frameworks_items_levels_and_domains_are_not_found() {
         assert!(html.contains("Page not found"), "{missing}: {html}");
     }
 }
+
+#[tokio::test]
+async fn a_deployment_that_says_capability_and_service_users_sees_its_words() {
+    use pathway_domain::terminology::{CompetencyWord, PeopleWord, Terminology};
+    let app = crate::helpers::spawn_app_with(pathway_web::Config {
+        terminology: Terminology {
+            competency: CompetencyWord::Capability,
+            people: PeopleWord::ServiceUsers,
+        },
+        ..pathway_web::Config::default()
+    })
+    .await;
+    let (_, home) = app.get_page("/").await;
+    let home = crate::helpers::page_text(&home);
+    assert!(
+        home.contains("Capability frameworks, skills passports"),
+        "{home}"
+    );
+    assert!(
+        home.contains("employers and service users can all see it"),
+        "{home}"
+    );
+
+    let (_, item) = app
+        .get_page(&format!("/frameworks/{FRAMEWORK}/items/3.9"))
+        .await;
+    let item = crate::helpers::page_text(&item);
+    assert!(
+        item.contains("Escalating Concerns Capability What is expected"),
+        "{item}"
+    );
+    // The framework's own text is never reworded.
+    assert!(
+        item.contains("Support Worker Competency, Education"),
+        "{item}"
+    );
+    let (_, entry) = app
+        .get_page(&format!("/frameworks/{FRAMEWORK}/items/1.1"))
+        .await;
+    assert!(crate::helpers::page_text(&entry).contains("Entry requirement"));
+
+    // The API keeps its machine values, whatever a deployment's words.
+    let (_, body) = app
+        .get_json(&format!("/api/frameworks/{FRAMEWORK}/items/3.9"))
+        .await;
+    assert_eq!(body["kind"], "competency");
+
+    let (_, domain) = app
+        .get_page(&format!("/frameworks/{FRAMEWORK}/domains/3"))
+        .await;
+    assert!(
+        crate::helpers::page_text(&domain)
+            .contains("3.9 Reporting, Referring and Escalating Concerns Capability")
+    );
+}
