@@ -13,6 +13,7 @@ mod error;
 mod middleware;
 pub mod operations;
 mod pages;
+mod placement_query;
 mod state;
 mod views;
 

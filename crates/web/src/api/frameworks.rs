@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/frameworks/{id}/versions", get(versions))
         .route("/api/frameworks/{id}/items/{code}", get(item))
         .route("/api/frameworks/{id}/levels/{key}", get(level))
+        .route("/api/frameworks/{id}/expectations", get(expectations))
         .route("/api/frameworks/{id}/export", get(export))
 }
 
@@ -147,6 +148,78 @@ pub async fn level(
                 title: i.title.clone(),
                 kind: i.kind.as_str().into(),
                 descriptor: descriptor_body(&f, i, index),
+            })
+            .collect(),
+    }))
+}
+
+/// What is expected of a person at the levels they hold: every item with its descriptor at
+/// the level held in the item's domain. For a framework whose `level_placement` is
+/// `whole_framework` give `level`; for one placed `per_domain` give `level-<domain code>`
+/// for every domain (e.g. `level-PP=band-6&level-ED=band-7`).
+#[utoipa::path(get, path = "/api/frameworks/{id}/expectations", tag = "frameworks",
+    params(
+        ("id" = String, Path, description = "Framework id"),
+        ("version" = Option<String>, Query, description = "A version label; the current published version when left out"),
+        ("level" = Option<String>, Query, description = "The level key held across the whole framework; for a framework placed per domain, give level-<domain code> for each domain instead"),
+    ),
+    responses((status = 200, body = ExpectationsBody), (status = 404, body = ErrorBody),
+        (status = 422, description = "No level, an unknown level, or a domain without a level; each problem names its parameter", body = ErrorBody)))]
+pub async fn expectations(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Json<ExpectationsBody>, ApiError> {
+    let version = params
+        .iter()
+        .find(|(k, _)| k == "version")
+        .map(|(_, v)| v.as_str());
+    let (_, f) = load(&state, &visitor, &id, version).await?;
+    let placement = crate::placement_query::placement_from(&f, &params)
+        .map_err(AppError::Invalid)?
+        .ok_or_else(|| {
+            let first = f
+                .domains()
+                .first()
+                .map(|d| crate::placement_query::field_for(f.meta.level_placement, &d.code))
+                .unwrap_or_else(|| "level".into());
+            AppError::Invalid(pathway_domain::framework::Problems::one(
+                first,
+                match f.meta.level_placement {
+                    LevelPlacement::WholeFramework => {
+                        "give the level held, e.g. level=intermediate"
+                    }
+                    LevelPlacement::PerDomain => {
+                        "give the level held in each domain as level-<domain code>"
+                    }
+                },
+            ))
+        })?;
+    let expected = f.expected_of(&placement).map_err(AppError::Invalid)?;
+    Ok(Json(ExpectationsBody {
+        framework: f.id().to_string(),
+        version: f.meta.version.clone(),
+        level_placement: f.meta.level_placement.as_str().into(),
+        placement: placement
+            .levels()
+            .iter()
+            .map(|(domain, level)| PlacementBody {
+                domain: domain.to_string(),
+                level: level.to_string(),
+            })
+            .collect(),
+        items: expected
+            .iter()
+            .filter_map(|e| {
+                let (index, _) = f.level(e.level.key.as_str())?;
+                Some(LevelItem {
+                    code: e.item.code.to_string(),
+                    domain: e.item.domain.to_string(),
+                    title: e.item.title.clone(),
+                    kind: e.item.kind.as_str().into(),
+                    descriptor: descriptor_body(&f, e.item, index),
+                })
             })
             .collect(),
     }))

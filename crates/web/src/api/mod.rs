@@ -25,6 +25,7 @@ session's CSRF token in the X-CSRF-Token header. Every error has the same JSON s
         frameworks::versions,
         frameworks::item,
         frameworks::level,
+        frameworks::expectations,
         frameworks::export,
         frameworks::import,
     ),

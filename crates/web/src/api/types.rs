@@ -111,6 +111,25 @@ pub struct LevelItem {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct PlacementBody {
+    pub domain: String,
+    /// The level key held in the domain.
+    pub level: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExpectationsBody {
+    pub framework: String,
+    pub version: String,
+    /// `whole_framework` or `per_domain`.
+    pub level_placement: String,
+    /// The level held in each domain, in domain order.
+    pub placement: Vec<PlacementBody>,
+    /// Every item, with its descriptor at the level held in its domain.
+    pub items: Vec<LevelItem>,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct ImportedBody {
     pub id: String,
     pub version: String,

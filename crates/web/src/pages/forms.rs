@@ -6,8 +6,16 @@ use pathway_store::StoreError;
 /// One problem with one form field; `field` is the id of the input it links to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: String,
     pub message: String,
+}
+
+/// An option in a select.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
 }
 
 /// The problems with a submitted form, in the order of its fields.
@@ -15,16 +23,16 @@ pub struct FieldError {
 pub struct Errors(Vec<FieldError>);
 
 impl Errors {
-    pub fn one(field: &'static str, message: impl AsRef<str>) -> Self {
+    pub fn one(field: impl Into<String>, message: impl AsRef<str>) -> Self {
         let mut e = Self::default();
         e.add(field, message);
         e
     }
 
     /// Adds a message, starting it with a capital letter as the NHS.UK error pattern does.
-    pub fn add(&mut self, field: &'static str, message: impl AsRef<str>) {
+    pub fn add(&mut self, field: impl Into<String>, message: impl AsRef<str>) {
         self.0.push(FieldError {
-            field,
+            field: field.into(),
             message: sentence(message.as_ref()),
         });
     }
@@ -94,7 +102,7 @@ mod tests {
         assert_eq!(e.get("code"), Some(""));
         assert_eq!(e.get("kind"), None);
         assert_eq!(
-            e.iter().map(|f| f.field).collect::<Vec<_>>(),
+            e.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
             ["name", "code"]
         );
     }

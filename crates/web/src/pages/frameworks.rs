@@ -43,16 +43,16 @@ pub struct VersionQuery {
 }
 
 /// A framework version as a page sees it.
-struct Loaded {
-    summary: VersionSummary,
-    framework: Arc<Framework>,
-    changes: Arc<LevelChanges>,
+pub(super) struct Loaded {
+    pub summary: VersionSummary,
+    pub framework: Arc<Framework>,
+    pub changes: Arc<LevelChanges>,
     /// Query suffix that keeps links on this version: "" for the current one.
-    vq: String,
+    pub vq: String,
 }
 
 /// Finds the version a reader asked for. Drafts are visible to framework authors only.
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     visitor: &Visitor,
     id: &str,

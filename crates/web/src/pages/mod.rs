@@ -1,6 +1,7 @@
 //! HTML pages, one module per feature.
 
 mod admin;
+mod expectations;
 pub mod forms;
 mod frameworks;
 mod home;
@@ -12,6 +13,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(home::router())
         .merge(frameworks::router())
+        .merge(expectations::router())
         .merge(admin::router())
         .fallback(not_found)
 }

@@ -134,3 +134,140 @@ async fn the_shipped_framework_says_a_worker_holds_one_level() {
         .await;
     assert!(page_text(&html).contains(LevelPlacement::WholeFramework.explain()));
 }
+
+const DORSET: &str = "dorset-ahp-career-framework-sample";
+
+/// The career framework fixture, imported as CASE so its pillar codes (PP, ED, LD, RS) and
+/// its published status come with it.
+async fn with_dorset(app: &crate::helpers::TestApp) {
+    let package = pathway_domain::framework::case::export(
+        &dorset(),
+        &pathway_domain::framework::case::ExportOptions {
+            base_uri: "https://pathway.example",
+            last_change: chrono::Utc::now(),
+        },
+    );
+    let author = app.signed_in(AUTHOR).await;
+    let (_, html) = author.get_page("/").await;
+    let response = author
+        .post_json(
+            "/api/frameworks/import",
+            package.to_string(),
+            Some(&get_csrf(&html)),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+const BANDS: &str = "level-PP=band-6&level-ED=band-7&level-LD=band-8&level-RS=band-5";
+
+fn band_text(code: &str, band: &str) -> String {
+    let f = dorset();
+    let (index, _) = f.level(band).expect("a band of the fixture");
+    f.item(code).expect("an item of the fixture").descriptors[index]
+        .text()
+        .unwrap_or_else(|| panic!("{code} has no text at {band}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn anyone_sees_what_is_expected_at_a_band_in_each_pillar() {
+    let app = spawn_app().await;
+    with_dorset(&app).await;
+
+    let (status, html) = app
+        .get_page(&format!("/frameworks/{DORSET}/expectations"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html.matches("<select").count(), 4, "one choice per pillar");
+
+    let (status, html) = app
+        .get_page(&format!("/frameworks/{DORSET}/expectations?{BANDS}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = page_text(&html);
+    for heading in [
+        "Domain PP: Professional practice at Band 6",
+        "Domain ED: Education at Band 7",
+        "Domain LD: Leadership at Band 8",
+        "Domain RS: Research at Band 5",
+    ] {
+        assert!(text.contains(heading), "{heading}: {text}");
+    }
+    for (code, band) in [("PP.2", "band-6"), ("ED.2", "band-7"), ("LD.3", "band-8")] {
+        assert!(text.contains(&band_text(code, band)), "{code} at {band}");
+    }
+    // The choices stay chosen, so the reader can change one pillar and look again.
+    assert!(
+        html.contains(r#"<option value="band-8" selected>"#),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn a_pillar_without_a_band_is_named() {
+    let app = spawn_app().await;
+    with_dorset(&app).await;
+    let (status, html) = app
+        .get_page(&format!(
+            "/frameworks/{DORSET}/expectations?level-PP=band-6&level-ED=band-7"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = page_text(&html);
+    assert!(text.contains("There is a problem"), "{text}");
+    assert!(text.contains("Choose a level for domain LD"), "{text}");
+    assert!(text.contains("Choose a level for domain RS"), "{text}");
+    assert!(
+        html.contains(r##"href="#level-RS""##),
+        "the summary links to the select"
+    );
+}
+
+#[tokio::test]
+async fn the_api_answers_with_each_item_at_its_pillars_band() {
+    let app = spawn_app().await;
+    with_dorset(&app).await;
+    let (status, body) = app
+        .get_json(&format!("/api/frameworks/{DORSET}/expectations?{BANDS}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["level_placement"], "per_domain");
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 12);
+    for item in items {
+        let expected_band = match item["domain"].as_str().unwrap() {
+            "PP" => "band-6",
+            "ED" => "band-7",
+            "LD" => "band-8",
+            _ => "band-5",
+        };
+        assert_eq!(item["descriptor"]["level"], expected_band, "{item}");
+    }
+
+    let response = app
+        .get(&format!(
+            "/api/frameworks/{DORSET}/expectations?level-PP=band-6"
+        ))
+        .await;
+    let body = assert_api_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    let locations: Vec<&str> = body["error"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["location"].as_str())
+        .collect();
+    assert_eq!(locations, ["level-ED", "level-LD", "level-RS"]);
+
+    // A framework placed as a whole takes one level.
+    let (status, body) = app
+        .get_json("/api/frameworks/hee-ahp-support-worker-2021/expectations?level=intermediate")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["items"].as_array().unwrap().len(), 55);
+    let response = app
+        .get("/api/frameworks/hee-ahp-support-worker-2021/expectations")
+        .await;
+    let body = assert_api_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    assert_eq!(body["error"]["problems"][0]["location"], "level");
+}

@@ -20,7 +20,7 @@ use pathway_domain::access::{Action, Principal, grantable_by};
 use pathway_domain::identity::{OrgKind, Role};
 use pathway_store::Organisation;
 
-pub use crate::pages::forms::{Errors, sentence};
+pub use crate::pages::forms::{Choice, Errors, sentence};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -78,14 +78,6 @@ pub fn one_of(nouns: &[&str]) -> String {
         format!("{} or {last}", rest.join(", "))
     };
     with_article(&list).to_lowercase()
-}
-
-/// An option in a select.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 /// Options grouped under a heading (`<optgroup>`).

@@ -413,7 +413,7 @@ mod tests {
     fn an_empty_form_has_an_error_for_each_required_field() {
         let errors = check_org_form(&OrgForm::default()).unwrap_err();
         assert_eq!(
-            errors.iter().map(|e| e.field).collect::<Vec<_>>(),
+            errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
             ["name", "kind"]
         );
         assert_eq!(errors.get("name"), Some("Enter the name"));
@@ -446,7 +446,7 @@ mod tests {
     fn forged_choices_and_bad_codes_are_errors() {
         let errors = check_org_form(&form("X", "castle", "seven", "RR-8")).unwrap_err();
         assert_eq!(
-            errors.iter().map(|e| e.field).collect::<Vec<_>>(),
+            errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
             ["kind", "parent", "code"]
         );
         assert_eq!(errors.get("parent"), Some(PARENT_FROM_LIST));

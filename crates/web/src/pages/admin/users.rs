@@ -639,8 +639,8 @@ mod tests {
         }
     }
 
-    fn fields(e: &Errors) -> Vec<&'static str> {
-        e.iter().map(|f| f.field).collect()
+    fn fields(e: &Errors) -> Vec<String> {
+        e.iter().map(|f| f.field.clone()).collect()
     }
 
     #[test]
@@ -705,7 +705,7 @@ mod tests {
                 role: "worker".into()
             })
             .map_err(|e| fields(&e)),
-            Err(vec!["org"])
+            Err(vec!["org".to_owned()])
         );
     }
 
