@@ -486,7 +486,7 @@ struct EditPage {
     f: Arc<Framework>,
     item: Item,
     title: String,
-    fields: Vec<(usize, String, String)>,
+    levels: Vec<(usize, String, String)>,
     errors: Errors,
     vq: String,
 }
@@ -508,7 +508,7 @@ fn edit_page(
         f: l.framework.clone(),
         item: item.clone(),
         title,
-        fields: l
+        levels: l
             .framework
             .levels()
             .iter()

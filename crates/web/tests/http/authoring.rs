@@ -200,6 +200,10 @@ async fn an_edit_without_a_title_is_refused_and_changes_nothing() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
     assert!(
+        html.contains(r#"id="title-error""#) && html.contains(r##"href="#title""##),
+        "the message is beside the field and linked from the summary: {html}"
+    );
+    assert!(
         page_text(&html).contains("Enter a title for the item"),
         "{html}"
     );
