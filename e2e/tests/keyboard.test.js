@@ -129,6 +129,21 @@ describe('keyboard only', () => {
     assert.ok(all, `expected a table or list in <main> naming all of ${levels.join(', ')}`);
   });
 
+  it('chooses a level with the keyboard and sees what is expected there', TIMEOUT, async () => {
+    await visit(page, server.baseUrl, `${FRAMEWORK}/expectations`);
+    const select = await tabUntil(page, (f) => f.tag === 'select' && f.id === 'level', 'the level select');
+    assertFocusVisible(select);
+    // Arrow keys change a focused select's value without opening it: Entry, then Intermediate.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.locator('#level').inputValue(), 'intermediate');
+    await tabUntil(page, (f) => f.tag === 'button' && /show what is expected/i.test(f.name), 'the submit button');
+    const from = page.url();
+    await Promise.all([page.waitForURL((url) => url.href !== from), page.keyboard.press('Enter')]);
+    assert.match(page.url(), /level=intermediate/);
+    await page.getByRole('heading', { name: /Domain 3: .* at Intermediate/ }).waitFor({ state: 'visible' });
+  });
+
   it('item 3.3, reached the same way, shows "Works under close supervision."', TIMEOUT, async () => {
     await openItemByKeyboard(page, server.baseUrl, '3.3');
     const text = page.locator('main').getByText('Works under close supervision.').first();
