@@ -4,6 +4,13 @@
 //! removing or reordering any stored entry breaks every hash after it. Before/after values
 //! are hashed exactly as stored (text), so the check does not depend on how a database
 //! re-serialises JSON.
+//!
+//! The personal content of an entry (who acted, and the before and after values) is bound
+//! into the chain through a salted digest rather than directly, so that erasing a person can
+//! remove that content, salt included, and leave the fact of each change with the chain
+//! still whole: an erased entry keeps its digest, which without the salt reveals nothing.
+//! Entries written before sealing (no digest) hash their content directly and cannot be
+//! erased without breaking the chain.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -25,13 +32,68 @@ pub struct AuditEntry {
     pub subject_id: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// Random, per entry; removed with the content on erasure.
+    pub content_salt: Option<String>,
+    /// [`content_digest`] of the salt, actor, before and after; None for entries written
+    /// before sealing.
+    pub content_digest: Option<String>,
+    /// When the content was erased (stored UTC); the actor is then [`ERASED`].
+    pub erased_at: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// What an erased entry says in place of who acted.
+pub const ERASED: &str = "erased";
+
+/// The digest that binds an entry's personal content into the chain.
+pub fn content_digest(
+    salt: &str,
+    actor: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> String {
+    let canonical = serde_json::json!([salt, actor, before, after]);
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+/// Seals a new entry's content: a fresh salt and its digest.
+pub fn seal(e: &mut AuditEntry, salt: String) {
+    e.content_digest = Some(content_digest(
+        &salt,
+        &e.actor,
+        e.before.as_deref(),
+        e.after.as_deref(),
+    ));
+    e.content_salt = Some(salt);
+}
+
+/// Removes an entry's personal content, keeping what the chain needs.
+pub fn erase(e: &mut AuditEntry, at: String) {
+    e.actor = ERASED.to_owned();
+    e.before = None;
+    e.after = None;
+    e.content_salt = None;
+    e.erased_at = Some(at);
 }
 
 /// The hash of an entry given its fields and the previous entry's hash.
 pub fn entry_hash(e: &AuditEntry) -> String {
     // A JSON array has one serialisation for these types, so the input is unambiguous.
+    if let Some(digest) = &e.content_digest {
+        let canonical = serde_json::json!([
+            "sealed",
+            e.seq,
+            e.at,
+            e.actor_user_id,
+            e.action,
+            e.subject_type,
+            e.subject_id,
+            digest,
+            e.prev_hash
+        ]);
+        return hex::encode(Sha256::digest(canonical.to_string().as_bytes()));
+    }
     let canonical = serde_json::json!([
         e.seq,
         e.at,
@@ -60,6 +122,10 @@ pub enum ChainError {
     BrokenLink { seq: i64, previous: i64 },
     #[error("entry {seq}: the first entry must start the chain")]
     BadStart { seq: i64 },
+    #[error(
+        "entry {seq}: it is marked erased but still holds content, or its content does not match what was sealed"
+    )]
+    ErasedWithContent { seq: i64 },
     #[error(
         "entry {seq}, recorded earlier as an anchor, is no longer in the log (the log was cut back to before it)"
     )]
@@ -156,6 +222,20 @@ impl ChainVerifier {
             }
             _ => {}
         }
+        if let Some(digest) = &e.content_digest {
+            match (&e.erased_at, &e.content_salt) {
+                (None, Some(salt)) => {
+                    if &content_digest(salt, &e.actor, e.before.as_deref(), e.after.as_deref())
+                        != digest
+                    {
+                        return Err(ChainError::HashMismatch { seq: e.seq });
+                    }
+                }
+                (Some(_), None) if e.actor == ERASED && e.before.is_none() && e.after.is_none() => {
+                }
+                _ => return Err(ChainError::ErasedWithContent { seq: e.seq }),
+            }
+        }
         if entry_hash(e) != e.hash {
             return Err(ChainError::HashMismatch { seq: e.seq });
         }
@@ -178,9 +258,15 @@ mod tests {
     use super::*;
 
     fn chain(n: i64) -> Vec<AuditEntry> {
+        chain_of(n, |_| true)
+    }
+
+    /// A chain whose entries are sealed where `sealed(seq)` says so.
+    fn chain_of(n: i64, is_sealed: impl Fn(i64) -> bool) -> Vec<AuditEntry> {
         let mut prev = GENESIS.to_owned();
         (1..=n)
             .map(|seq| {
+                let sealed = is_sealed(seq);
                 let mut e = AuditEntry {
                     seq,
                     at: format!("2026-11-23T10:00:0{seq}.000000Z"),
@@ -191,9 +277,15 @@ mod tests {
                     subject_id: seq.to_string(),
                     before: None,
                     after: Some(format!("{{\"n\":{seq}}}")),
+                    content_salt: None,
+                    content_digest: None,
+                    erased_at: None,
                     prev_hash: prev.clone(),
                     hash: String::new(),
                 };
+                if sealed {
+                    seal(&mut e, format!("salt-{seq}"));
+                }
                 e.hash = entry_hash(&e);
                 prev = e.hash.clone();
                 e
@@ -244,6 +336,7 @@ mod tests {
         // A log rebuilt from entry 4 with valid hashes does not carry the anchored hash.
         let mut rebuilt = c.clone();
         rebuilt[3].actor = "someone-else".into();
+        seal(&mut rebuilt[3], "new-salt".into());
         rebuilt[3].hash = entry_hash(&rebuilt[3]);
         assert_eq!(
             verify_from(&rebuilt[..4], &anchor),
@@ -272,6 +365,51 @@ mod tests {
         ] {
             assert!(bad.parse::<Anchor>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn erasing_content_leaves_the_chain_whole() {
+        let mut c = chain(4);
+        erase(&mut c[1], "2026-11-23T12:00:00.000000Z".into());
+        assert_eq!(verify(&c), Ok(4));
+        assert_eq!(c[1].actor, ERASED);
+        assert!(c[1].content_salt.is_none() && c[1].after.is_none());
+        assert!(c[1].content_digest.is_some(), "the commitment stays");
+    }
+
+    #[test]
+    fn content_put_back_into_an_erased_entry_is_caught() {
+        let mut c = chain(3);
+        erase(&mut c[1], "2026-11-23T12:00:00.000000Z".into());
+        c[1].after = Some("{\"n\":42}".into());
+        assert_eq!(verify(&c), Err(ChainError::ErasedWithContent { seq: 2 }));
+        let mut c = chain(3);
+        c[1].erased_at = Some("2026-11-23T12:00:00.000000Z".into());
+        assert_eq!(
+            verify(&c),
+            Err(ChainError::ErasedWithContent { seq: 2 }),
+            "marking an entry erased without erasing it"
+        );
+    }
+
+    #[test]
+    fn changed_content_of_a_sealed_entry_is_caught() {
+        let mut c = chain(3);
+        c[1].actor = "someone-else@example.nhs.uk".into();
+        assert_eq!(verify(&c), Err(ChainError::HashMismatch { seq: 2 }));
+        let mut c = chain(3);
+        c[2].after = None;
+        assert_eq!(verify(&c), Err(ChainError::HashMismatch { seq: 3 }));
+    }
+
+    #[test]
+    fn entries_from_before_sealing_still_verify_beside_sealed_ones() {
+        let c = chain_of(5, |seq| seq > 2);
+        assert!(c[0].content_digest.is_none() && c[4].content_digest.is_some());
+        assert_eq!(verify(&c), Ok(5));
+        let mut tampered = c.clone();
+        tampered[0].actor = "someone-else".into();
+        assert_eq!(verify(&tampered), Err(ChainError::HashMismatch { seq: 1 }));
     }
 
     #[test]
@@ -304,6 +442,7 @@ mod tests {
     fn a_rehashed_edit_still_breaks_the_next_link() {
         let mut c = chain(4);
         c[1].actor = "someone-else".into();
+        seal(&mut c[1], "new-salt".into());
         c[1].hash = entry_hash(&c[1]);
         assert_eq!(
             verify(&c),

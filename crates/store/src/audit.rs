@@ -2,7 +2,7 @@
 
 use crate::{Backend, Store, StoreResult, Tx, now};
 use pathway_domain::audit::{
-    Anchor, AuditEntry, ChainError, ChainVerifier, GENESIS, Verified, entry_hash,
+    Anchor, AuditEntry, ChainError, ChainVerifier, GENESIS, Verified, entry_hash, erase, seal,
 };
 use serde_json::Value;
 use sqlx::Row;
@@ -79,13 +79,18 @@ impl Tx {
             subject_id: subject_id.to_string(),
             before: before.map(|v| v.to_string()),
             after: after.map(|v| v.to_string()),
+            content_salt: None,
+            content_digest: None,
+            erased_at: None,
             prev_hash,
             hash: String::new(),
         };
+        seal(&mut entry, uuid::Uuid::new_v4().simple().to_string());
         entry.hash = entry_hash(&entry);
         sqlx::query(
             "INSERT INTO audit_log (seq, at, actor_user_id, actor, action, subject_type, subject_id, \
-             before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             before_json, after_json, content_salt, content_digest, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(entry.seq)
         .bind(&entry.at)
@@ -96,11 +101,79 @@ impl Tx {
         .bind(&entry.subject_id)
         .bind(&entry.before)
         .bind(&entry.after)
+        .bind(&entry.content_salt)
+        .bind(&entry.content_digest)
         .bind(&entry.prev_hash)
         .bind(&entry.hash)
         .execute(self.conn())
         .await?;
         Ok(())
+    }
+}
+
+/// What erasing a person from the audit log did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditErasure {
+    /// Entries whose personal content was removed.
+    pub erased: u64,
+    /// Entries about the person written before content sealing; their content is hashed
+    /// directly into the chain, so removing it would break the chain, and it is kept.
+    pub kept_unsealed: u64,
+}
+
+impl Tx {
+    /// Removes the personal content (who acted, before and after) of every entry the user
+    /// made or that is about the user, keeping the fact of each change and a whole chain,
+    /// and records the erasure itself (without content) as a new entry.
+    pub async fn erase_user_from_audit(
+        &mut self,
+        actor: &Actor,
+        user_id: i64,
+    ) -> StoreResult<AuditErasure> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE erased_at IS NULL \
+             AND (actor_user_id = $1 OR (subject_type = 'user' AND subject_id = $2)) ORDER BY seq"
+        ))
+        .bind(user_id)
+        .bind(user_id.to_string())
+        .fetch_all(self.conn())
+        .await?;
+        let at = now();
+        let mut done = AuditErasure {
+            erased: 0,
+            kept_unsealed: 0,
+        };
+        for row in &rows {
+            let mut entry = entry_from(row)?;
+            if entry.content_digest.is_none() {
+                done.kept_unsealed += 1;
+                continue;
+            }
+            erase(&mut entry, at.clone());
+            sqlx::query(
+                "UPDATE audit_log SET actor = $1, before_json = NULL, after_json = NULL, \
+                 content_salt = NULL, erased_at = $2 WHERE seq = $3",
+            )
+            .bind(&entry.actor)
+            .bind(&at)
+            .bind(entry.seq)
+            .execute(self.conn())
+            .await?;
+            done.erased += 1;
+        }
+        self.audit(
+            actor,
+            "user.erase_from_audit",
+            "user",
+            user_id,
+            None,
+            Some(serde_json::json!({
+                "entries_erased": done.erased,
+                "entries_kept_unsealed": done.kept_unsealed,
+            })),
+        )
+        .await?;
+        Ok(done)
     }
 }
 
@@ -111,7 +184,8 @@ pub struct AuditPage {
     pub total: i64,
 }
 
-const COLUMNS: &str = "seq, at, actor_user_id, actor, action, subject_type, subject_id, before_json, after_json, prev_hash, hash";
+const COLUMNS: &str = "seq, at, actor_user_id, actor, action, subject_type, subject_id, before_json, \
+    after_json, content_salt, content_digest, erased_at, prev_hash, hash";
 
 fn entry_from(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
     Ok(AuditEntry {
@@ -124,6 +198,9 @@ fn entry_from(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
         subject_id: row.try_get("subject_id")?,
         before: row.try_get("before_json")?,
         after: row.try_get("after_json")?,
+        content_salt: row.try_get("content_salt")?,
+        content_digest: row.try_get("content_digest")?,
+        erased_at: row.try_get("erased_at")?,
         prev_hash: row.try_get("prev_hash")?,
         hash: row.try_get("hash")?,
     })

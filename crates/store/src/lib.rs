@@ -14,7 +14,7 @@ mod orgs;
 mod sessions;
 mod users;
 
-pub use audit::{Actor, AuditPage};
+pub use audit::{Actor, AuditErasure, AuditPage};
 pub use error::{StoreError, StoreResult};
 pub use frameworks::{VersionSummary, pick_version};
 pub use orgs::Organisation;

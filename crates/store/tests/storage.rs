@@ -69,6 +69,7 @@ on_both!(
     users_roles_and_unique_emails,
     sessions_expire_and_belong_to_enabled_users,
     audit_log_chains_every_change_and_detects_tampering,
+    erasing_a_person_from_the_audit_log_keeps_the_chain,
     a_failed_transaction_writes_nothing,
     login_attempts_are_counted_per_account_and_address,
 );
@@ -473,6 +474,99 @@ async fn audit_log_chains_every_change_and_detects_tampering(db: &TestDb) {
     assert_eq!(
         err.to_string(),
         "entry 3: its hash does not match its contents (it was changed after it was written)"
+    );
+}
+
+async fn erasing_a_person_from_the_audit_log_keeps_the_chain(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let email = Email::parse("ana@trust.nhs.uk").unwrap();
+    let ana = tx.create_user(&email, "Ana Jones", "hash").await.unwrap();
+    let admin = Actor::user(99, "admin@trust.nhs.uk");
+    tx.audit(
+        &admin,
+        "user.create",
+        "user",
+        ana.id,
+        None,
+        Some(serde_json::json!({"name": "Ana Jones", "email": "ana@trust.nhs.uk"})),
+    )
+    .await
+    .unwrap();
+    // Something Ana did herself, and something unrelated.
+    tx.audit(
+        &Actor::user(ana.id, "ana@trust.nhs.uk"),
+        "framework.draft",
+        "framework_version",
+        7,
+        None,
+        Some(serde_json::json!({"version": "2"})),
+    )
+    .await
+    .unwrap();
+    tx.audit(
+        &admin,
+        "org.create",
+        "organisation",
+        3,
+        None,
+        Some(serde_json::json!({"name": "North"})),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let before = store.verify_audit(None).await.unwrap().unwrap();
+    let anchor = before.head.clone().unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let done = tx.erase_user_from_audit(&admin, ana.id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(done.erased, 2);
+    assert_eq!(done.kept_unsealed, 0);
+
+    let after = store
+        .verify_audit(Some(anchor))
+        .await
+        .unwrap()
+        .expect("the chain is whole after erasure, and every earlier entry is still there");
+    assert_eq!(
+        after.entries,
+        before.entries + 1,
+        "the erasure is itself recorded"
+    );
+
+    let page = store.audit_page(0, 10).await.unwrap();
+    let about_ana: Vec<_> = page
+        .entries
+        .iter()
+        .filter(|e| e.erased_at.is_some())
+        .collect();
+    assert_eq!(about_ana.len(), 2);
+    for e in &about_ana {
+        assert_eq!(e.actor, pathway_domain::audit::ERASED);
+        assert!(e.before.is_none() && e.after.is_none() && e.content_salt.is_none());
+        assert!(e.content_digest.is_some());
+    }
+    let everything = serde_json::to_string(&page.entries).unwrap();
+    assert!(!everything.contains("Ana Jones") && !everything.contains("ana@trust.nhs.uk"));
+    assert!(
+        everything.contains("North"),
+        "other entries keep their content"
+    );
+    let fact = &page.entries[0];
+    assert_eq!(fact.action, "user.erase_from_audit");
+    assert_eq!(fact.subject_id, ana.id.to_string());
+
+    // Putting content back into an erased entry is caught.
+    let seq = about_ana[0].seq;
+    tamper(
+        db,
+        &format!("UPDATE audit_log SET after_json = '{{\"name\":\"Someone\"}}' WHERE seq = {seq}"),
+    )
+    .await;
+    assert_eq!(
+        store.verify_audit(None).await.unwrap().unwrap_err(),
+        ChainError::ErasedWithContent { seq }
     );
 }
 

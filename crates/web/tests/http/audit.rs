@@ -109,3 +109,30 @@ async fn only_those_who_may_read_the_log_may_check_it() {
     let (status, _) = check(&lead, "").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_erased_entry_shows_the_fact_without_the_person() {
+    let app = spawn_app().await;
+    let (worker, _) = app
+        .store
+        .user_for_sign_in("worker@north-trust.pathway.demo")
+        .await
+        .expect("look up the worker")
+        .expect("the demo worker exists");
+    let mut tx = app.store.begin().await.expect("begin");
+    let done = tx
+        .erase_user_from_audit(&pathway_store::Actor::system(), worker.id)
+        .await
+        .expect("erase");
+    tx.commit().await.expect("commit");
+    assert!(done.erased > 0, "{done:?}");
+
+    let admin = app.signed_in(ADMIN).await;
+    let (_, html) = admin.get_page("/admin/audit").await;
+    let text = page_text(&html);
+    assert!(text.contains("Erased"), "{text}");
+    assert!(!text.contains("worker@north-trust.pathway.demo"), "{text}");
+    let (status, text) = check(&admin, "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.contains("entries verified"), "{text}");
+}

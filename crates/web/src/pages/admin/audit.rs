@@ -33,6 +33,8 @@ struct Row {
     subject_href: Option<String>,
     before: Option<String>,
     after: Option<String>,
+    /// When the entry's personal content was erased, shown in place of who acted.
+    erased: Option<String>,
 }
 
 impl Row {
@@ -45,6 +47,7 @@ impl Row {
         Self {
             seq: e.seq,
             when: uk_date_time(&e.at),
+            erased: e.erased_at.as_deref().map(uk_date_time),
             actor: e.actor,
             action: e.action,
             subject: format!("{} {}", e.subject_type.replace('_', " "), e.subject_id),
@@ -265,6 +268,9 @@ mod tests {
             subject_id: "9".into(),
             before: None,
             after: Some(r#"{"user_id":9,"role":"worker"}"#.into()),
+            content_salt: None,
+            content_digest: None,
+            erased_at: None,
             prev_hash: String::new(),
             hash: String::new(),
         });
