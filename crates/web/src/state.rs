@@ -2,7 +2,7 @@ use pathway_domain::framework::{Framework, LevelChanges};
 use pathway_domain::terminology::Terminology;
 use pathway_store::{Store, StoreError, StoreResult, VersionSummary, pick_version};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 /// Settings the server needs at run time.
@@ -39,11 +39,13 @@ pub const PUBLISHED_VERSIONS_TTL: Duration = Duration::from_secs(2);
 /// cleared, so requests for many different ids cannot grow memory without bound.
 const PUBLISHED_VERSIONS_MAX: usize = 1024;
 
-/// A framework version's content with what changes between its levels.
+/// A framework version's content with what the server derives from it: what changes
+/// between its levels, and the API's JSON of the whole version (made on first request).
 #[derive(Clone)]
 pub struct VersionContent {
     pub framework: Arc<Framework>,
     pub changes: Arc<LevelChanges>,
+    pub whole_json: Arc<OnceLock<axum::body::Bytes>>,
 }
 
 /// A framework's published and retired versions, and when they were read.
@@ -84,6 +86,7 @@ impl AppState {
         let content = VersionContent {
             changes: Arc::new(LevelChanges::of(&framework)),
             framework: Arc::new(framework),
+            whole_json: Arc::default(),
         };
         if !content.framework.meta.status.is_editable()
             && let Ok(mut m) = self.frozen.write()

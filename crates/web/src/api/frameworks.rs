@@ -4,7 +4,7 @@ use super::types::*;
 use crate::auth::Visitor;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::operations;
-use crate::state::AppState;
+use crate::state::{AppState, VersionContent};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -41,6 +41,17 @@ async fn load(
     id: &str,
     version: Option<&str>,
 ) -> Result<(pathway_store::VersionSummary, Arc<Framework>), ApiError> {
+    let (summary, content) = load_content(state, visitor, id, version).await?;
+    Ok((summary, content.framework))
+}
+
+/// Like [`load`], with everything the server keeps about the version.
+async fn load_content(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &str,
+    version: Option<&str>,
+) -> Result<(pathway_store::VersionSummary, VersionContent), ApiError> {
     let drafts = visitor.may(Action::AuthorFrameworks);
     let summary = state
         .resolve_version(id, version, drafts)
@@ -51,8 +62,8 @@ async fn load(
                 None => format!("Framework {id}"),
             })
         })?;
-    let f = state.framework(summary.version_id).await?.framework;
-    Ok((summary, f))
+    let content = state.framework(summary.version_id).await?;
+    Ok((summary, content))
 }
 
 /// Frameworks and their versions (drafts only for framework authors).
@@ -76,9 +87,19 @@ pub async fn show(
     visitor: Visitor,
     Path(id): Path<String>,
     Query(q): Query<VersionParam>,
-) -> Result<Json<FrameworkBody>, ApiError> {
-    let (_, f) = load(&state, &visitor, &id, q.version.as_deref()).await?;
-    Ok(Json(framework_body(&f)))
+) -> Result<Response, ApiError> {
+    let (_, content) = load_content(&state, &visitor, &id, q.version.as_deref()).await?;
+    // The whole document is large and, for a published version, never changes: serialise
+    // it once per version rather than once per request.
+    let json = match content.whole_json.get() {
+        Some(json) => json.clone(),
+        None => {
+            let json = serde_json::to_vec(&framework_body(&content.framework))
+                .map_err(|e| AppError::Internal(format!("framework JSON: {e}")))?;
+            content.whole_json.get_or_init(|| Bytes::from(json)).clone()
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 /// Every version of a framework.

@@ -273,3 +273,41 @@ async fn another_instance_serves_a_new_publication_within_seconds() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_api_serves_a_draft_as_it_is_now_and_a_published_version_as_it_was() {
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let version = create_draft(&author).await;
+    let item_text = |body: &serde_json::Value| {
+        body["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["code"] == "3.9"))
+            .map(|i| i["descriptors"][1]["text"].clone())
+            .unwrap_or_default()
+    };
+    let path = format!("/api/frameworks/{FRAMEWORK}?version={version}");
+    let (_, before) = author.get_json(&path).await;
+    assert_ne!(item_text(&before), NEW_TEXT);
+    assert_eq!(
+        edit_item(&author, &version).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let response = author.get(&path).await;
+    assert_eq!(
+        response.headers()[reqwest::header::CONTENT_TYPE],
+        "application/json"
+    );
+    let after: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        item_text(&after),
+        NEW_TEXT,
+        "a draft is never served from memory"
+    );
+
+    // The published version reads the same, request after request.
+    let (_, first) = app.get_json(&format!("/api/frameworks/{FRAMEWORK}")).await;
+    let (_, second) = app.get_json(&format!("/api/frameworks/{FRAMEWORK}")).await;
+    assert_eq!(first, second);
+    assert_ne!(item_text(&first), NEW_TEXT);
+}
