@@ -343,17 +343,8 @@ async fn org_command(store: &Store, c: OrgCommand) -> anyhow::Result<ExitCode> {
             };
             let mut tx = store.begin().await?;
             let org = tx
-                .create_org(&name, kind, parent.as_ref(), code.as_deref())
+                .create_org(&Actor::cli(), &name, kind, parent.as_ref(), code.as_deref())
                 .await?;
-            tx.audit(
-                &Actor::cli(),
-                "organisation.create",
-                "organisation",
-                org.id,
-                None,
-                serde_json::to_value(&org).ok(),
-            )
-            .await?;
             tx.commit().await?;
             println!(
                 "Added {} \"{}\" with id {}.",
@@ -433,27 +424,9 @@ async fn user_command(store: &Store, c: UserCommand) -> anyhow::Result<ExitCode>
                 .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
             let actor = Actor::cli();
             let mut tx = store.begin().await?;
-            let user = tx.create_user(&email, &name, &hash).await?;
-            tx.audit(
-                &actor,
-                "user.create",
-                "user",
-                user.id,
-                None,
-                Some(serde_json::json!({"email": user.email, "name": user.name})),
-            )
-            .await?;
+            let user = tx.create_user(&actor, &email, &name, &hash).await?;
             if let Some((role, org)) = grant {
-                tx.grant_role(user.id, role, org, None).await?;
-                tx.audit(
-                    &actor,
-                    "role.grant",
-                    "user",
-                    user.id,
-                    None,
-                    Some(serde_json::json!({"user_id": user.id, "role": role.as_str(), "org_id": org})),
-                )
-                .await?;
+                tx.grant_role(&actor, user.id, role, org).await?;
             }
             tx.commit().await?;
             println!(

@@ -1,6 +1,6 @@
 //! Organisations and their hierarchy.
 
-use crate::{Store, StoreError, StoreResult, Tx, now};
+use crate::{Actor, Store, StoreError, StoreResult, Tx, now};
 use pathway_domain::identity::OrgKind;
 use serde::Serialize;
 use sqlx::Row;
@@ -27,9 +27,11 @@ fn org_from(row: &sqlx::any::AnyRow) -> StoreResult<Organisation> {
 }
 
 impl Tx {
-    /// Adds an organisation after checking that its kind may sit under its parent.
+    /// Adds an organisation after checking that its kind may sit under its parent, with its
+    /// audit entry.
     pub async fn create_org(
         &mut self,
+        actor: &Actor,
         name: &str,
         kind: OrgKind,
         parent: Option<&Organisation>,
@@ -53,13 +55,24 @@ impl Tx {
             "code",
             format!("another organisation already has the code {}", code.unwrap_or_default()),
         ))?;
-        Ok(Organisation {
+        let org = Organisation {
             id: row.try_get("id")?,
             name: name.to_owned(),
             kind,
             parent_id: parent.map(|p| p.id),
             code: code.map(str::to_owned),
-        })
+        };
+        let after = serde_json::to_value(&org).ok();
+        self.audit(
+            actor,
+            "organisation.create",
+            "organisation",
+            org.id,
+            None,
+            after,
+        )
+        .await?;
+        Ok(org)
     }
 }
 

@@ -1,9 +1,10 @@
 //! Users and the roles they hold.
 
-use crate::{Store, StoreError, StoreResult, Tx, now};
+use crate::{Actor, Store, StoreError, StoreResult, Tx, now};
 use pathway_domain::access::{Grant, Principal};
 use pathway_domain::identity::{Email, Role};
 use serde::Serialize;
+use serde_json::json;
 use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,9 +37,15 @@ fn user_from(row: &sqlx::any::AnyRow) -> StoreResult<User> {
 
 const USER_COLUMNS: &str = "id, email, name, disabled, created_at";
 
+fn grant_json(user_id: i64, role: &str, org_id: Option<i64>) -> serde_json::Value {
+    json!({"user_id": user_id, "role": role, "org_id": org_id})
+}
+
 impl Tx {
+    /// Adds a user, with its audit entry (never the password or its hash).
     pub async fn create_user(
         &mut self,
+        actor: &Actor,
         email: &Email,
         name: &str,
         password_hash: &str,
@@ -57,31 +64,43 @@ impl Tx {
             "email",
             format!("a user with the email address {email} already exists"),
         ))?;
-        Ok(User {
+        let user = User {
             id: row.try_get("id")?,
             email: email.to_string(),
             name: name.to_owned(),
             disabled: false,
             created_at,
-        })
+        };
+        let after = json!({"id": user.id, "email": user.email, "name": user.name});
+        self.audit(actor, "user.create", "user", user.id, None, Some(after))
+            .await?;
+        Ok(user)
     }
 
-    pub async fn set_password_hash(&mut self, user_id: i64, hash: &str) -> StoreResult<()> {
+    /// Replaces a user's password hash, with its audit entry (which holds no hash).
+    pub async fn set_password_hash(
+        &mut self,
+        actor: &Actor,
+        user_id: i64,
+        hash: &str,
+    ) -> StoreResult<()> {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(user_id)
             .execute(self.conn())
             .await?;
-        Ok(())
+        self.audit(actor, "user.password_reset", "user", user_id, None, None)
+            .await
     }
 
-    /// Grants a role; granting one already held is a conflict, so callers can say so.
+    /// Grants a role, recording who granted it, with its audit entry; granting one already
+    /// held is a conflict, so callers can say so.
     pub async fn grant_role(
         &mut self,
+        actor: &Actor,
         user_id: i64,
         role: Role,
         org_id: Option<i64>,
-        by: Option<i64>,
     ) -> StoreResult<i64> {
         // UNIQUE treats NULL organisations as distinct, so global grants are checked here.
         let existing: Option<i64> = match org_id {
@@ -119,21 +138,28 @@ impl Tx {
         .bind(org_id)
         .bind(role.as_str())
         .bind(now())
-        .bind(by)
+        .bind(actor.user_id)
         .fetch_one(self.conn())
         .await?;
+        let after = grant_json(user_id, role.as_str(), org_id);
+        self.audit(actor, "role.grant", "user", user_id, None, Some(after))
+            .await?;
         Ok(id)
     }
 
-    pub async fn revoke_grant(&mut self, grant_id: i64) -> StoreResult<()> {
-        let done = sqlx::query("DELETE FROM role_grants WHERE id = $1")
-            .bind(grant_id)
-            .execute(self.conn())
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("role grant"));
-        }
-        Ok(())
+    /// Removes a role grant, with its audit entry.
+    pub async fn revoke_grant(&mut self, actor: &Actor, grant_id: i64) -> StoreResult<()> {
+        let row =
+            sqlx::query("DELETE FROM role_grants WHERE id = $1 RETURNING user_id, role, org_id")
+                .bind(grant_id)
+                .fetch_optional(self.conn())
+                .await?
+                .ok_or(StoreError::NotFound("role grant"))?;
+        let user_id: i64 = row.try_get("user_id")?;
+        let role: String = row.try_get("role")?;
+        let before = grant_json(user_id, &role, row.try_get("org_id")?);
+        self.audit(actor, "role.revoke", "user", user_id, Some(before), None)
+            .await
     }
 }
 

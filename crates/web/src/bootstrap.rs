@@ -183,16 +183,9 @@ pub async fn seed_demo(
             .parent
             .and_then(|p| orgs.iter().find(|o| o.name == p))
             .cloned();
-        let org = tx.create_org(d.name, d.kind, parent.as_ref(), None).await?;
-        tx.audit(
-            &actor,
-            "organisation.create",
-            "organisation",
-            org.id,
-            None,
-            serde_json::to_value(&org).ok(),
-        )
-        .await?;
+        let org = tx
+            .create_org(&actor, d.name, d.kind, parent.as_ref(), None)
+            .await?;
         orgs.push(org);
     }
     let mut logins = Vec::new();
@@ -204,33 +197,13 @@ pub async fn seed_demo(
         let parsed = Email::parse(email).map_err(BootstrapError::Hash)?;
         match store.user_for_sign_in(email).await? {
             Some((user, _)) => {
-                tx.set_password_hash(user.id, &hash).await?;
-                tx.audit(&actor, "user.password_reset", "user", user.id, None, None)
-                    .await?;
+                tx.set_password_hash(&actor, user.id, &hash).await?;
             }
             None => {
-                let user = tx.create_user(&parsed, name, &hash).await?;
+                let user = tx.create_user(&actor, &parsed, name, &hash).await?;
                 let org = org_name.and_then(|n| orgs.iter().find(|o| o.name == n));
-                tx.grant_role(user.id, role, org.map(|o| o.id), None)
+                tx.grant_role(&actor, user.id, role, org.map(|o| o.id))
                     .await?;
-                tx.audit(
-                    &actor,
-                    "user.create",
-                    "user",
-                    user.id,
-                    None,
-                    Some(serde_json::json!({"email": email, "name": name})),
-                )
-                .await?;
-                tx.audit(
-                    &actor,
-                    "role.grant",
-                    "user",
-                    user.id,
-                    None,
-                    Some(serde_json::json!({"user_id": user.id, "role": role.as_str(), "org_id": org.map(|o| o.id)})),
-                )
-                .await?;
             }
         }
         logins.push(DemoLogin {

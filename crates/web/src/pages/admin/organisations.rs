@@ -280,7 +280,13 @@ async fn create(
 
     let mut tx = state.store.begin().await?;
     let org = match tx
-        .create_org(&new.name, new.kind, parent.as_ref(), new.code.as_deref())
+        .create_org(
+            &user.actor(),
+            &new.name,
+            new.kind,
+            parent.as_ref(),
+            new.code.as_deref(),
+        )
         .await
     {
         Ok(org) => org,
@@ -290,15 +296,6 @@ async fn create(
             return again(&state, &visitor, user, form, errors).await;
         }
     };
-    tx.audit(
-        &user.actor(),
-        "organisation.create",
-        "organisation",
-        org.id,
-        None,
-        serde_json::to_value(&org).ok(),
-    )
-    .await?;
     tx.commit().await?;
     tracing::info!(org_id = org.id, by = user.user_id, "organisation created");
     Ok(Redirect::to(&format!("/admin/organisations/{}", org.id)).into_response())

@@ -20,7 +20,6 @@ use pathway_domain::access::{Action, OrgId, Principal};
 use pathway_domain::identity::{Email, OrgKind, Role, check_name, check_new_password};
 use pathway_store::{GrantRow, Organisation, StoreError, User};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 const LIST: &str = "/admin/users";
 const NEW: &str = "/admin/users/new";
@@ -46,10 +45,6 @@ fn describe(g: &GrantRow) -> String {
 }
 
 /// What the audit log records about a grant.
-fn grant_json(user_id: i64, role: Role, org_id: Option<i64>) -> Value {
-    json!({"user_id": user_id, "role": role.as_str(), "org_id": org_id})
-}
-
 struct UserRow {
     id: i64,
     name: String,
@@ -325,7 +320,8 @@ async fn create(
         .map_err(|e| AppError::Internal(format!("could not hash a password: {e}")))?;
 
     let mut tx = state.store.begin().await?;
-    let created = match tx.create_user(&new.email, &new.name, &hash).await {
+    let actor = user.actor();
+    let created = match tx.create_user(&actor, &new.email, &new.name, &hash).await {
         Ok(created) => created,
         Err(e) => {
             drop(tx);
@@ -333,28 +329,11 @@ async fn create(
             return again(&state, &visitor, user, form, errors).await;
         }
     };
-    if let Err(e) = tx
-        .grant_role(created.id, new.role, org_id, Some(user.user_id))
-        .await
-    {
+    if let Err(e) = tx.grant_role(&actor, created.id, new.role, org_id).await {
         drop(tx);
         let errors = Errors::from_store(e, &FIELDS, "role")?;
         return again(&state, &visitor, user, form, errors).await;
     }
-    let actor = user.actor();
-    // Never the password or its hash.
-    let after = json!({"id": created.id, "email": created.email, "name": created.name});
-    tx.audit(&actor, "user.create", "user", created.id, None, Some(after))
-        .await?;
-    tx.audit(
-        &actor,
-        "role.grant",
-        "user",
-        created.id,
-        None,
-        Some(grant_json(created.id, new.role, org_id)),
-    )
-    .await?;
     tx.commit().await?;
     tracing::info!(user_id = created.id, by = user.user_id, "user created");
     Ok(Redirect::to(&format!("{LIST}/{}", created.id)).into_response())
@@ -553,23 +532,11 @@ async fn grant(
     }
 
     let mut tx = state.store.begin().await?;
-    if let Err(e) = tx
-        .grant_role(shown.id, role, org_id, Some(user.user_id))
-        .await
-    {
+    if let Err(e) = tx.grant_role(&user.actor(), shown.id, role, org_id).await {
         drop(tx);
         let errors = Errors::from_store(e, &["org", "role"], "role")?;
         return grant_again(&state, &visitor, user, shown, grants, form, errors).await;
     }
-    tx.audit(
-        &user.actor(),
-        "role.grant",
-        "user",
-        shown.id,
-        None,
-        Some(grant_json(shown.id, role, org_id)),
-    )
-    .await?;
     tx.commit().await?;
     tracing::info!(
         user_id = shown.id,
@@ -601,17 +568,7 @@ async fn revoke(
     }
 
     let mut tx = state.store.begin().await?;
-    tx.revoke_grant(grant.id).await?;
-    let before = grant_json(shown.id, grant.role, grant.org_id);
-    tx.audit(
-        &user.actor(),
-        "role.revoke",
-        "user",
-        shown.id,
-        Some(before),
-        None,
-    )
-    .await?;
+    tx.revoke_grant(&user.actor(), grant.id).await?;
     tx.commit().await?;
     tracing::info!(
         user_id = shown.id,
