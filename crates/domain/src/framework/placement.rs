@@ -69,14 +69,6 @@ pub struct Expectation<'f> {
 }
 
 impl Placement {
-    pub fn framework(&self) -> &FrameworkId {
-        &self.framework
-    }
-
-    pub fn version(&self) -> &str {
-        &self.version
-    }
-
     /// The level held in a domain, if the domain is in the framework.
     pub fn level_in(&self, domain: &str) -> Option<&LevelKey> {
         self.levels
