@@ -34,6 +34,10 @@ const PAGES = {
     ['/admin/audit', 200],
   ],
   author: [['/frameworks/import', 200]],
+  worker: [
+    ['/account', 200],
+    ['/account/password', 200],
+  ],
 };
 
 const TIMEOUT = { timeout: 60_000 };
@@ -81,6 +85,24 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
         await submitSignIn(page, server.baseUrl, USERS.admin.email, 'definitely-not-the-password');
         await page.locator('.nhsuk-error-summary').waitFor({ state: 'visible' });
         await checkA11y(page, 'sign-in with error');
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('change-password form with errors, and a password reset shown to an administrator', TIMEOUT, async () => {
+      const { context, page } = await pageAs(browser, server.baseUrl, USERS.lead);
+      try {
+        await visit(page, server.baseUrl, '/account/password');
+        await page.getByRole('button', { name: 'Change password', exact: true }).click();
+        await page.waitForLoadState();
+        await page.locator('.nhsuk-error-summary').waitFor({ state: 'visible' });
+        await checkA11y(page, 'change-password form with errors');
+
+        await visit(page, server.baseUrl, '/admin/users');
+        await page.getByRole('link', { name: 'Sam Supervisor' }).click();
+        await page.waitForLoadState();
+        await checkA11y(page, 'a user page with account actions');
       } finally {
         await context.close();
       }

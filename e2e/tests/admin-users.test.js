@@ -59,8 +59,22 @@ describe('administering users', () => {
 
       await signOut(page);
 
+      // The administrator chose the password, so the new user must choose their own first.
       await signIn(page, server.baseUrl, { email: newUser.email, password: newUser.password });
       assert.equal(await signOutButton(page).count(), 1, 'the new user is signed in');
+      assert.match(page.url(), /\/account\/password$/, 'sent to choose their own password');
+      await page.getByText('Your password was set by someone else').waitFor({ state: 'visible' });
+      const ownPassword = 'my very own passphrase';
+      await page.getByLabel('Current password', { exact: true }).fill(newUser.password);
+      await page.getByLabel('New password', { exact: true }).fill(ownPassword);
+      await page.getByLabel('Confirm new password', { exact: true }).fill(ownPassword);
+      await page.getByRole('button', { name: 'Change password', exact: true }).click();
+      await page.waitForLoadState();
+      await page.getByText('Your password has been changed').waitFor({ state: 'visible' });
+      assert.match(page.url(), /\/account\?changed=password$/);
+
+      // Now the rest of Pathway is open to them.
+      await visit(page, server.baseUrl, '/frameworks');
       assert.equal(await page.locator('.nhsuk-error-summary').count(), 0);
     } finally {
       await context.close();

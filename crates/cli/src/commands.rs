@@ -376,6 +376,50 @@ async fn org_command(store: &Store, c: OrgCommand) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The user with this email address, or an error that says how to find the right one.
+async fn existing_user(store: &Store, email: &str) -> anyhow::Result<pathway_store::User> {
+    let parsed = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    store.user_by_email(&parsed).await?.ok_or_else(|| {
+        anyhow::anyhow!("--email: no user has the email address {parsed}; see `pathway user list`")
+    })
+}
+
+/// The role a command line asks for: platform administrator, or a role at an organisation
+/// that can hold it.
+async fn chosen_grant(
+    store: &Store,
+    platform_admin: bool,
+    role: Option<String>,
+    org: Option<i64>,
+) -> anyhow::Result<Option<(Role, Option<i64>)>> {
+    Ok(match (platform_admin, role, org) {
+        (true, Some(_), _) => bail!("use either --platform-admin or --role, not both"),
+        (true, None, _) => Some((Role::PlatformAdmin, None)),
+        (false, Some(r), Some(org_id)) => {
+            let Some(role) = Role::parse(&r) else {
+                bail!(
+                    "--role: \"{r}\" is not a role; use one of {}",
+                    Role::ALL.map(|r| r.as_str()).join(", ")
+                );
+            };
+            let org = store
+                .org(org_id)
+                .await
+                .with_context(|| format!("--org: no organisation has id {org_id}"))?;
+            if !role.fits(Some(org.kind)) {
+                bail!(
+                    "--role: a {} cannot hold that role at a {}",
+                    role.label().to_lowercase(),
+                    org.kind.label().to_lowercase()
+                );
+            }
+            Some((role, Some(org.id)))
+        }
+        (false, Some(_), None) => bail!("--role needs --org"),
+        (false, None, _) => None,
+    })
+}
+
 async fn user_command(store: &Store, c: UserCommand) -> anyhow::Result<ExitCode> {
     match c {
         UserCommand::Add {
@@ -389,32 +433,7 @@ async fn user_command(store: &Store, c: UserCommand) -> anyhow::Result<ExitCode>
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let name =
                 check_name(&name, "full name").map_err(|e| anyhow::anyhow!("--name: {e}"))?;
-            let grant = match (platform_admin, role, org) {
-                (true, Some(_), _) => bail!("use either --platform-admin or --role, not both"),
-                (true, None, _) => Some((Role::PlatformAdmin, None)),
-                (false, Some(r), Some(org_id)) => {
-                    let Some(role) = Role::parse(&r) else {
-                        bail!(
-                            "--role: \"{r}\" is not a role; use one of {}",
-                            Role::ALL.map(|r| r.as_str()).join(", ")
-                        );
-                    };
-                    let org = store
-                        .org(org_id)
-                        .await
-                        .with_context(|| format!("--org: no organisation has id {org_id}"))?;
-                    if !role.fits(Some(org.kind)) {
-                        bail!(
-                            "--role: a {} cannot hold that role at a {}",
-                            role.label().to_lowercase(),
-                            org.kind.label().to_lowercase()
-                        );
-                    }
-                    Some((role, Some(org.id)))
-                }
-                (false, Some(_), None) => bail!("--role needs --org"),
-                (false, None, _) => None,
-            };
+            let grant = chosen_grant(store, platform_admin, role, org).await?;
             let (password, generated) = match password {
                 Some(p) => (p, false),
                 None => (accounts::generate_password(), true),
@@ -424,7 +443,9 @@ async fn user_command(store: &Store, c: UserCommand) -> anyhow::Result<ExitCode>
                 .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
             let actor = Actor::cli();
             let mut tx = store.begin().await?;
-            let user = tx.create_user(&actor, &email, &name, &hash).await?;
+            let user = tx
+                .create_user(&actor, &email, &name, &hash, generated)
+                .await?;
             if let Some((role, org)) = grant {
                 tx.grant_role(&actor, user.id, role, org).await?;
             }
@@ -438,6 +459,66 @@ async fn user_command(store: &Store, c: UserCommand) -> anyhow::Result<ExitCode>
                 println!(
                     "Give it to them securely; they should change it when they first sign in."
                 );
+            }
+        }
+        UserCommand::Grant {
+            email,
+            platform_admin,
+            role,
+            org,
+        } => {
+            let user = existing_user(store, &email).await?;
+            let Some((role, org)) = chosen_grant(store, platform_admin, role, org).await? else {
+                bail!("give --role and --org, or --platform-admin");
+            };
+            let mut tx = store.begin().await?;
+            tx.grant_role(&Actor::cli(), user.id, role, org)
+                .await
+                .map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+            tx.commit().await?;
+            println!("Granted {} to {}.", role.label(), user.email);
+        }
+        UserCommand::ResetPassword { email } => {
+            let user = existing_user(store, &email).await?;
+            let password = accounts::generate_password();
+            let hash = accounts::hash_password(&password)
+                .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
+            let mut tx = store.begin().await?;
+            tx.reset_password(&Actor::cli(), user.id, &hash, true)
+                .await?;
+            tx.commit().await?;
+            println!(
+                "Reset the password of {} and signed them out everywhere.",
+                user.email
+            );
+            println!("Password: {password}");
+            println!(
+                "Give it to them securely; they must choose their own when they next sign in."
+            );
+        }
+        UserCommand::Disable { email } => {
+            let user = existing_user(store, &email).await?;
+            let mut tx = store.begin().await?;
+            let changed = tx.set_disabled(&Actor::cli(), user.id, true).await?;
+            tx.commit().await?;
+            if changed {
+                println!(
+                    "Disabled {}: they cannot sign in, and their sessions have ended.",
+                    user.email
+                );
+            } else {
+                println!("{} was already disabled.", user.email);
+            }
+        }
+        UserCommand::Enable { email } => {
+            let user = existing_user(store, &email).await?;
+            let mut tx = store.begin().await?;
+            let changed = tx.set_disabled(&Actor::cli(), user.id, false).await?;
+            tx.commit().await?;
+            if changed {
+                println!("Enabled {}: they can sign in again.", user.email);
+            } else {
+                println!("{} was not disabled.", user.email);
             }
         }
         UserCommand::List => {

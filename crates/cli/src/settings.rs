@@ -148,7 +148,7 @@ pub enum Command {
     /// Add and list organisations.
     #[command(subcommand)]
     Org(OrgCommand),
-    /// Add and list users, and grant roles.
+    /// Add and list users, grant roles, reset passwords, disable and enable accounts.
     #[command(subcommand)]
     User(UserCommand),
     /// Check the audit log.
@@ -258,7 +258,8 @@ pub enum OrgCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
-    /// Add a user. Without --password a random one is generated and printed.
+    /// Add a user. Without --password a random one is generated and printed, and they must
+    /// choose their own when they first sign in.
     Add {
         #[arg(long)]
         email: String,
@@ -278,6 +279,40 @@ pub enum UserCommand {
     },
     /// List users and their roles.
     List,
+    /// Grant a role to an existing user.
+    Grant {
+        /// The user's email address.
+        #[arg(long)]
+        email: String,
+        /// Make the user a platform administrator.
+        #[arg(long, conflicts_with_all = ["role", "org"])]
+        platform_admin: bool,
+        /// The role (worker, supervisor, employer_lead, ics_lead, regional_lead, training_provider, framework_author).
+        #[arg(long, requires = "org", required_unless_present = "platform_admin")]
+        role: Option<String>,
+        /// Id of the organisation the role is held at (see `pathway org list`).
+        #[arg(long)]
+        org: Option<i64>,
+    },
+    /// Give a user a new random password (printed) and sign them out everywhere; they must
+    /// choose their own when they next sign in. Use it when someone is locked out.
+    ResetPassword {
+        /// The user's email address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Stop a user signing in and end their sessions; their records and roles are kept.
+    Disable {
+        /// The user's email address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Let a disabled user sign in again.
+    Enable {
+        /// The user's email address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

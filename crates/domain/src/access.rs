@@ -90,6 +90,28 @@ impl Principal {
     }
 }
 
+impl Principal {
+    /// Whether this user may act on another's account as a whole: reset its password, disable
+    /// or enable it. An account is one person's across every organisation, so this needs the
+    /// right to grant *every* role it holds, each where it is held (given as the role and its
+    /// organisation's ancestry, empty for platform-wide roles): otherwise an employer lead
+    /// could take over an ICS lead who also works in their trust. An account with no roles is
+    /// for platform administrators only, and nobody acts on their own account this way (they
+    /// change their own password on their account page).
+    pub fn may_manage_account(&self, account: UserId, roles: &[(Role, &[OrgId])]) -> bool {
+        if account == self.user_id {
+            return false;
+        }
+        if self.is_platform_admin() {
+            return true;
+        }
+        !roles.is_empty()
+            && roles
+                .iter()
+                .all(|(role, ancestry)| self.may(Action::GrantRole(*role), ancestry))
+    }
+}
+
 /// Roles a holder of `role` may grant within their scope: never above their own.
 pub fn grantable_by(role: Role) -> &'static [Role] {
     match role {
@@ -177,6 +199,40 @@ mod tests {
         let regional = who(&[(Role::RegionalLead, Some(REGION))]);
         assert!(!regional.may(Action::CreateOrganisation, &[]));
         assert!(regional.may(Action::CreateOrganisation, &[REGION]));
+    }
+
+    #[test]
+    fn accounts_are_managed_only_by_someone_who_could_grant_every_role_they_hold() {
+        let lead = who(&[(Role::EmployerLead, Some(TRUST_A))]);
+        let in_team: &[OrgId] = &[TEAM_A, TRUST_A, ICS, REGION];
+        let in_ics: &[OrgId] = &[ICS, REGION];
+        let other_trust: &[OrgId] = &[TRUST_B, ICS, REGION];
+        assert!(lead.may_manage_account(1, &[(Role::Worker, in_team)]));
+        assert!(
+            lead.may_manage_account(1, &[(Role::Worker, in_team), (Role::Supervisor, in_team)])
+        );
+        // The same person also leads the ICS, or also works in another trust: not this lead's.
+        assert!(!lead.may_manage_account(1, &[(Role::Worker, in_team), (Role::IcsLead, in_ics)]));
+        assert!(
+            !lead.may_manage_account(1, &[(Role::Worker, in_team), (Role::Worker, other_trust)])
+        );
+        assert!(
+            !lead.may_manage_account(1, &[(Role::Worker, in_team), (Role::PlatformAdmin, &[])])
+        );
+        assert!(!lead.may_manage_account(1, &[]), "an account with no roles");
+        assert!(
+            !lead.may_manage_account(9, &[(Role::Worker, in_team)]),
+            "their own account"
+        );
+
+        let admin = who(&[(Role::PlatformAdmin, None)]);
+        assert!(admin.may_manage_account(1, &[]));
+        assert!(admin.may_manage_account(1, &[(Role::PlatformAdmin, &[])]));
+        assert!(!admin.may_manage_account(9, &[(Role::PlatformAdmin, &[])]));
+        assert!(
+            !who(&[(Role::Supervisor, Some(TRUST_A))])
+                .may_manage_account(1, &[(Role::Worker, in_team)])
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub struct SessionRecord {
     pub csrf_token: String,
     pub expires_at: String,
     pub last_seen_at: String,
+    pub must_change_password: bool,
 }
 
 impl Store {
@@ -38,14 +39,21 @@ impl Store {
         Ok(())
     }
 
-    /// A live session of an enabled user.
-    pub async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+    /// A live session of an enabled user: not idle past its expiry, and begun after
+    /// `created_after` (the absolute limit on a session's life, however busy).
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        created_after: &str,
+    ) -> StoreResult<Option<SessionRecord>> {
         let row = sqlx::query(
-            "SELECT s.user_id, u.email, u.name, s.csrf_token, s.expires_at, s.last_seen_at FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+            "SELECT s.user_id, u.email, u.name, s.csrf_token, s.expires_at, s.last_seen_at, u.must_change_password \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 AND u.disabled = 0",
         )
         .bind(token_hash)
         .bind(now())
+        .bind(created_after)
         .fetch_optional(self.pool())
         .await?;
         row.map(|r| {
@@ -56,6 +64,7 @@ impl Store {
                 csrf_token: r.try_get("csrf_token")?,
                 expires_at: r.try_get("expires_at")?,
                 last_seen_at: r.try_get("last_seen_at")?,
+                must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
             })
         })
         .transpose()
@@ -80,9 +89,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete_expired_sessions(&self) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+    /// Removes sessions idle past their expiry or begun before `created_before`.
+    pub async fn delete_expired_sessions(&self, created_before: &str) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR created_at <= $2")
             .bind(now())
+            .bind(created_before)
             .execute(self.pool())
             .await?;
         Ok(done.rows_affected())

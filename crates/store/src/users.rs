@@ -13,6 +13,8 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub disabled: bool,
+    /// Someone else set their password: they must choose their own before anything else.
+    pub must_change_password: bool,
     pub created_at: String,
 }
 
@@ -31,32 +33,38 @@ fn user_from(row: &sqlx::any::AnyRow) -> StoreResult<User> {
         email: row.try_get("email")?,
         name: row.try_get("name")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
         created_at: row.try_get("created_at")?,
     })
 }
 
-const USER_COLUMNS: &str = "id, email, name, disabled, created_at";
+const USER_COLUMNS: &str = "id, email, name, disabled, must_change_password, created_at";
 
 fn grant_json(user_id: i64, role: &str, org_id: Option<i64>) -> serde_json::Value {
     json!({"user_id": user_id, "role": role, "org_id": org_id})
 }
 
 impl Tx {
-    /// Adds a user, with its audit entry (never the password or its hash).
+    /// Adds a user, with its audit entry (never the password or its hash). With
+    /// `must_change_password` (someone else chose the password) they must choose their own
+    /// when they first sign in.
     pub async fn create_user(
         &mut self,
         actor: &Actor,
         email: &Email,
         name: &str,
         password_hash: &str,
+        must_change_password: bool,
     ) -> StoreResult<User> {
         let created_at = now();
         let row = sqlx::query(
-            "INSERT INTO users (email, name, password_hash, disabled, created_at) VALUES ($1, $2, $3, 0, $4) RETURNING id",
+            "INSERT INTO users (email, name, password_hash, disabled, must_change_password, created_at) \
+             VALUES ($1, $2, $3, 0, $4, $5) RETURNING id",
         )
         .bind(email.as_str())
         .bind(name)
         .bind(password_hash)
+        .bind(i64::from(must_change_password))
         .bind(&created_at)
         .fetch_one(self.conn())
         .await
@@ -69,28 +77,120 @@ impl Tx {
             email: email.to_string(),
             name: name.to_owned(),
             disabled: false,
+            must_change_password,
             created_at,
         };
-        let after = json!({"id": user.id, "email": user.email, "name": user.name});
+        let after = json!({"id": user.id, "email": user.email, "name": user.name,
+            "must_change_password": must_change_password});
         self.audit(actor, "user.create", "user", user.id, None, Some(after))
             .await?;
         Ok(user)
     }
 
-    /// Replaces a user's password hash, with its audit entry (which holds no hash).
-    pub async fn set_password_hash(
+    /// Sets a password someone other than its owner chose (an administrator's reset, the CLI,
+    /// demo data). Every session of the user ends, so a stolen session dies with the old
+    /// password; with `must_change` they must choose their own password at next sign-in.
+    /// The audit entry holds no hash.
+    pub async fn reset_password(
         &mut self,
         actor: &Actor,
         user_id: i64,
         hash: &str,
+        must_change: bool,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+        )
+        .bind(hash)
+        .bind(i64::from(must_change))
+        .bind(user_id)
+        .execute(self.conn())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        self.end_sessions(user_id, None).await?;
+        let after = json!({"must_change_password": must_change});
+        self.audit(
+            actor,
+            "user.password_reset",
+            "user",
+            user_id,
+            None,
+            Some(after),
+        )
+        .await
+    }
+
+    /// The owner replaces their own password: the session they used stays, every other
+    /// session of theirs ends.
+    pub async fn change_own_password(
+        &mut self,
+        actor: &Actor,
+        user_id: i64,
+        hash: &str,
+        keep_session_hash: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
             .bind(hash)
             .bind(user_id)
             .execute(self.conn())
             .await?;
-        self.audit(actor, "user.password_reset", "user", user_id, None, None)
+        self.end_sessions(user_id, Some(keep_session_hash)).await?;
+        self.audit(actor, "user.password_change", "user", user_id, None, None)
             .await
+    }
+
+    /// Disables or enables an account. A disabled user cannot sign in and their sessions end
+    /// at once; nothing about them is deleted. Returns whether anything changed (disabling a
+    /// disabled account is not a second change, and writes no audit entry).
+    pub async fn set_disabled(
+        &mut self,
+        actor: &Actor,
+        user_id: i64,
+        disabled: bool,
+    ) -> StoreResult<bool> {
+        let was: i64 = sqlx::query_scalar("SELECT disabled FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("user"))?;
+        if (was != 0) == disabled {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
+        if disabled {
+            self.end_sessions(user_id, None).await?;
+        }
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
+        self.audit(
+            actor,
+            action,
+            "user",
+            user_id,
+            Some(json!({"disabled": was != 0})),
+            Some(json!({"disabled": disabled})),
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// Ends a user's sessions, except the one whose token hash is `keep`.
+    async fn end_sessions(&mut self, user_id: i64, keep: Option<&str>) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or_default())
+            .execute(self.conn())
+            .await?;
+        Ok(())
     }
 
     /// Grants a role, recording who granted it, with its audit entry; granting one already
@@ -171,6 +271,16 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("user"))?;
         user_from(&row)
+    }
+
+    pub async fn user_by_email(&self, email: &Email) -> StoreResult<Option<User>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(email.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(user_from).transpose()
     }
 
     /// The user and their stored password hash, for signing in.

@@ -68,6 +68,7 @@ on_both!(
     organisations_nest_and_scope_follows_the_hierarchy,
     users_roles_and_unique_emails,
     sessions_expire_and_belong_to_enabled_users,
+    password_resets_and_disabling_end_sessions,
     audit_log_chains_every_change_and_detects_tampering,
     erasing_a_person_from_the_audit_log_keeps_the_chain,
     a_failed_transaction_writes_nothing,
@@ -351,7 +352,7 @@ async fn users_roles_and_unique_emails(db: &TestDb) {
         .unwrap();
     let email = Email::parse("Ana@Trust.nhs.uk").unwrap();
     let ana = tx
-        .create_user(&actor(), &email, "Ana Jones", "hash")
+        .create_user(&actor(), &email, "Ana Jones", "hash", false)
         .await
         .unwrap();
     tx.grant_role(&actor(), ana.id, Role::Worker, Some(trust2.id))
@@ -372,7 +373,7 @@ async fn users_roles_and_unique_emails(db: &TestDb) {
 
     let mut tx = store.begin().await.unwrap();
     let dup = tx
-        .create_user(&actor(), &email, "Someone", "hash")
+        .create_user(&actor(), &email, "Someone", "hash", false)
         .await
         .unwrap_err();
     assert!(
@@ -418,29 +419,160 @@ async fn users_roles_and_unique_emails(db: &TestDb) {
     );
 }
 
+const LONG_AGO: &str = "2000-01-01T00:00:00.000000Z";
+const FAR_AHEAD: &str = "2999-01-01T00:00:00.000000Z";
+
 async fn sessions_expire_and_belong_to_enabled_users(db: &TestDb) {
     let store = &db.store;
     let mut tx = store.begin().await.unwrap();
     let u = tx
-        .create_user(&actor(), &Email::parse("s@x.nhs.uk").unwrap(), "S", "h")
+        .create_user(
+            &actor(),
+            &Email::parse("s@x.nhs.uk").unwrap(),
+            "S",
+            "h",
+            false,
+        )
         .await
         .unwrap();
     tx.commit().await.unwrap();
     store
-        .create_session("live", u.id, "csrf1", "2999-01-01T00:00:00.000000Z")
+        .create_session("live", u.id, "csrf1", FAR_AHEAD)
         .await
         .unwrap();
     store
-        .create_session("old", u.id, "csrf2", "2000-01-01T00:00:00.000000Z")
+        .create_session("old", u.id, "csrf2", LONG_AGO)
         .await
         .unwrap();
-    let s = store.session("live").await.unwrap().unwrap();
+    let s = store.session("live", LONG_AGO).await.unwrap().unwrap();
     assert_eq!((s.user_id, s.csrf_token.as_str()), (u.id, "csrf1"));
-    assert!(store.session("old").await.unwrap().is_none());
-    assert!(store.session("nope").await.unwrap().is_none());
-    assert_eq!(store.delete_expired_sessions().await.unwrap(), 1);
+    assert!(!s.must_change_password);
+    assert!(store.session("old", LONG_AGO).await.unwrap().is_none());
+    assert!(store.session("nope", LONG_AGO).await.unwrap().is_none());
+    // However recently used, a session begun before the absolute limit is over.
+    assert!(store.session("live", FAR_AHEAD).await.unwrap().is_none());
+    assert_eq!(store.delete_expired_sessions(LONG_AGO).await.unwrap(), 1);
+    assert!(store.session("live", LONG_AGO).await.unwrap().is_some());
     store.delete_session("live").await.unwrap();
-    assert!(store.session("live").await.unwrap().is_none());
+    assert!(store.session("live", LONG_AGO).await.unwrap().is_none());
+
+    store
+        .create_session("busy", u.id, "csrf3", FAR_AHEAD)
+        .await
+        .unwrap();
+    assert_eq!(store.delete_expired_sessions(FAR_AHEAD).await.unwrap(), 1);
+    assert!(store.session("busy", LONG_AGO).await.unwrap().is_none());
+}
+
+async fn password_resets_and_disabling_end_sessions(db: &TestDb) {
+    let store = &db.store;
+    let admin = Actor::user(1, "admin@x.nhs.uk");
+    let mut tx = store.begin().await.unwrap();
+    let u = tx
+        .create_user(
+            &actor(),
+            &Email::parse("t@x.nhs.uk").unwrap(),
+            "T",
+            "h0",
+            true,
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(store.user(u.id).await.unwrap().must_change_password);
+    for token in ["phone", "laptop"] {
+        store
+            .create_session(token, u.id, "csrf", FAR_AHEAD)
+            .await
+            .unwrap();
+    }
+    let live = |token: &'static str| async move {
+        store.session(token, LONG_AGO).await.unwrap().is_some()
+    };
+    assert!(
+        store
+            .session("phone", LONG_AGO)
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
+
+    // The owner chooses their own password from the laptop: the phone is signed out.
+    let mut tx = store.begin().await.unwrap();
+    tx.change_own_password(&Actor::user(u.id, "t@x.nhs.uk"), u.id, "h1", "laptop")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(!live("phone").await);
+    assert!(live("laptop").await);
+    let (user, hash) = store.user_for_sign_in("t@x.nhs.uk").await.unwrap().unwrap();
+    assert_eq!(hash, "h1");
+    assert!(!user.must_change_password);
+
+    // An administrator resets it: every session ends and the owner must choose again.
+    let mut tx = store.begin().await.unwrap();
+    tx.reset_password(&admin, u.id, "h2", true).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(!live("laptop").await);
+    assert!(store.user(u.id).await.unwrap().must_change_password);
+    let mut tx = store.begin().await.unwrap();
+    let missing = tx
+        .reset_password(&admin, 9999, "h", true)
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, StoreError::NotFound("user")), "{missing}");
+    drop(tx);
+
+    // Disabling ends sessions and refuses new ones; doing it twice is one change.
+    store
+        .create_session("desk", u.id, "csrf", FAR_AHEAD)
+        .await
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.set_disabled(&admin, u.id, true).await.unwrap());
+    assert!(!tx.set_disabled(&admin, u.id, true).await.unwrap());
+    tx.commit().await.unwrap();
+    assert!(store.user(u.id).await.unwrap().disabled);
+    assert!(!live("desk").await);
+    store
+        .create_session("after", u.id, "csrf", FAR_AHEAD)
+        .await
+        .unwrap();
+    assert!(
+        !live("after").await,
+        "a disabled user's session is never live"
+    );
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.set_disabled(&admin, u.id, false).await.unwrap());
+    tx.commit().await.unwrap();
+    assert!(live("after").await);
+
+    let by_email = store
+        .user_by_email(&Email::parse("T@X.nhs.uk").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_email.id, u.id);
+
+    let log = store.audit_for("user", &u.id.to_string()).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "user.create",
+            "user.password_change",
+            "user.password_reset",
+            "user.disable",
+            "user.enable"
+        ]
+    );
+    assert_eq!(log[3].before.as_deref(), Some(r#"{"disabled":false}"#));
+    assert_eq!(log[3].after.as_deref(), Some(r#"{"disabled":true}"#));
+    assert!(log.iter().all(|e| {
+        let text = format!("{:?}{:?}", e.before, e.after);
+        !text.contains("h1") && !text.contains("h2")
+    }));
 }
 
 async fn audit_log_chains_every_change_and_detects_tampering(db: &TestDb) {
@@ -525,7 +657,7 @@ async fn erasing_a_person_from_the_audit_log_keeps_the_chain(db: &TestDb) {
     let admin = actor();
     // Creating the user records her name and email in the log.
     let ana = tx
-        .create_user(&admin, &email, "Ana Jones", "hash")
+        .create_user(&admin, &email, "Ana Jones", "hash", false)
         .await
         .unwrap();
     // Something Ana did herself, and something unrelated.

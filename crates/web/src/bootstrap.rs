@@ -197,10 +197,10 @@ pub async fn seed_demo(
         let parsed = Email::parse(email).map_err(BootstrapError::Hash)?;
         match store.user_for_sign_in(email).await? {
             Some((user, _)) => {
-                tx.set_password_hash(&actor, user.id, &hash).await?;
+                tx.reset_password(&actor, user.id, &hash, false).await?;
             }
             None => {
-                let user = tx.create_user(&actor, &parsed, name, &hash).await?;
+                let user = tx.create_user(&actor, &parsed, name, &hash, false).await?;
                 let org = org_name.and_then(|n| orgs.iter().find(|o| o.name == n));
                 tx.grant_role(&actor, user.id, role, org.map(|o| o.id))
                     .await?;

@@ -21,6 +21,10 @@ pub enum AppError {
         "this form has expired or did not come from Pathway; go back, reload the page and try again"
     )]
     Csrf,
+    #[error(
+        "your password was set by someone else: sign in on a page and choose your own before using Pathway"
+    )]
+    PasswordChangeRequired,
     #[error("{0}")]
     BadRequest(String),
     #[error("the input has problems")]
@@ -50,7 +54,7 @@ impl AppError {
         match self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Csrf | Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -64,6 +68,7 @@ impl AppError {
             Self::Unauthenticated { .. } => "unauthenticated",
             Self::Forbidden => "forbidden",
             Self::Csrf => "csrf_token_invalid",
+            Self::PasswordChangeRequired => "password_change_required",
             Self::BadRequest(_) => "bad_request",
             Self::Invalid(_) => "invalid",
             Self::Conflict { .. } => "conflict",

@@ -10,6 +10,7 @@ mod auth;
 pub mod bootstrap;
 mod client_ip;
 mod error;
+pub mod housekeeping;
 mod middleware;
 pub mod operations;
 mod pages;
@@ -41,8 +42,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let tidying = housekeeping::spawn(state.store.clone());
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    tidying.abort();
+    served
 }

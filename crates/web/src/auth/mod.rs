@@ -30,6 +30,11 @@ pub const SESSION_COOKIE: &str = "pathway_session";
 pub const CSRF_COOKIE: &str = "pathway_csrf";
 /// A session ends after this long without use.
 pub const IDLE_TIMEOUT_HOURS: i64 = 8;
+/// And after this long however busy, so a stolen session cannot be kept alive (a working day
+/// and a long shift fit inside it).
+pub const ABSOLUTE_TIMEOUT_HOURS: i64 = 14;
+/// Where someone whose password was set by another must go before anything else.
+pub const CHANGE_PASSWORD_PATH: &str = "/account/password";
 
 #[derive(Clone, Debug)]
 pub struct SignedIn {
@@ -37,12 +42,20 @@ pub struct SignedIn {
     pub email: String,
     pub name: String,
     pub principal: Principal,
+    /// Someone else set their password; until they choose their own, only the
+    /// change-password page and signing out are open to them.
+    pub must_change_password: bool,
     token_hash: String,
 }
 
 impl SignedIn {
     pub fn actor(&self) -> Actor {
         Actor::user(self.user_id, &self.email)
+    }
+
+    /// The stored hash of this request's session token, so a password change can keep it.
+    pub fn session_hash(&self) -> &str {
+        &self.token_hash
     }
 }
 
@@ -122,6 +135,16 @@ fn session_expiry() -> String {
     to_stored(Utc::now() + Duration::hours(IDLE_TIMEOUT_HOURS))
 }
 
+/// Sessions begun before this instant have reached their absolute limit.
+pub fn sessions_begun_after() -> String {
+    to_stored(Utc::now() - Duration::hours(ABSOLUTE_TIMEOUT_HOURS))
+}
+
+/// Paths open to someone who must change their password first.
+fn open_before_password_change(path: &str) -> bool {
+    path == CHANGE_PASSWORD_PATH || path == "/sign-out" || path.starts_with("/assets/")
+}
+
 /// Whether cookies must carry `Secure`: configured, or the proxy says the client used TLS.
 fn is_secure(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
     state.config.secure_cookies
@@ -153,7 +176,11 @@ pub async fn session_layer(
     let mut clear_session_cookie = false;
     if let Some(token) = jar.value(SESSION_COOKIE) {
         let token_hash = hash_token(token);
-        match state.store.session(&token_hash).await {
+        match state
+            .store
+            .session(&token_hash, &sessions_begun_after())
+            .await
+        {
             Ok(Some(s)) => {
                 let principal = match state.store.principal(s.user_id).await {
                     Ok(p) => p,
@@ -176,6 +203,7 @@ pub async fn session_layer(
                     email: s.email,
                     name: s.name,
                     principal,
+                    must_change_password: s.must_change_password,
                     token_hash,
                 });
             }
@@ -193,11 +221,21 @@ pub async fn session_layer(
     let csrf_token = session_csrf
         .or(anonymous_cookie)
         .unwrap_or_else(random_token);
+    let must_change_first = signed_in.as_ref().is_some_and(|s| s.must_change_password)
+        && !open_before_password_change(parts.uri.path());
     parts.extensions.insert(Visitor {
         signed_in,
         csrf_token: csrf_token.clone(),
         terms: state.config.terminology,
     });
+
+    if must_change_first {
+        return if is_api {
+            fail(AppError::PasswordChangeRequired)
+        } else {
+            axum::response::Redirect::to(CHANGE_PASSWORD_PATH).into_response()
+        };
+    }
 
     let mut request = Request::from_parts(parts, body);
     if !is_safe(request.method()) {
@@ -226,5 +264,21 @@ fn is_safe(method: &Method) -> bool {
 pub fn append_cookie(response: &mut Response, cookie: &str) {
     if let Ok(v) = HeaderValue::from_str(cookie) {
         response.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::open_before_password_change;
+
+    #[test]
+    fn only_the_password_change_is_open_before_a_password_change() {
+        assert!(open_before_password_change("/account/password"));
+        assert!(open_before_password_change("/sign-out"));
+        assert!(open_before_password_change("/assets/nhsuk.css"));
+        assert!(!open_before_password_change("/"));
+        assert!(!open_before_password_change("/account"));
+        assert!(!open_before_password_change("/admin/users"));
+        assert!(!open_before_password_change("/api/frameworks"));
     }
 }

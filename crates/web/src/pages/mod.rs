@@ -1,5 +1,6 @@
 //! HTML pages, one module per feature.
 
+mod account;
 mod admin;
 mod expectations;
 pub mod forms;
@@ -12,6 +13,7 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(home::router())
+        .merge(account::router())
         .merge(frameworks::router())
         .merge(expectations::router())
         .merge(admin::router())

@@ -5,6 +5,7 @@
 //! Run with `cargo test -p pathway-web --test http`.
 
 mod access;
+mod accounts;
 mod api;
 mod audit;
 mod auth;

@@ -1,11 +1,12 @@
 //! Users: the list in the administrator's scope, adding one with a first role, one user's
-//! page, and granting and removing roles.
+//! page, granting and removing roles, and acting on the account itself: resetting its
+//! password, disabling and enabling it.
 
 use super::{
     Choice, ChoiceGroup, Errors, Scope, ancestry_of, grantable_roles, kind_noun, one_of,
     org_choices, path_id, role_choices, with_article,
 };
-use crate::accounts::hash_password;
+use crate::accounts::{generate_password, hash_password};
 use crate::auth::{SignedIn, Visitor};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -34,6 +35,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}", get(show))
         .route("/admin/users/{id}/grants", post(grant))
         .route("/admin/users/{id}/grants/{grant_id}/revoke", post(revoke))
+        .route("/admin/users/{id}/password", post(reset_password))
+        .route("/admin/users/{id}/disable", post(disable))
+        .route("/admin/users/{id}/enable", post(enable))
 }
 
 /// "Support worker at North Trust", or just the role when it is held everywhere.
@@ -321,7 +325,10 @@ async fn create(
 
     let mut tx = state.store.begin().await?;
     let actor = user.actor();
-    let created = match tx.create_user(&actor, &new.email, &new.name, &hash).await {
+    let created = match tx
+        .create_user(&actor, &new.email, &new.name, &hash, true)
+        .await
+    {
         Ok(created) => created,
         Err(e) => {
             drop(tx);
@@ -369,6 +376,20 @@ fn own_platform_admin(principal: &Principal, user_id: i64, grant: &GrantRow) -> 
     grant.role == Role::PlatformAdmin && principal.user_id == user_id
 }
 
+/// Whether this administrator may reset the password of, or disable, this account: only if
+/// they could grant every role it holds (see [`Principal::may_manage_account`]).
+fn may_manage_account(
+    principal: &Principal,
+    user_id: i64,
+    grants: &[(GrantRow, Vec<OrgId>)],
+) -> bool {
+    let roles: Vec<(Role, &[OrgId])> = grants
+        .iter()
+        .map(|(g, ancestry)| (g.role, ancestry.as_slice()))
+        .collect();
+    principal.may_manage_account(user_id, &roles)
+}
+
 /// Loads a user the administrator may see, with their placed grants.
 async fn visible_user(
     state: &AppState,
@@ -411,6 +432,10 @@ struct UserPage {
     orgs: Vec<ChoiceGroup>,
     roles: Vec<Choice>,
     platform_admin: bool,
+    /// The administrator may reset this account's password and disable it.
+    manage_account: bool,
+    /// A password just set by a reset, shown this once.
+    new_password: Option<String>,
 }
 
 async fn user_page(
@@ -424,6 +449,7 @@ async fn user_page(
 ) -> Result<UserPage, AppError> {
     let scope = Scope::of(state, user).await?;
     let p = &user.principal;
+    let manage_account = may_manage_account(p, shown.id, &grants);
     let grants = grants
         .into_iter()
         .map(|(g, ancestry)| GrantView {
@@ -449,6 +475,8 @@ async fn user_page(
         orgs: org_choices(&scope.orgs, form.org.trim()),
         roles: role_choices(&grantable_roles(p), form.role.trim()),
         platform_admin: p.is_platform_admin(),
+        manage_account,
+        new_password: None,
     })
 }
 
@@ -579,6 +607,112 @@ async fn revoke(
     // Without that role the user may now be outside this administrator's scope.
     let still_visible = may_see(&user.principal, &placed(&state, shown.id).await?);
     Ok(Redirect::to(if still_visible { &path } else { LIST }).into_response())
+}
+
+/// Loads a user whose account this administrator may manage, refusing otherwise.
+async fn manageable_user(
+    state: &AppState,
+    user: &SignedIn,
+    raw_id: &str,
+) -> Result<(User, Vec<(GrantRow, Vec<OrgId>)>), AppError> {
+    let (shown, grants) = visible_user(state, user, raw_id).await?;
+    if shown.id == user.user_id {
+        return Err(AppError::BadRequest(
+            "You cannot do this to your own account. Change your password on your account page, or ask another administrator".into(),
+        ));
+    }
+    if !may_manage_account(&user.principal, shown.id, &grants) {
+        tracing::info!(
+            user_id = user.user_id,
+            shown = shown.id,
+            "refused account change"
+        );
+        return Err(AppError::Forbidden);
+    }
+    Ok((shown, grants))
+}
+
+/// Gives the account a new random password, shown to the administrator once, and signs the
+/// user out everywhere; they must choose their own password when they next sign in.
+async fn reset_password(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("{LIST}/{raw}");
+    let user = visitor.require(Action::OpenAdministration, &[], &path)?;
+    let (mut shown, grants) = manageable_user(&state, user, &raw).await?;
+    let password = generate_password();
+    let to_hash = password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&to_hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("could not hash a password: {e}")))?;
+    let mut tx = state.store.begin().await?;
+    tx.reset_password(&user.actor(), shown.id, &hash, true)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = shown.id, by = user.user_id, "password reset");
+    shown.must_change_password = true;
+    let mut page = user_page(
+        &state,
+        &visitor,
+        user,
+        shown,
+        grants,
+        GrantForm::default(),
+        Errors::default(),
+    )
+    .await?;
+    // Shown in this response only: a redirect would have to carry it in the address.
+    page.new_password = Some(password);
+    let mut response = render(&page);
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+async fn disable(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    set_disabled(state, visitor, raw, true).await
+}
+
+async fn enable(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    set_disabled(state, visitor, raw, false).await
+}
+
+/// Disabling keeps everything about the user and their records; they just cannot sign in,
+/// and any session they have ends at once.
+async fn set_disabled(
+    state: AppState,
+    visitor: Visitor,
+    raw: String,
+    disabled: bool,
+) -> Result<Response, AppError> {
+    let path = format!("{LIST}/{raw}");
+    let user = visitor.require(Action::OpenAdministration, &[], &path)?;
+    let (shown, _) = manageable_user(&state, user, &raw).await?;
+    let mut tx = state.store.begin().await?;
+    let changed = tx.set_disabled(&user.actor(), shown.id, disabled).await?;
+    tx.commit().await?;
+    if changed {
+        tracing::info!(
+            user_id = shown.id,
+            by = user.user_id,
+            disabled,
+            "account status changed"
+        );
+    }
+    Ok(Redirect::to(&path).into_response())
 }
 
 #[cfg(test)]

@@ -1,0 +1,280 @@
+//! A signed-in person's own account: who Pathway knows them as, the roles they hold, and
+//! changing their password (which they must do first when someone else set it).
+
+use super::forms::Errors;
+use crate::accounts::{hash_password, verify_password};
+use crate::auth::{CHANGE_PASSWORD_PATH, SignedIn, Visitor};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::views::{PageCtx, render};
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use chrono::{Duration, Utc};
+use pathway_domain::identity::check_new_password;
+use pathway_domain::time::to_stored;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+const ACCOUNT: &str = "/account";
+/// Wrong current passwords count against the same limit as failed sign-ins, so a stolen
+/// session cannot be used to guess the password behind it.
+const MAX_FAILURES: i64 = 5;
+const WINDOW_MINUTES: i64 = 15;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(ACCOUNT, get(show)).route(
+        CHANGE_PASSWORD_PATH,
+        get(password_form).post(change_password),
+    )
+}
+
+struct RoleView {
+    role: &'static str,
+    org: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account/show.html")]
+struct AccountPage {
+    ctx: PageCtx,
+    name: String,
+    email: String,
+    roles: Vec<RoleView>,
+    password_changed: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ShowQuery {
+    changed: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, AppError> {
+    let user = visitor.user(ACCOUNT)?;
+    let roles = state
+        .store
+        .grants(user.user_id)
+        .await?
+        .into_iter()
+        .map(|g| RoleView {
+            role: g.role.label(),
+            org: g.org_name,
+        })
+        .collect();
+    Ok(render(&AccountPage {
+        ctx: PageCtx::new(&visitor, "Your account", ""),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        roles,
+        password_changed: q.changed.as_deref() == Some("password"),
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    ctx: PageCtx,
+    errors: Errors,
+    required: bool,
+}
+
+fn password_page(visitor: &Visitor, user: &SignedIn, errors: Errors) -> PasswordPage {
+    let title = if errors.is_empty() {
+        "Change your password"
+    } else {
+        "Error: Change your password"
+    };
+    PasswordPage {
+        ctx: PageCtx::new(visitor, title, ""),
+        errors,
+        required: user.must_change_password,
+    }
+}
+
+async fn password_form(visitor: Visitor) -> Result<Response, AppError> {
+    let user = visitor.user(CHANGE_PASSWORD_PATH)?;
+    Ok(render(&password_page(&visitor, user, Errors::default())))
+}
+
+/// What is wrong with the form before the current password is checked, field by field.
+fn check_form(form: &PasswordForm) -> Errors {
+    let mut errors = Errors::default();
+    if form.current.is_empty() {
+        errors.add("current", "Enter your current password");
+    }
+    if form.new.is_empty() {
+        errors.add("new", "Enter a new password");
+    } else if let Err(e) = check_new_password(&form.new) {
+        errors.add("new", e);
+    } else if form.new == form.current {
+        errors.add(
+            "new",
+            "Enter a new password that is different from your current one",
+        );
+    }
+    if form.confirm.is_empty() && !form.new.is_empty() {
+        errors.add("confirm", "Enter your new password again");
+    } else if !form.new.is_empty() && form.confirm != form.new {
+        errors.add(
+            "confirm",
+            "The passwords do not match: enter the same new password twice",
+        );
+    }
+    errors
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let user = visitor.user(CHANGE_PASSWORD_PATH)?;
+    let again = |status: StatusCode, errors: Errors| {
+        (status, render(&password_page(&visitor, user, errors))).into_response()
+    };
+    let errors = check_form(&form);
+    if !errors.is_empty() {
+        return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, errors));
+    }
+
+    let ip =
+        crate::client_ip::client_ip(peer.ip(), &headers, state.config.trusted_proxies).to_string();
+    let since = to_stored(Utc::now() - Duration::minutes(WINDOW_MINUTES));
+    let (failures, _) = state
+        .store
+        .failed_logins_since(&user.email, &ip, &since)
+        .await?;
+    if failures >= MAX_FAILURES {
+        return Ok(again(
+            StatusCode::TOO_MANY_REQUESTS,
+            Errors::one(
+                "current",
+                format!("Too many wrong passwords. Wait {WINDOW_MINUTES} minutes and try again"),
+            ),
+        ));
+    }
+    let Some((_, stored)) = state.store.user_for_sign_in(&user.email).await? else {
+        return Err(AppError::Unauthenticated {
+            next: CHANGE_PASSWORD_PATH.into(),
+        });
+    };
+    let current = form.current.clone();
+    let new = form.new.clone();
+    // argon2 is deliberately slow: keep it off the async workers.
+    let hashed = tokio::task::spawn_blocking(move || {
+        verify_password(&current, &stored).then(|| hash_password(&new))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let Some(hash) = hashed else {
+        state
+            .store
+            .record_login_attempt(&user.email, &ip, false)
+            .await?;
+        return Ok(again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Errors::one("current", "Your current password is not correct"),
+        ));
+    };
+    let hash = hash.map_err(|e| AppError::Internal(format!("could not hash a password: {e}")))?;
+
+    let mut tx = state.store.begin().await?;
+    tx.change_own_password(&user.actor(), user.user_id, &hash, user.session_hash())
+        .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.user_id, "password changed");
+    Ok(Redirect::to(&format!("{ACCOUNT}?changed=password")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(current: &str, new: &str, confirm: &str) -> PasswordForm {
+        PasswordForm {
+            current: current.into(),
+            new: new.into(),
+            confirm: confirm.into(),
+        }
+    }
+
+    fn messages(e: &Errors) -> Vec<(String, String)> {
+        e.iter()
+            .map(|f| (f.field.clone(), f.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_form_has_no_errors() {
+        assert!(
+            check_form(&form(
+                "old password!",
+                "a brand new passphrase",
+                "a brand new passphrase"
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn each_field_says_what_is_wrong() {
+        assert_eq!(
+            messages(&check_form(&PasswordForm::default())),
+            [
+                ("current".into(), "Enter your current password".into()),
+                ("new".into(), "Enter a new password".into()),
+            ]
+        );
+        assert_eq!(
+            messages(&check_form(&form("x", "short", "short"))),
+            [(
+                "new".into(),
+                "The password must be at least 12 characters long".into()
+            )]
+        );
+        assert_eq!(
+            messages(&check_form(&form(
+                "same old passphrase",
+                "same old passphrase",
+                "same old passphrase"
+            ))),
+            [(
+                "new".into(),
+                "Enter a new password that is different from your current one".into()
+            )]
+        );
+        assert_eq!(
+            messages(&check_form(&form(
+                "x",
+                "a brand new passphrase",
+                "a brand new passfrase"
+            ))),
+            [(
+                "confirm".into(),
+                "The passwords do not match: enter the same new password twice".into()
+            )]
+        );
+        assert_eq!(
+            messages(&check_form(&form("x", "a brand new passphrase", ""))),
+            [("confirm".into(), "Enter your new password again".into())]
+        );
+    }
+}
