@@ -10,13 +10,15 @@ use pathway_domain::framework::{Framework, VersionStatus, case, csv_format};
 use pathway_domain::identity::{Email, OrgKind, Role, check_name, check_new_password};
 use pathway_store::{Actor, Store};
 use pathway_web::{AppState, Config, accounts, bootstrap, operations};
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let url = cli.global.database_url()?;
+    let url = cli.global.database_url(cli.command.may_create_database())?;
     let store = Store::open(&url)
         .await
         .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
+    cli.global.restrict_permissions();
     bootstrap::ensure_shipped_framework(&store).await?;
     let result = match cli.command {
         Command::Serve(args) => serve(store.clone(), args, None).await,
@@ -63,6 +65,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Backup { file } => {
             store.backup_sqlite(&file).await?;
+            crate::settings::owner_only(&file);
             println!("Backup written to {}", file.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -70,6 +73,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     store.close().await;
     result
 }
+
+/// Where CASE identifiers point when no public address is given.
+const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 fn redact(url: &str) -> String {
     // Keep the scheme and host, drop any password.
@@ -93,7 +99,14 @@ async fn serve(
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
     let terminology = args.terminology();
+    if args.public_url.is_none() && addr.ip().is_unspecified() {
+        tracing::warn!(
+            "listening on every address: give --public-url (PATHWAY_PUBLIC_URL) with the address people use, so exported CASE identifiers point there"
+        );
+    }
     let config = Config {
+        metrics_token: args.metrics_token.clone(),
+        shutdown_grace: Config::default().shutdown_grace,
         secure_cookies: args.secure_cookies,
         public_url: args.public_url.unwrap_or_else(|| url.clone()),
         trusted_proxies: args.trusted_proxies,
@@ -137,26 +150,28 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }
 
 async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result<ExitCode> {
     match c {
         FrameworkCommand::List => {
             let versions = store.framework_versions(true).await?;
+            let mut out = String::new();
             if versions.is_empty() {
-                println!("No frameworks.");
+                writeln!(out, "No frameworks.")?;
             }
             for v in versions {
-                println!(
+                writeln!(
+                    out,
                     "{}  version {}  {}  {} items  {}",
                     v.framework_id,
                     v.version,
                     v.status.as_str(),
                     v.item_count,
                     v.title
-                );
+                )?;
             }
+            emit(&out)?;
         }
         FrameworkCommand::Show { id, version } => {
             let v = store
@@ -164,40 +179,50 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
                 .await
                 .with_context(|| format!("no framework {id}"))?;
             let f = store.load_framework(v.version_id).await?;
-            println!("{} ({})", f.meta.title, f.id());
-            println!("Publisher: {}", f.meta.publisher);
-            println!("Version: {} ({})", f.meta.version, f.meta.status.as_str());
-            println!(
+            let mut out = String::new();
+            writeln!(out, "{} ({})", f.meta.title, f.id())?;
+            writeln!(out, "Publisher: {}", f.meta.publisher)?;
+            writeln!(
+                out,
+                "Version: {} ({})",
+                f.meta.version,
+                f.meta.status.as_str()
+            )?;
+            writeln!(
+                out,
                 "Levels: {}",
                 f.levels()
                     .iter()
                     .map(|l| l.title.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
-            );
-            println!("{}", f.meta.level_placement.explain());
+            )?;
+            writeln!(out, "{}", f.meta.level_placement.explain())?;
             for d in f.domains() {
-                println!(
+                writeln!(
+                    out,
                     "Domain {}: {} ({} items)",
                     d.code,
                     d.title,
                     f.items_in(&d.code).count()
-                );
+                )?;
                 for i in f.items_in(&d.code) {
                     let same = if i.identical_at_every_level() {
                         "  [same at every level]"
                     } else {
                         ""
                     };
-                    println!(
+                    writeln!(
+                        out,
                         "  {} {} ({}){same}",
                         i.code,
                         i.title,
                         i.kind.label().to_lowercase()
-                    );
+                    )?;
                 }
             }
-            println!("Provider mappings: {}", f.provider_mappings().len());
+            writeln!(out, "Provider mappings: {}", f.provider_mappings().len())?;
+            emit(&out)?;
         }
         FrameworkCommand::Import {
             file,
@@ -267,6 +292,7 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
             format,
             version,
             output,
+            public_url,
         } => {
             let v = store
                 .resolve_version(&id, version.as_deref(), true)
@@ -275,8 +301,13 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
             let f = store.load_framework(v.version_id).await?;
             let text = match format {
                 Format::Case => {
-                    let base = std::env::var("PATHWAY_PUBLIC_URL")
-                        .unwrap_or_else(|_| "http://127.0.0.1:8080".into());
+                    let base = public_url.unwrap_or_else(|| {
+                        eprintln!(
+                            "note: the CASE identifiers point at {DEFAULT_PUBLIC_URL}; give --public-url (PATHWAY_PUBLIC_URL) so they point at your Pathway"
+                        );
+                        DEFAULT_PUBLIC_URL.into()
+                    });
+                    let base = base.trim_end_matches('/');
                     let last_change = v
                         .published_at
                         .as_deref()
@@ -286,7 +317,7 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
                     let json = case::export(
                         &f,
                         &case::ExportOptions {
-                            base_uri: &base,
+                            base_uri: base,
                             last_change,
                         },
                     );
@@ -305,11 +336,24 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
                         path.display()
                     );
                 }
-                None => print!("{text}"),
+                None => emit(&text)?,
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output; a reader that stops early (`| head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
 fn chrono_now() -> chrono::DateTime<chrono::Utc> {

@@ -43,20 +43,72 @@ pub struct Global {
 }
 
 impl Global {
-    pub fn database_url(&self) -> anyhow::Result<String> {
+    /// The database to open. Commands that only read or copy (`backup`, `audit verify`,
+    /// listings, exports) refuse to start on a SQLite file that does not exist yet, so a
+    /// wrong folder is an error rather than a new, empty database.
+    pub fn database_url(&self, may_create: bool) -> anyhow::Result<String> {
         if let Some(url) = &self.database_url {
+            if !may_create
+                && let Some(file) = sqlite_file(url)
+                && !file.exists()
+            {
+                anyhow::bail!(
+                    "there is no Pathway database at {}; check --database-url (DATABASE_URL)",
+                    file.display()
+                );
+            }
             return Ok(url.clone());
         }
-        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create the data folder {}: {e}",
+        let file = self.data_dir.join("pathway.db");
+        if !may_create && !file.exists() {
+            anyhow::bail!(
+                "there is no Pathway database in {}; give --data-dir (PATHWAY_DATA_DIR) with the folder Pathway runs with, or start Pathway once with `pathway serve` to create it",
                 self.data_dir.display()
-            )
-        })?;
-        Ok(format!(
-            "sqlite://{}",
-            self.data_dir.join("pathway.db").display()
-        ))
+            );
+        }
+        if !self.data_dir.exists() {
+            std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot create the data folder {}: {e}",
+                    self.data_dir.display()
+                )
+            })?;
+            owner_only(&self.data_dir);
+        }
+        Ok(format!("sqlite://{}", file.display()))
+    }
+
+    /// The database file holds password hashes, emails and the audit log: only its owner
+    /// (the account Pathway runs as) may read it.
+    pub fn restrict_permissions(&self) {
+        let file = match &self.database_url {
+            Some(url) => sqlite_file(url),
+            None => Some(self.data_dir.join("pathway.db")),
+        };
+        if let Some(file) = file {
+            owner_only(&file);
+        }
+    }
+}
+
+/// The file of a `sqlite:` URL, if it names one.
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// Makes a file or folder readable by its owner only, where the system supports it.
+pub fn owner_only(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if path.is_dir() { 0o700 } else { 0o600 };
+        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+            tracing::warn!(path = %path.display(), error = %e, "cannot restrict permissions");
+        }
     }
 }
 
@@ -71,9 +123,19 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "PATHWAY_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: String,
-    /// Mark cookies Secure even without X-Forwarded-Proto: https (set this behind a TLS proxy).
-    #[arg(long, env = "PATHWAY_SECURE_COOKIES")]
+    /// Mark cookies Secure and send HSTS even without X-Forwarded-Proto: https (set this
+    /// behind a TLS proxy). The environment variable takes true/false, 1/0, yes/no or on/off.
+    #[arg(
+        long,
+        env = "PATHWAY_SECURE_COOKIES",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub secure_cookies: bool,
+    /// A bearer token that lets scrapers on other hosts read /metrics (loopback clients
+    /// always may).
+    #[arg(long, env = "PATHWAY_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// The address people use to reach Pathway, used in exported identifiers.
     #[arg(long, env = "PATHWAY_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -161,6 +223,20 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command may start a new database: the ones that set Pathway up or add
+    /// to it. The others are run against a deployment that already exists.
+    pub fn may_create_database(&self) -> bool {
+        match self {
+            Self::Serve(_) | Self::Demo { .. } => true,
+            Self::Framework(c) => matches!(c, FrameworkCommand::Import { .. }),
+            Self::Org(c) => matches!(c, OrgCommand::Add { .. }),
+            Self::User(c) => matches!(c, UserCommand::Add { .. }),
+            Self::Audit(_) | Self::Backup { .. } => false,
+        }
+    }
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// 1EdTech CASE JSON (imports 1.0 and 1.1; exports 1.1).
@@ -230,6 +306,9 @@ pub enum FrameworkCommand {
         format: Format,
         #[arg(long)]
         version: Option<String>,
+        /// The address people use to reach Pathway, the base of CASE identifiers.
+        #[arg(long, env = "PATHWAY_PUBLIC_URL")]
+        public_url: Option<String>,
         /// Write to this file instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
@@ -333,6 +412,8 @@ pub fn init_tracing(global: &Global) {
         EnvFilter::try_from_env("PATHWAY_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        // Colour codes only for a terminal, never in files or journald.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     match global.log_format {
         LogFormat::Json => builder.json().init(),

@@ -150,6 +150,8 @@ fn a_career_framework_imports_from_csv_with_a_level_in_each_domain() {
             "career",
             "--title",
             "Career framework",
+            "--publisher",
+            "A trust",
             "--level-placement",
             "per-domain",
             "--publish",

@@ -92,12 +92,13 @@ impl Principal {
 
 impl Principal {
     /// Whether this user may act on another's account as a whole: reset its password, disable
-    /// or enable it. An account is one person's across every organisation, so this needs the
-    /// right to grant *every* role it holds, each where it is held (given as the role and its
-    /// organisation's ancestry, empty for platform-wide roles): otherwise an employer lead
-    /// could take over an ICS lead who also works in their trust. An account with no roles is
-    /// for platform administrators only, and nobody acts on their own account this way (they
-    /// change their own password on their account page).
+    /// or enable it. An account is one person's across every organisation, so every role it
+    /// holds (given as the role and its organisation's ancestry, empty for platform-wide
+    /// roles) must be one this user holds a role *above*, over that organisation: otherwise an
+    /// employer lead could take over an ICS lead who also works in their trust, or a fellow
+    /// employer lead (a reset shows the new password to whoever reset it). An account with no
+    /// roles is for platform administrators only, and nobody acts on their own account this
+    /// way (they change their own password on their account page).
     pub fn may_manage_account(&self, account: UserId, roles: &[(Role, &[OrgId])]) -> bool {
         if account == self.user_id {
             return false;
@@ -106,9 +107,12 @@ impl Principal {
             return true;
         }
         !roles.is_empty()
-            && roles
-                .iter()
-                .all(|(role, ancestry)| self.may(Action::GrantRole(*role), ancestry))
+            && roles.iter().all(|(role, ancestry)| {
+                !ancestry.is_empty()
+                    && self
+                        .roles_over(ancestry)
+                        .any(|held| held != *role && grantable_by(held).contains(role))
+            })
     }
 }
 
@@ -208,6 +212,11 @@ mod tests {
         let in_ics: &[OrgId] = &[ICS, REGION];
         let other_trust: &[OrgId] = &[TRUST_B, ICS, REGION];
         assert!(lead.may_manage_account(1, &[(Role::Worker, in_team)]));
+        // A fellow lead of the same rank is not this lead's to take over; the ICS lead's is.
+        assert!(!lead.may_manage_account(1, &[(Role::EmployerLead, in_team)]));
+        let ics_lead = who(&[(Role::IcsLead, Some(ICS))]);
+        assert!(ics_lead.may_manage_account(1, &[(Role::EmployerLead, in_team)]));
+        assert!(!ics_lead.may_manage_account(1, &[(Role::IcsLead, in_ics)]));
         assert!(
             lead.may_manage_account(1, &[(Role::Worker, in_team), (Role::Supervisor, in_team)])
         );

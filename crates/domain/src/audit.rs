@@ -11,9 +11,17 @@
 //! still whole: an erased entry keeps its digest, which without the salt reveals nothing.
 //! Entries written before sealing (no digest) hash their content directly and cannot be
 //! erased without breaking the chain.
+//!
+//! Erasure is itself recorded: an [`ERASURE_ACTION`] entry about the person, stamped with
+//! the same instant as the entries it erased. The check requires one for every erased
+//! entry, so content blanked by hand in the database is caught even though the chain
+//! still holds.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// The action of the entry recording that a person's content was erased from the log.
+pub const ERASURE_ACTION: &str = "user.erase_from_audit";
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -127,6 +135,10 @@ pub enum ChainError {
     )]
     ErasedWithContent { seq: i64 },
     #[error(
+        "entry {seq}: its content was removed, but no later entry records erasing the person it concerns (it was blanked outside Pathway)"
+    )]
+    ErasedWithoutRecord { seq: i64 },
+    #[error(
         "entry {seq}, recorded earlier as an anchor, is no longer in the log (the log was cut back to before it)"
     )]
     AnchorMissing { seq: i64 },
@@ -187,6 +199,41 @@ pub struct ChainVerifier {
     pub checked: u64,
     anchor: Option<Anchor>,
     anchor_seen: bool,
+    /// Erased entries not yet explained by a record of erasure, oldest first.
+    unexplained: Vec<ErasedEntry>,
+}
+
+/// What the check keeps of an erased entry until the record of its erasure is found.
+#[derive(Debug)]
+struct ErasedEntry {
+    seq: i64,
+    erased_at: String,
+    /// The people it concerns: who acted, and the user it was about.
+    people: [Option<String>; 2],
+}
+
+impl ErasedEntry {
+    fn of(e: &AuditEntry, erased_at: &str) -> Self {
+        Self {
+            seq: e.seq,
+            erased_at: erased_at.to_owned(),
+            people: [
+                e.actor_user_id.map(|id| id.to_string()),
+                (e.subject_type == "user").then(|| e.subject_id.clone()),
+            ],
+        }
+    }
+
+    /// Whether this erasure record (already checked as part of the chain) explains it.
+    fn explained_by(&self, record: &AuditEntry) -> bool {
+        record.at == self.erased_at
+            && record.subject_type == "user"
+            && self
+                .people
+                .iter()
+                .flatten()
+                .any(|p| *p == record.subject_id)
+    }
 }
 
 impl ChainVerifier {
@@ -198,8 +245,12 @@ impl ChainVerifier {
         }
     }
 
-    /// Call after the last entry: checks the anchor, if any, and reports the head.
+    /// Call after the last entry: checks the anchor, if any, and that every erasure was
+    /// recorded, and reports the head.
     pub fn finish(self) -> Result<Verified, ChainError> {
+        if let Some(erased) = self.unexplained.first() {
+            return Err(ChainError::ErasedWithoutRecord { seq: erased.seq });
+        }
         if let Some(anchor) = &self.anchor
             && !self.anchor_seen
         {
@@ -246,6 +297,14 @@ impl ChainVerifier {
                 return Err(ChainError::AnchorMismatch { seq: e.seq });
             }
             self.anchor_seen = true;
+        }
+        if e.content_digest.is_some()
+            && let Some(erased_at) = &e.erased_at
+        {
+            self.unexplained.push(ErasedEntry::of(e, erased_at));
+        }
+        if e.action == ERASURE_ACTION {
+            self.unexplained.retain(|erased| !erased.explained_by(e));
         }
         self.last = Some((e.seq, e.hash.clone()));
         self.checked += 1;
@@ -298,7 +357,33 @@ mod tests {
         for e in entries {
             v.check(e)?;
         }
-        Ok(v.checked)
+        v.finish().map(|v| v.entries)
+    }
+
+    const ERASED_AT: &str = "2026-11-23T12:00:00.000000Z";
+
+    /// Appends the record of erasing `user` at [`ERASED_AT`], as the store writes it.
+    fn record_erasure(c: &mut Vec<AuditEntry>, user: &str, at: &str) {
+        let last = c.last().unwrap();
+        let mut e = AuditEntry {
+            seq: last.seq + 1,
+            at: at.into(),
+            actor_user_id: Some(1),
+            actor: "admin@example.nhs.uk".into(),
+            action: ERASURE_ACTION.into(),
+            subject_type: "user".into(),
+            subject_id: user.into(),
+            before: None,
+            after: Some("{\"entries_erased\":1}".into()),
+            content_salt: None,
+            content_digest: None,
+            erased_at: None,
+            prev_hash: last.hash.clone(),
+            hash: String::new(),
+        };
+        seal(&mut e, "salt-erasure".into());
+        e.hash = entry_hash(&e);
+        c.push(e);
     }
 
     fn verify_from(entries: &[AuditEntry], anchor: &str) -> Result<Verified, ChainError> {
@@ -370,11 +455,46 @@ mod tests {
     #[test]
     fn erasing_content_leaves_the_chain_whole() {
         let mut c = chain(4);
-        erase(&mut c[1], "2026-11-23T12:00:00.000000Z".into());
-        assert_eq!(verify(&c), Ok(4));
+        erase(&mut c[1], ERASED_AT.into());
+        record_erasure(&mut c, "2", ERASED_AT);
+        assert_eq!(verify(&c), Ok(5));
         assert_eq!(c[1].actor, ERASED);
         assert!(c[1].content_salt.is_none() && c[1].after.is_none());
         assert!(c[1].content_digest.is_some(), "the commitment stays");
+    }
+
+    #[test]
+    fn content_blanked_without_a_record_of_erasure_is_caught() {
+        // Blanked by hand: the chain holds, but nothing says the person was erased.
+        let mut c = chain(4);
+        erase(&mut c[1], ERASED_AT.into());
+        assert_eq!(verify(&c), Err(ChainError::ErasedWithoutRecord { seq: 2 }));
+        // A record of erasing someone else, or at another time, does not explain it.
+        let mut other = c.clone();
+        record_erasure(&mut other, "3", ERASED_AT);
+        assert_eq!(
+            verify(&other),
+            Err(ChainError::ErasedWithoutRecord { seq: 2 })
+        );
+        let mut later = c.clone();
+        record_erasure(&mut later, "2", "2026-11-24T09:00:00.000000Z");
+        assert_eq!(
+            verify(&later),
+            Err(ChainError::ErasedWithoutRecord { seq: 2 })
+        );
+        // Entries about the person and entries they made are both explained.
+        let mut c = chain(4);
+        c[2].actor_user_id = Some(7);
+        seal(&mut c[2], "salt-3".into());
+        let mut prev = c[1].hash.clone();
+        for e in &mut c[2..] {
+            e.prev_hash = prev;
+            e.hash = entry_hash(e);
+            prev = e.hash.clone();
+        }
+        erase(&mut c[2], ERASED_AT.into());
+        record_erasure(&mut c, "7", ERASED_AT);
+        assert_eq!(verify(&c), Ok(5));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use crate::{Backend, Store, StoreResult, Tx, now};
 use pathway_domain::audit::{
-    Anchor, AuditEntry, ChainError, ChainVerifier, GENESIS, Verified, entry_hash, erase, seal,
+    Anchor, AuditEntry, ChainError, ChainVerifier, ERASURE_ACTION, GENESIS, Verified, entry_hash,
+    erase, seal,
 };
 use serde_json::Value;
 use sqlx::Row;
@@ -52,6 +53,31 @@ impl Tx {
         before: Option<Value>,
         after: Option<Value>,
     ) -> StoreResult<()> {
+        self.audit_at(
+            now(),
+            actor,
+            action,
+            subject_type,
+            subject_id,
+            before,
+            after,
+        )
+        .await
+    }
+
+    /// [`Tx::audit`] at a given time: an erasure's record carries the time stamped on the
+    /// entries it erased, which is how the chain check knows each erasure was recorded.
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_at(
+        &mut self,
+        at: String,
+        actor: &Actor,
+        action: &str,
+        subject_type: &str,
+        subject_id: impl ToString,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> StoreResult<()> {
         if self.backend == Backend::Postgres {
             // Held until commit: appends queue, so seq order is commit order and the chain never forks.
             sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1)) AS l")
@@ -71,7 +97,7 @@ impl Tx {
         };
         let mut entry = AuditEntry {
             seq,
-            at: now(),
+            at,
             actor_user_id: actor.user_id,
             actor: actor.label.clone(),
             action: action.to_owned(),
@@ -124,18 +150,20 @@ pub struct AuditErasure {
 impl Tx {
     /// Removes the personal content (who acted, before and after) of every entry the user
     /// made or that is about the user, keeping the fact of each change and a whole chain,
-    /// and records the erasure itself (without content) as a new entry.
+    /// and records the erasure itself as a new entry at the same instant. Records of earlier
+    /// erasures are kept: they are what shows each erased entry was erased on purpose.
     pub async fn erase_user_from_audit(
         &mut self,
         actor: &Actor,
         user_id: i64,
     ) -> StoreResult<AuditErasure> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE erased_at IS NULL \
+            "SELECT {COLUMNS} FROM audit_log WHERE erased_at IS NULL AND action <> $3 \
              AND (actor_user_id = $1 OR (subject_type = 'user' AND subject_id = $2)) ORDER BY seq"
         ))
         .bind(user_id)
         .bind(user_id.to_string())
+        .bind(ERASURE_ACTION)
         .fetch_all(self.conn())
         .await?;
         let at = now();
@@ -161,9 +189,10 @@ impl Tx {
             .await?;
             done.erased += 1;
         }
-        self.audit(
+        self.audit_at(
+            at,
             actor,
-            "user.erase_from_audit",
+            ERASURE_ACTION,
             "user",
             user_id,
             None,

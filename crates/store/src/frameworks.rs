@@ -2,10 +2,14 @@
 //!
 //! Content is stored in tables (levels, domains, items, descriptors, provider mappings) so
 //! later records can cite an item of a version, and queries can aggregate over items.
-//! A published version's content is never written again: every content write below checks
-//! the version is a draft in the same statement.
+//! A published version's content is never written again: every content write below first
+//! checks, in its transaction, that the version is a draft, holding the version's row (on
+//! PostgreSQL, `FOR UPDATE`; SQLite transactions write one at a time) so a publish cannot
+//! slip in between the check and the write. At most one version of a framework is published:
+//! publishing one, or importing one already published, retires the one before, and says so
+//! in the audit log.
 
-use crate::{Store, StoreError, StoreResult, Tx, now};
+use crate::{Actor, Backend, Store, StoreError, StoreResult, Tx, now};
 use pathway_domain::framework::{
     Descriptor, Domain, Framework, FrameworkDraft, FrameworkMeta, Item, ItemKind, Level,
     LevelPlacement, Problems, ProviderMapping, VersionStatus,
@@ -245,7 +249,9 @@ impl Store {
 
 impl Tx {
     /// Stores a new framework version (creating the framework on its first version).
-    pub async fn insert_framework(&mut self, f: &Framework) -> StoreResult<i64> {
+    /// Stores a new version. A version stored as published replaces the framework's current
+    /// published version, which is retired (and the retirement audited as `actor`'s).
+    pub async fn insert_framework(&mut self, actor: &Actor, f: &Framework) -> StoreResult<i64> {
         let at = now();
         sqlx::query(
             "INSERT INTO frameworks (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
@@ -281,7 +287,49 @@ impl Tx {
             ),
         ))?;
         self.write_content(version_id, f).await?;
+        if f.meta.status == VersionStatus::Published {
+            self.retire_others(actor, f.id().as_str(), version_id, &f.meta.version)
+                .await?;
+        }
         Ok(version_id)
+    }
+
+    /// Retires every published version of the framework but `current`, with an audit entry
+    /// for each.
+    async fn retire_others(
+        &mut self,
+        actor: &Actor,
+        framework_id: &str,
+        current: i64,
+        current_label: &str,
+    ) -> StoreResult<()> {
+        let retired = sqlx::query(
+            "UPDATE framework_versions SET status = 'retired' \
+             WHERE framework_id = $1 AND status = 'published' AND id <> $2 RETURNING id, version",
+        )
+        .bind(framework_id)
+        .bind(current)
+        .fetch_all(self.conn())
+        .await?;
+        for row in retired {
+            let id: i64 = row.try_get("id")?;
+            let version: String = row.try_get("version")?;
+            self.audit(
+                actor,
+                "framework.retire",
+                "framework_version",
+                id,
+                Some(serde_json::json!({"status": "published"})),
+                Some(serde_json::json!({
+                    "status": "retired",
+                    "framework": framework_id,
+                    "version": version,
+                    "replaced_by": current_label,
+                })),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     async fn write_content(&mut self, version_id: i64, f: &Framework) -> StoreResult<()> {
@@ -346,12 +394,19 @@ impl Tx {
         Ok(())
     }
 
+    /// Checks the version is a draft and holds its row until the transaction ends.
     async fn require_draft(&mut self, version_id: i64) -> StoreResult<()> {
-        let row = sqlx::query("SELECT version, status FROM framework_versions WHERE id = $1")
-            .bind(version_id)
-            .fetch_optional(self.conn())
-            .await?
-            .ok_or(StoreError::NotFound("framework version"))?;
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let row = sqlx::query(&format!(
+            "SELECT version, status FROM framework_versions WHERE id = $1{lock}"
+        ))
+        .bind(version_id)
+        .fetch_optional(self.conn())
+        .await?
+        .ok_or(StoreError::NotFound("framework version"))?;
         let status: String = row.try_get("status")?;
         if status != "draft" {
             let version: String = row.try_get("version")?;
@@ -396,22 +451,21 @@ impl Tx {
         self.write_content(version_id, f).await
     }
 
-    /// Publishes a draft; the version that was current until now is retired.
-    pub async fn publish(&mut self, version_id: i64) -> StoreResult<()> {
+    /// Publishes a draft; the version that was current until now is retired (audited as
+    /// `actor`'s).
+    pub async fn publish(&mut self, actor: &Actor, version_id: i64) -> StoreResult<()> {
         self.require_draft(version_id).await?;
-        let at = now();
-        sqlx::query(
-            "UPDATE framework_versions SET status = 'retired' WHERE status = 'published' AND framework_id = \
-             (SELECT framework_id FROM framework_versions WHERE id = $1)",
+        let row = sqlx::query(
+            "UPDATE framework_versions SET status = 'published', published_at = $1 \
+             WHERE id = $2 AND status = 'draft' RETURNING framework_id, version",
         )
+        .bind(now())
         .bind(version_id)
-        .execute(self.conn())
+        .fetch_one(self.conn())
         .await?;
-        sqlx::query("UPDATE framework_versions SET status = 'published', published_at = $1 WHERE id = $2 AND status = 'draft'")
-            .bind(at)
-            .bind(version_id)
-            .execute(self.conn())
-            .await?;
-        Ok(())
+        let framework_id: String = row.try_get("framework_id")?;
+        let version: String = row.try_get("version")?;
+        self.retire_others(actor, &framework_id, version_id, &version)
+            .await
     }
 }

@@ -3,21 +3,24 @@
 use crate::{Store, StoreResult, now};
 
 impl Store {
-    pub async fn record_login_attempt(
-        &self,
-        email: &str,
-        ip: &str,
-        succeeded: bool,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO login_attempts (email, ip, at, succeeded) VALUES ($1, $2, $3, $4)",
+    /// Records a sign-in attempt as failed before the password is checked, so that it counts
+    /// against the limits at once; [`Store::mark_login_succeeded`] corrects it if it succeeds.
+    pub async fn begin_login_attempt(&self, email: &str, ip: &str) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO login_attempts (email, ip, at, succeeded) VALUES ($1, $2, $3, 0) RETURNING id",
         )
         .bind(email)
         .bind(ip)
         .bind(now())
-        .bind(i64::from(succeeded))
-        .execute(self.pool())
-        .await?;
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    pub async fn mark_login_succeeded(&self, attempt: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
+            .bind(attempt)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 

@@ -15,6 +15,24 @@ struct TestDb {
     store: Store,
     url: String,
     _dir: Option<tempfile::TempDir>,
+    /// The server connection and name of a PostgreSQL test database, dropped after the test.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    /// Drops a PostgreSQL test database once its test has passed (a failed test leaves it
+    /// behind to be looked at).
+    async fn finish(self) {
+        use sqlx::Connection;
+        self.store.close().await;
+        if let Some((admin_url, name)) = self.postgres {
+            let mut admin = sqlx::AnyConnection::connect(&admin_url).await.unwrap();
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+        }
+    }
 }
 
 async fn sqlite() -> TestDb {
@@ -24,6 +42,7 @@ async fn sqlite() -> TestDb {
         store: Store::open(&url).await.unwrap(),
         url,
         _dir: Some(dir),
+        postgres: None,
     }
 }
 
@@ -46,16 +65,17 @@ async fn postgres() -> TestDb {
         store: Store::open(&url).await.unwrap(),
         url,
         _dir: None,
+        postgres: Some((admin_url, name)),
     }
 }
 
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite_backend {
-            $(#[tokio::test] async fn $name() { let db = super::sqlite().await; assert_eq!(db.store.backend(), super::Backend::Sqlite); super::$name(&db).await; })*
+            $(#[tokio::test] async fn $name() { let db = super::sqlite().await; assert_eq!(db.store.backend(), super::Backend::Sqlite); super::$name(&db).await; db.finish().await; })*
         }
         mod postgres_backend {
-            $(#[tokio::test] async fn $name() { let db = super::postgres().await; assert_eq!(db.store.backend(), super::Backend::Postgres); super::$name(&db).await; })*
+            $(#[tokio::test] async fn $name() { let db = super::postgres().await; assert_eq!(db.store.backend(), super::Backend::Postgres); super::$name(&db).await; db.finish().await; })*
         }
     };
 }
@@ -64,6 +84,7 @@ on_both!(
     framework_round_trips_through_storage,
     the_career_framework_keeps_its_per_domain_placement,
     published_versions_are_immutable_and_drafts_are_new_versions,
+    one_version_is_published_at_a_time,
     duplicate_versions_are_refused_and_nothing_is_written,
     organisations_nest_and_scope_follows_the_hierarchy,
     users_roles_and_unique_emails,
@@ -92,7 +113,7 @@ async fn framework_round_trips_through_storage(db: &TestDb) {
     let store = &db.store;
     let f = shipped();
     let mut tx = store.begin().await.unwrap();
-    let id = tx.insert_framework(&f).await.unwrap();
+    let id = tx.insert_framework(&actor(), &f).await.unwrap();
     tx.commit().await.unwrap();
     let back = store.load_framework(id).await.unwrap();
     assert_eq!(back, f);
@@ -115,7 +136,7 @@ async fn the_career_framework_keeps_its_per_domain_placement(db: &TestDb) {
     let f: Framework = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_eq!(f.meta.level_placement, LevelPlacement::PerDomain);
     let mut tx = db.store.begin().await.unwrap();
-    let id = tx.insert_framework(&f).await.unwrap();
+    let id = tx.insert_framework(&actor(), &f).await.unwrap();
     tx.commit().await.unwrap();
     let back = db.store.load_framework(id).await.unwrap();
     assert_eq!(
@@ -144,7 +165,7 @@ async fn the_career_framework_keeps_its_per_domain_placement(db: &TestDb) {
     // A draft made from it keeps the placement.
     let draft = back.new_draft(back.next_version_label());
     let mut tx = db.store.begin().await.unwrap();
-    let draft_id = tx.insert_framework(&draft).await.unwrap();
+    let draft_id = tx.insert_framework(&actor(), &draft).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
         db.store
@@ -161,7 +182,7 @@ async fn published_versions_are_immutable_and_drafts_are_new_versions(db: &TestD
     let store = &db.store;
     let f = shipped();
     let mut tx = store.begin().await.unwrap();
-    let published = tx.insert_framework(&f).await.unwrap();
+    let published = tx.insert_framework(&actor(), &f).await.unwrap();
     tx.commit().await.unwrap();
 
     // Writing over the published version is refused.
@@ -185,7 +206,7 @@ async fn published_versions_are_immutable_and_drafts_are_new_versions(db: &TestD
         )
         .unwrap();
     let mut tx = store.begin().await.unwrap();
-    let draft_id = tx.insert_framework(&draft).await.unwrap();
+    let draft_id = tx.insert_framework(&actor(), &draft).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(store.load_framework(published).await.unwrap(), f);
     let stored = store.load_framework(draft_id).await.unwrap();
@@ -224,7 +245,7 @@ async fn published_versions_are_immutable_and_drafts_are_new_versions(db: &TestD
 
     // Publishing the draft retires the old version.
     let mut tx = store.begin().await.unwrap();
-    tx.publish(draft_id).await.unwrap();
+    tx.publish(&actor(), draft_id).await.unwrap();
     tx.commit().await.unwrap();
     let versions = store.versions_of(f.id().as_str(), true).await.unwrap();
     assert_eq!(
@@ -241,14 +262,75 @@ async fn published_versions_are_immutable_and_drafts_are_new_versions(db: &TestD
     );
 }
 
+async fn one_version_is_published_at_a_time(db: &TestDb) {
+    let store = &db.store;
+    let mut f = shipped();
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_framework(&actor(), &f).await.unwrap();
+    tx.commit().await.unwrap();
+    // A version imported as already published replaces the current one.
+    f.meta.version = "2030".into();
+    let mut tx = store.begin().await.unwrap();
+    let newer = tx.insert_framework(&actor(), &f).await.unwrap();
+    tx.commit().await.unwrap();
+    let statuses = |versions: Vec<pathway_store::VersionSummary>| {
+        versions
+            .into_iter()
+            .map(|v| (v.version, v.status))
+            .collect::<Vec<_>>()
+    };
+    let id = f.id().as_str().to_owned();
+    let mut now = statuses(store.versions_of(&id, true).await.unwrap());
+    now.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        now,
+        [
+            ("2021".to_owned(), VersionStatus::Retired),
+            ("2030".to_owned(), VersionStatus::Published)
+        ]
+    );
+    let retired = store.audit_for("framework_version", "1").await.unwrap();
+    assert_eq!(retired.last().unwrap().action, "framework.retire");
+    assert!(
+        retired
+            .last()
+            .unwrap()
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("\"replaced_by\":\"2030\"")
+    );
+
+    // Publishing a draft does the same.
+    let draft = f.new_draft("2031".into());
+    let mut tx = store.begin().await.unwrap();
+    let draft_id = tx.insert_framework(&actor(), &draft).await.unwrap();
+    tx.publish(&actor(), draft_id).await.unwrap();
+    tx.commit().await.unwrap();
+    let published: Vec<_> = store
+        .versions_of(&id, true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.status == VersionStatus::Published)
+        .map(|v| v.version_id)
+        .collect();
+    assert_eq!(published, [draft_id]);
+    let log = store
+        .audit_for("framework_version", &newer.to_string())
+        .await
+        .unwrap();
+    assert_eq!(log.last().unwrap().action, "framework.retire");
+}
+
 async fn duplicate_versions_are_refused_and_nothing_is_written(db: &TestDb) {
     let store = &db.store;
     let f = shipped();
     let mut tx = store.begin().await.unwrap();
-    tx.insert_framework(&f).await.unwrap();
+    tx.insert_framework(&actor(), &f).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    let err = tx.insert_framework(&f).await.unwrap_err();
+    let err = tx.insert_framework(&actor(), &f).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -735,6 +817,45 @@ async fn erasing_a_person_from_the_audit_log_keeps_the_chain(db: &TestDb) {
         store.verify_audit(None).await.unwrap().unwrap_err(),
         ChainError::ErasedWithContent { seq }
     );
+    tamper(
+        db,
+        &format!("UPDATE audit_log SET after_json = NULL WHERE seq = {seq}"),
+    )
+    .await;
+    assert!(store.verify_audit(None).await.unwrap().is_ok());
+
+    // Erasing a second time keeps the record of the first erasure.
+    let mut tx = store.begin().await.unwrap();
+    let again = tx.erase_user_from_audit(&actor(), ana.id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(again.erased, 0);
+    assert!(store.verify_audit(None).await.unwrap().is_ok());
+
+    // Blanking someone else's entry by hand, as an erasure would, is caught: no erasure of
+    // them was recorded.
+    let other = page
+        .entries
+        .iter()
+        .find(|e| {
+            e.erased_at.is_none()
+                && e.content_digest.is_some()
+                && e.action != "user.erase_from_audit"
+        })
+        .expect("an entry not about Ana")
+        .seq;
+    tamper(
+        db,
+        &format!(
+            "UPDATE audit_log SET actor = '{}', before_json = NULL, after_json = NULL, \
+             content_salt = NULL, erased_at = '2026-11-23T12:00:00.000000Z' WHERE seq = {other}",
+            pathway_domain::audit::ERASED
+        ),
+    )
+    .await;
+    assert_eq!(
+        store.verify_audit(None).await.unwrap().unwrap_err(),
+        ChainError::ErasedWithoutRecord { seq: other }
+    );
 }
 
 /// Reaches past the store's API on purpose: this is what someone with database access could do.
@@ -760,18 +881,25 @@ async fn login_attempts_are_counted_per_account_and_address(db: &TestDb) {
     let store = &db.store;
     for _ in 0..3 {
         store
-            .record_login_attempt("a@x.uk", "10.0.0.1", false)
+            .begin_login_attempt("a@x.uk", "10.0.0.1")
             .await
             .unwrap();
     }
     store
-        .record_login_attempt("b@x.uk", "10.0.0.1", false)
+        .begin_login_attempt("b@x.uk", "10.0.0.1")
         .await
         .unwrap();
-    store
-        .record_login_attempt("a@x.uk", "10.0.0.2", true)
+    // An attempt counts as failed from the moment it begins until it succeeds.
+    let good = store
+        .begin_login_attempt("a@x.uk", "10.0.0.2")
         .await
         .unwrap();
+    let (email, _) = store
+        .failed_logins_since("a@x.uk", "10.0.0.2", "2000-01-01T00:00:00Z")
+        .await
+        .unwrap();
+    assert_eq!(email, 4);
+    store.mark_login_succeeded(good).await.unwrap();
     let (email, ip) = store
         .failed_logins_since("a@x.uk", "10.0.0.1", "2000-01-01T00:00:00Z")
         .await
@@ -782,4 +910,11 @@ async fn login_attempts_are_counted_per_account_and_address(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(email, 0);
+    assert_eq!(
+        store
+            .prune_login_attempts("2999-01-01T00:00:00Z")
+            .await
+            .unwrap(),
+        5
+    );
 }

@@ -1,4 +1,9 @@
 //! Password hashing with argon2id, shared by the sign-in page and the CLI.
+//!
+//! Each hash or check takes about 19 MiB and tens of milliseconds by design. The web server
+//! runs them through [`hash_off_thread`] and [`verify_off_thread`], which keep them off the
+//! async workers and let only a few run at once, so a burst of sign-ins queues instead of
+//! exhausting memory.
 
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -38,6 +43,54 @@ pub fn generate_password() -> String {
     (0..20)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect()
+}
+
+/// How many argon2 computations may run at once; more wait their turn.
+fn argon2_permits() -> &'static tokio::sync::Semaphore {
+    use std::sync::OnceLock;
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        tokio::sync::Semaphore::new(cores * 2)
+    })
+}
+
+/// Runs one argon2 computation on the blocking pool, waiting for a permit first.
+async fn limited<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    let _permit = argon2_permits()
+        .acquire()
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Hashes a new password away from the async workers.
+pub async fn hash_off_thread(password: String) -> Result<String, crate::error::AppError> {
+    limited(move || hash_password(&password))
+        .await
+        .map_err(crate::error::AppError::Internal)?
+        .map_err(|e| crate::error::AppError::Internal(format!("could not hash a password: {e}")))
+}
+
+/// Checks a password against a stored hash away from the async workers. With no hash (no
+/// such account) it spends the same time, so the answer does not reveal whether one exists.
+pub async fn verify_off_thread(
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, crate::error::AppError> {
+    limited(move || match hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            burn_time(&password);
+            false
+        }
+    })
+    .await
+    .map_err(crate::error::AppError::Internal)
 }
 
 #[cfg(test)]

@@ -25,7 +25,8 @@ pub enum BootstrapError {
     Hash(String),
 }
 
-/// Loads the shipped framework unless some version of it is already stored.
+/// Loads the shipped framework unless some version of it is already stored. Safe when
+/// several instances start at once on one new database: one loads it, the others find it.
 pub async fn ensure_shipped_framework(store: &Store) -> Result<bool, BootstrapError> {
     if !store
         .versions_of(SHIPPED_FRAMEWORK_ID, true)
@@ -36,7 +37,18 @@ pub async fn ensure_shipped_framework(store: &Store) -> Result<bool, BootstrapEr
     }
     let framework = shipped_framework()?;
     let mut tx = store.begin().await?;
-    let id = tx.insert_framework(&framework).await?;
+    let id = match tx.insert_framework(&Actor::system(), &framework).await {
+        Ok(id) => id,
+        // Several instances starting together on a new database: another one loaded it first.
+        Err(StoreError::Conflict { .. }) => {
+            tracing::info!(
+                framework = SHIPPED_FRAMEWORK_ID,
+                "another instance loaded the shipped framework"
+            );
+            return Ok(false);
+        }
+        Err(e) => return Err(e.into()),
+    };
     tx.audit(
         &Actor::system(),
         "framework.import",
@@ -95,17 +107,34 @@ const DEMO_ORGS: &[DemoOrg] = &[
         parent: Some("North Trust"),
     },
     DemoOrg {
+        name: "Riverside Care",
+        kind: OrgKind::SocialCareProvider,
+        parent: Some("Humber and North Yorkshire ICS"),
+    },
+    DemoOrg {
         name: "ExR Training",
+        kind: OrgKind::TrainingProvider,
+        parent: Some("North East and Yorkshire"),
+    },
+    DemoOrg {
+        name: "Northern College",
         kind: OrgKind::TrainingProvider,
         parent: Some("North East and Yorkshire"),
     },
 ];
 
-/// (email, name, role, organisation; `None` for platform-wide)
+/// (email, name, role, organisation; `None` for platform-wide): at least two of each role,
+/// so that what one person may do to a peer can be tried.
 const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
     (
         "admin@pathway.demo",
         "Alex Admin",
+        Role::PlatformAdmin,
+        None,
+    ),
+    (
+        "admin2@pathway.demo",
+        "Blake Admin",
         Role::PlatformAdmin,
         None,
     ),
@@ -116,14 +145,32 @@ const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
         Some("North East and Yorkshire"),
     ),
     (
+        "author2@pathway.demo",
+        "Dev Author",
+        Role::FrameworkAuthor,
+        Some("North East and Yorkshire"),
+    ),
+    (
         "regional@pathway.demo",
         "Rene Regional",
         Role::RegionalLead,
         Some("North East and Yorkshire"),
     ),
     (
+        "regional2@pathway.demo",
+        "Ravi Regional",
+        Role::RegionalLead,
+        Some("North East and Yorkshire"),
+    ),
+    (
         "ics@pathway.demo",
         "Isha Ics",
+        Role::IcsLead,
+        Some("Humber and North Yorkshire ICS"),
+    ),
+    (
+        "ics2@pathway.demo",
+        "Ira Ics",
         Role::IcsLead,
         Some("Humber and North Yorkshire ICS"),
     ),
@@ -140,15 +187,33 @@ const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
         Some("North Trust"),
     ),
     (
+        "lead2@north-trust.pathway.demo",
+        "Noor Lead",
+        Role::EmployerLead,
+        Some("North Trust"),
+    ),
+    (
         "worker@north-trust.pathway.demo",
         "Wren Worker",
         Role::Worker,
         Some("North Trust"),
     ),
     (
+        "physio.worker@north-trust.pathway.demo",
+        "Pat Worker",
+        Role::Worker,
+        Some("North Trust Physiotherapy"),
+    ),
+    (
         "lead@south-trust.pathway.demo",
         "Sol Lead",
         Role::EmployerLead,
+        Some("South Trust"),
+    ),
+    (
+        "supervisor@south-trust.pathway.demo",
+        "Sky Supervisor",
+        Role::Supervisor,
         Some("South Trust"),
     ),
     (
@@ -158,10 +223,28 @@ const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
         Some("South Trust"),
     ),
     (
+        "manager@riverside-care.pathway.demo",
+        "Rae Manager",
+        Role::EmployerLead,
+        Some("Riverside Care"),
+    ),
+    (
+        "worker@riverside-care.pathway.demo",
+        "Lou Worker",
+        Role::Worker,
+        Some("Riverside Care"),
+    ),
+    (
         "provider@exr.pathway.demo",
         "Eli Provider",
         Role::TrainingProvider,
         Some("ExR Training"),
+    ),
+    (
+        "provider@northern-college.pathway.demo",
+        "Tam Provider",
+        Role::TrainingProvider,
+        Some("Northern College"),
     ),
 ];
 

@@ -33,6 +33,14 @@ pub enum AppError {
     Conflict { field: String, message: String },
     #[error("internal error: {0}")]
     Internal(String),
+    /// Refusals made before a handler runs (wrong method, body too large, timed out…),
+    /// given the one shape by [`crate::middleware`].
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
 }
 
 impl From<StoreError> for AppError {
@@ -59,6 +67,7 @@ impl AppError {
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Refused { status, .. } => *status,
         }
     }
 
@@ -73,6 +82,7 @@ impl AppError {
             Self::Invalid(_) => "invalid",
             Self::Conflict { .. } => "conflict",
             Self::Internal(_) => "internal",
+            Self::Refused { code, .. } => code,
         }
     }
 

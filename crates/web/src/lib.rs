@@ -22,7 +22,7 @@ pub use api::openapi_json;
 pub use state::{AppState, Config, PUBLISHED_VERSIONS_TTL};
 
 use axum::Router;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use tokio::net::TcpListener;
 
 /// Every route, with the layers that apply to all of them.
@@ -36,17 +36,36 @@ pub fn app(state: AppState) -> Router {
     middleware::wrap(routes, state.clone()).with_state(state)
 }
 
-/// Serves until `shutdown` completes, then finishes in-flight requests.
+/// Serves until `shutdown` completes, then finishes in-flight requests for at most
+/// [`Config::shutdown_grace`], so a stalled client cannot hold a restart up.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let tidying = housekeeping::spawn(state.store.clone());
+    let grace = state.config.shutdown_grace;
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = signalled.send(());
+    });
+    let deadline = async move {
+        match on_signal.await {
+            Ok(()) => tokio::time::sleep(grace).await,
+            // The server ended by itself; the other branch has finished.
+            Err(_) => std::future::pending().await,
+        }
+    };
+    let served = tokio::select! {
+        served = server.into_future() => served,
+        () = deadline => {
+            tracing::warn!(?grace, "requests still in flight after the grace period; stopping anyway");
+            Ok(())
+        }
+    };
     tidying.abort();
     served
 }

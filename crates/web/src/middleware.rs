@@ -1,32 +1,56 @@
 //! Layers every response passes through, and the operational endpoints.
 
+use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::ConnectInfo;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::net::SocketAddr;
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Applied to every route. Order (outermost first): request id, trace, metrics,
-/// security headers, session and CSRF.
+/// The longest any request may take, uploads included; a slower client gets 408 rather
+/// than holding a connection (and a graceful shutdown) open indefinitely.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Applied to every route. Order (outermost first): request id, trace (one log line per
+/// request, at info, with its id), metrics, security headers, timeout, the one error shape,
+/// session and CSRF.
 pub fn wrap(routes: Router<AppState>, state: AppState) -> Router<AppState> {
     routes
-        .layer(middleware::from_fn_with_state(state, crate::auth::session_layer))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::session_layer,
+        ))
+        .layer(middleware::from_fn(error_shape))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(middleware::from_fn_with_state(state, security_headers))
         .layer(middleware::from_fn(record_metrics))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
@@ -38,6 +62,113 @@ pub fn ops_router() -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
+}
+
+/// Paths whose plain-text answers are for probes and scrapers, not people.
+fn is_ops(path: &str) -> bool {
+    matches!(path, "/healthz" | "/readyz" | "/metrics")
+}
+
+/// Gives every error the one shape of where it happened: JSON under `/api/`, an NHS.UK
+/// error page elsewhere. Handlers already answer so; this catches what is refused before a
+/// handler runs (no such route or method, a body too large, a malformed path or query, a
+/// timeout), which axum answers in plain text.
+async fn error_shape(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_ops(&path) {
+        return response;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let is_api = path.starts_with("/api/");
+    let shaped = if is_api {
+        content_type.starts_with("application/json")
+    } else {
+        content_type.starts_with("text/html")
+    };
+    if shaped {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let detail = axum::body::to_bytes(body, 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let error = refusal(status, &parts.headers, &detail, is_api);
+    let mut shaped = if is_api {
+        ApiError(error).into_response()
+    } else {
+        error.into_response()
+    };
+    // Keep what the refusal said beyond its body, such as which methods are allowed.
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        shaped.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    shaped
+}
+
+/// What a refusal made before any handler ran means, for the person or program reading it.
+fn refusal(
+    status: StatusCode,
+    headers: &axum::http::HeaderMap,
+    detail: &str,
+    is_api: bool,
+) -> AppError {
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND if is_api => (
+            "not_found",
+            "Nothing is at this API address; /api/docs lists the addresses there are".to_owned(),
+        ),
+        StatusCode::NOT_FOUND => return AppError::NotFound("The page".into()),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allowed = headers
+                .get(header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("another method");
+            (
+                "method_not_allowed",
+                format!("This address does not accept that method; it accepts {allowed}"),
+            )
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            format!(
+                "The request is too large; send at most {} MiB",
+                crate::auth::MAX_BODY / (1024 * 1024)
+            ),
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            format!(
+                "The request took longer than {} seconds and was stopped; try again",
+                REQUEST_TIMEOUT.as_secs()
+            ),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            format!("The request's content type is not accepted here: {detail}"),
+        ),
+        s if s.is_server_error() => return AppError::Internal(detail.to_owned()),
+        _ => (
+            "bad_request",
+            if detail.is_empty() {
+                "The request is not valid".to_owned()
+            } else {
+                format!("The request is not valid: {detail}")
+            },
+        ),
+    };
+    AppError::Refused {
+        status,
+        code,
+        message,
+    }
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
@@ -83,12 +214,58 @@ fn prometheus() -> &'static PrometheusHandle {
     })
 }
 
-async fn metrics_text() -> Response {
+/// Metrics describe the service's traffic, which is not for everyone: loopback clients
+/// (a scraper on the same host) may read them, and others only with the configured token.
+async fn metrics_text(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let client = crate::client_ip::client_ip(peer.ip(), &headers, state.config.trusted_proxies);
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let token_ok = match (&state.config.metrics_token, presented) {
+        (Some(expected), Some(given)) => crate::auth::same_token(expected, given),
+        _ => false,
+    };
+    if !(client.is_loopback() || token_ok) {
+        return (
+            StatusCode::FORBIDDEN,
+            "metrics are open to loopback clients, or with the token set by --metrics-token\n",
+        )
+            .into_response();
+    }
+    describe_metrics();
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         prometheus().render(),
     )
         .into_response()
+}
+
+/// The `# HELP` lines, once per process.
+fn describe_metrics() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        metrics::describe_counter!(
+            "pathway_http_requests_total",
+            "HTTP requests answered, by method, route template and status"
+        );
+        metrics::describe_histogram!(
+            "pathway_http_request_duration_seconds",
+            metrics::Unit::Seconds,
+            "Time to answer HTTP requests, by method, route template and status"
+        );
+        metrics::describe_gauge!(
+            "pathway_http_requests_in_flight",
+            "HTTP requests being answered now"
+        );
+    });
 }
 
 async fn record_metrics(request: Request, next: Next) -> Response {
@@ -101,7 +278,10 @@ async fn record_metrics(request: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".into());
+    let in_flight = metrics::gauge!("pathway_http_requests_in_flight");
+    in_flight.increment(1.0);
     let response = next.run(request).await;
+    in_flight.decrement(1.0);
     let status = response.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     metrics::counter!("pathway_http_requests_total", &labels).increment(1);
@@ -113,9 +293,17 @@ async fn record_metrics(request: Request, next: Next) -> Response {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-async fn security_headers(request: Request, next: Next) -> Response {
+async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let secure = crate::auth::is_secure(&state, request.headers());
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if secure {
+        // Once a browser has reached Pathway over TLS, it never tries plain HTTP again.
+        h.entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(
+                "max-age=31536000; includeSubDomains",
+            ));
+    }
     let mut set = |name: HeaderName, value: &'static str| {
         h.entry(name).or_insert(HeaderValue::from_static(value));
     };
@@ -125,7 +313,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
     set(header::REFERRER_POLICY, "same-origin");
     set(
         HeaderName::from_static("permissions-policy"),
-        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        "camera=(), microphone=(), geolocation=()",
     );
     set(
         HeaderName::from_static("cross-origin-opener-policy"),

@@ -19,9 +19,10 @@ pub struct CsvDetails {
 }
 
 /// Reads a framework from CSV as a draft. When the framework already exists the file is a
-/// new version of it: its level columns must be the existing levels, and it keeps the
-/// existing level placement unless another is given. The outer error is the database's;
-/// the inner one lists the file's problems.
+/// new version of it: its level columns must be the existing levels, it keeps the existing
+/// level placement unless another is given, and it keeps the training providers' mappings
+/// of the items it still has (a CSV has no column for them). The outer error is the
+/// database's; the inner one lists the file's problems.
 pub async fn read_csv(
     store: &Store,
     bytes: &[u8],
@@ -47,7 +48,7 @@ pub async fn read_csv(
         level_placement,
         case_identifier: None,
     };
-    Ok(csv_format::import(
+    let imported = csv_format::import(
         bytes,
         csv_format::ImportOptions {
             file_name,
@@ -55,18 +56,77 @@ pub async fn read_csv(
             expected_levels: existing.as_ref().map(Framework::levels),
             known_domains: existing.as_ref().map(Framework::domains),
         },
-    ))
+    );
+    Ok(match (imported, existing) {
+        (Ok(new), Some(old)) if !old.provider_mappings().is_empty() => {
+            let mut draft = new.into_draft();
+            draft.provider_mappings = old
+                .provider_mappings()
+                .iter()
+                .filter(|m| draft.items.iter().any(|i| i.code == m.item))
+                .cloned()
+                .collect();
+            Framework::new(draft)
+        }
+        (imported, _) => imported,
+    })
 }
 
-/// Stores an imported framework as a new version. Nothing is written if anything fails.
+/// A new version must keep its framework's levels, in order: records made against one
+/// version (an assessment at Intermediate, a band in a pillar) must mean the same in the
+/// next. `None` when the framework is new or the levels match.
+pub async fn check_levels_kept(
+    store: &Store,
+    framework: &Framework,
+) -> Result<Option<Problems>, StoreError> {
+    let existing = match store
+        .resolve_version(framework.id().as_str(), None, true)
+        .await
+    {
+        Ok(v) => store.load_framework(v.version_id).await?,
+        Err(StoreError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let titles = |f: &Framework| {
+        f.levels()
+            .iter()
+            .map(|l| l.title.clone())
+            .collect::<Vec<_>>()
+    };
+    let keys = |f: &Framework| {
+        f.levels()
+            .iter()
+            .map(|l| l.key.to_string())
+            .collect::<Vec<_>>()
+    };
+    if keys(&existing) == keys(framework) {
+        return Ok(None);
+    }
+    Ok(Some(Problems::one(
+        "levels",
+        format!(
+            "framework {} already has the levels {} (version {}); this file has {}. A new version must keep the same levels in the same order, so records made against earlier versions keep their meaning: use the same levels, or import it as a new framework with another id",
+            framework.id(),
+            titles(&existing).join(", "),
+            existing.meta.version,
+            titles(framework).join(", ")
+        ),
+    )))
+}
+
+/// Stores an imported framework as a new version, after [`check_levels_kept`]. Nothing is
+/// written if anything fails; a version imported as published retires the one before.
 pub async fn import_framework(
     store: &Store,
     framework: &Framework,
     actor: &Actor,
     source: &str,
 ) -> Result<i64, StoreError> {
+    if let Some(problems) = check_levels_kept(store, framework).await? {
+        return Err(StoreError::Invalid(problems));
+    }
     let mut tx = store.begin().await?;
-    let id = tx.insert_framework(framework).await?;
+    let id = tx.insert_framework(actor, framework).await?;
     tx.audit(
         actor,
         "framework.import",
@@ -99,7 +159,7 @@ pub async fn create_draft(
     }
     let draft = from.new_draft(label.clone());
     let mut tx = store.begin().await?;
-    let id = tx.insert_framework(&draft).await?;
+    let id = tx.insert_framework(actor, &draft).await?;
     tx.audit(
         actor,
         "framework.draft",
@@ -149,7 +209,7 @@ pub async fn publish(
     actor: &Actor,
 ) -> Result<(), StoreError> {
     let mut tx = store.begin().await?;
-    tx.publish(version_id).await?;
+    tx.publish(actor, version_id).await?;
     tx.audit(
         actor,
         "framework.publish",

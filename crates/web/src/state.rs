@@ -17,6 +17,11 @@ pub struct Config {
     pub trusted_proxies: usize,
     /// The words Pathway's own pages use ("competency" or "capability"…).
     pub terminology: Terminology,
+    /// A bearer token that opens `/metrics` to scrapers on other hosts; without it only
+    /// loopback clients may read the metrics.
+    pub metrics_token: Option<String>,
+    /// How long a shutdown waits for requests in flight before stopping anyway.
+    pub shutdown_grace: std::time::Duration,
 }
 
 impl Default for Config {
@@ -26,6 +31,8 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".into(),
             trusted_proxies: 0,
             terminology: Terminology::default(),
+            metrics_token: None,
+            shutdown_grace: std::time::Duration::from_secs(30),
         }
     }
 }

@@ -56,11 +56,13 @@ async fn load_content(
     let summary = state
         .resolve_version(id, version, drafts)
         .await
-        .map_err(|_| {
-            AppError::NotFound(match version {
+        .map_err(|e| match e {
+            // Any other failure (the database is down) is the service's problem, not a 404.
+            pathway_store::StoreError::NotFound(_) => AppError::NotFound(match version {
                 Some(v) => format!("Framework {id} version {v}"),
                 None => format!("Framework {id}"),
-            })
+            }),
+            other => other.into(),
         })?;
     let content = state.framework(summary.version_id).await?;
     Ok((summary, content))
@@ -257,7 +259,11 @@ pub struct ExportParams {
 /// Downloads a framework version as CASE 1.1 JSON or CSV.
 #[utoipa::path(get, path = "/api/frameworks/{id}/export", tag = "frameworks",
     params(("id" = String, Path, description = "Framework id"), ExportParams),
-    responses((status = 200, description = "CASE JSON or CSV", content_type = "application/json"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses(
+        (status = 200, description = "The version as a CASE 1.1 package (format=case) or CSV (format=csv)",
+            content((Object = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "Unknown format", body = ErrorBody),
+        (status = 404, description = "No such framework or version", body = ErrorBody)))]
 pub async fn export(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -331,11 +337,17 @@ pub struct ImportParams {
 /// Framework authors only. Nothing is written unless the whole file is valid.
 #[utoipa::path(post, path = "/api/frameworks/import", tag = "frameworks",
     params(ImportParams),
-    request_body(content = String, description = "A CASE 1.0/1.1 package (application/json) or a CSV file (text/csv)", content_type = "application/json"),
+    request_body(description = "A CASE 1.0/1.1 package or a Pathway framework file (application/json), or a CSV file (text/csv) with the framework's details in the query",
+        content((Object = "application/json"), (String = "text/csv"))),
+    security(("session" = [], "csrf" = [])),
     responses(
-        (status = 201, body = ImportedBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, description = "The file has problems; each names its location", body = ErrorBody)))]
+        (status = 201, description = "Imported as a new version", body = ImportedBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not a framework author, or the CSRF token is missing or wrong", body = ErrorBody),
+        (status = 409, description = "The framework already has a version with this label", body = ErrorBody),
+        (status = 413, description = "The file is larger than 10 MiB", body = ErrorBody),
+        (status = 415, description = "Neither JSON nor CSV", body = ErrorBody),
+        (status = 422, description = "The file has problems; each names its location", body = ErrorBody)))]
 pub async fn import(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -378,10 +390,11 @@ pub async fn import(
     } else if content_type.starts_with("application/json") {
         case::import(&body, "request body")
     } else {
-        return Err(AppError::BadRequest(
-            "Send CASE JSON with Content-Type: application/json or CSV with Content-Type: text/csv"
-                .into(),
-        )
+        return Err(AppError::Refused {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code: "unsupported_media_type",
+            message: "Send a CASE package or Pathway framework file with Content-Type: application/json, or CSV with Content-Type: text/csv".into(),
+        }
         .into());
     }
     .map_err(AppError::Invalid)?;

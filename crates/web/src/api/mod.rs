@@ -3,6 +3,7 @@
 
 mod docs;
 mod frameworks;
+mod session;
 mod types;
 
 use crate::state::AppState;
@@ -16,7 +17,10 @@ use utoipa::OpenApi;
         title = "Pathway API",
         description = "Competency frameworks for the allied health professions support workforce. \
 Reading published frameworks needs no sign-in. Changes need a signed-in session cookie and the \
-session's CSRF token in the X-CSRF-Token header. Every error has the same JSON shape.",
+session's CSRF token in the X-CSRF-Token header. A script signs in by reading its token from \
+GET /api/session, posting the form fields email, password and csrf_token to /sign-in (keeping the \
+session cookie it sets), then reading /api/session again for the signed-in session's token. \
+Every error has the same JSON shape.",
         license(name = "MIT")
     ),
     paths(
@@ -28,11 +32,43 @@ session's CSRF token in the X-CSRF-Token header. Every error has the same JSON s
         frameworks::expectations,
         frameworks::export,
         frameworks::import,
+        session::show,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::ProblemBody)),
-    tags((name = "frameworks", description = "Competency frameworks: levels, domains, items and their descriptors"))
+    modifiers(&Security),
+    tags(
+        (name = "frameworks", description = "Competency frameworks: levels, domains, items and their descriptors"),
+        (name = "session", description = "Who is calling, and the CSRF token their changes must carry")
+    )
 )]
 struct ApiDoc;
+
+/// The session cookie and the CSRF header, as security schemes the import operation names.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "Set by signing in at /sign-in",
+            ))),
+        );
+        components.add_security_scheme(
+            "csrf",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-CSRF-Token",
+                "The csrf_token from GET /api/session, sent with every POST",
+            ))),
+        );
+    }
+}
+
+/// Where a script reads its CSRF token.
+pub const SESSION_PATH: &str = "/api/session";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,6 +83,7 @@ pub fn router() -> Router<AppState> {
             }),
         )
         .route("/api/docs", get(docs::page))
+        .route(SESSION_PATH, get(session::show))
 }
 
 /// The OpenAPI document as pretty JSON; the committed copy in `docs/openapi.json` must match.

@@ -6,15 +6,27 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
 
-/// Largest body the check will read; bigger uploads are refused before any handler runs.
+/// Largest body the check will read for a signed-in user; bigger uploads are refused
+/// before any handler runs.
 pub const MAX_BODY: usize = 10 * 1024 * 1024;
+/// Largest body read from someone not signed in: the sign-in form is well under it.
+pub const MAX_ANONYMOUS_BODY: usize = 64 * 1024;
 
-pub async fn check(request: Request, expected: &str) -> Result<Request, ()> {
+/// Why a state-changing request was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The token is missing or wrong.
+    Invalid,
+    /// The body is larger than the limit, so it was not read.
+    TooLarge,
+}
+
+pub async fn check(request: Request, expected: &str, limit: usize) -> Result<Request, Refusal> {
     if let Some(v) = request.headers().get("x-csrf-token") {
         return if v.to_str().is_ok_and(|v| same(v, expected)) {
             Ok(request)
         } else {
-            Err(())
+            Err(Refusal::Invalid)
         };
     }
     let content_type = request
@@ -24,7 +36,7 @@ pub async fn check(request: Request, expected: &str) -> Result<Request, ()> {
         .unwrap_or_default()
         .to_ascii_lowercase();
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| ())?;
+    let bytes = to_bytes(body, limit).await.map_err(|_| Refusal::TooLarge)?;
     let presented = if content_type.starts_with("application/x-www-form-urlencoded") {
         form_urlencoded_field(&bytes)
     } else if content_type.starts_with("multipart/form-data") {
@@ -35,7 +47,7 @@ pub async fn check(request: Request, expected: &str) -> Result<Request, ()> {
     };
     match presented {
         Some(token) if same(&token, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
-        _ => Err(()),
+        _ => Err(Refusal::Invalid),
     }
 }
 
@@ -61,7 +73,7 @@ async fn multipart_field(request: Request) -> Option<String> {
 }
 
 /// Compares without leaking, through timing, how much of the token matched.
-fn same(a: &str, b: &str) -> bool {
+pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

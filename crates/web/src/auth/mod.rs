@@ -9,6 +9,7 @@ mod cookies;
 mod csrf;
 mod sign_in;
 
+pub use csrf::{MAX_ANONYMOUS_BODY, MAX_BODY, same as same_token};
 pub use sign_in::router;
 
 use crate::error::AppError;
@@ -146,7 +147,7 @@ fn open_before_password_change(path: &str) -> bool {
 }
 
 /// Whether cookies must carry `Secure`: configured, or the proxy says the client used TLS.
-fn is_secure(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
+pub fn is_secure(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
     state.config.secure_cookies
         || headers
             .get("x-forwarded-proto")
@@ -163,6 +164,7 @@ pub async fn session_layer(
     let secure = is_secure(&state, &parts.headers);
     let jar = cookies::parse(&parts.headers);
     let is_api = parts.uri.path().starts_with("/api/");
+    let path_hands_out_token = parts.uri.path() == crate::api::SESSION_PATH;
     let fail = |e: AppError| {
         if is_api {
             crate::error::ApiError(e).into_response()
@@ -237,15 +239,43 @@ pub async fn session_layer(
         };
     }
 
+    let signed_in = parts
+        .extensions
+        .get::<Visitor>()
+        .is_some_and(|v| v.signed_in.is_some());
     let mut request = Request::from_parts(parts, body);
     if !is_safe(request.method()) {
-        request = match csrf::check(request, &csrf_token).await {
+        // Someone not signed in can only sign in, which is a small form.
+        let limit = if signed_in {
+            MAX_BODY
+        } else {
+            MAX_ANONYMOUS_BODY
+        };
+        request = match csrf::check(request, &csrf_token, limit).await {
             Ok(r) => r,
-            Err(()) => return fail(AppError::Csrf),
+            Err(csrf::Refusal::TooLarge) => {
+                return fail(AppError::Refused {
+                    status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    code: "payload_too_large",
+                    message: format!(
+                        "The request is too large; send at most {} KiB{}",
+                        limit / 1024,
+                        if signed_in { "" } else { " before signing in" }
+                    ),
+                });
+            }
+            Err(csrf::Refusal::Invalid) => return fail(AppError::Csrf),
         };
     }
     let mut response = next.run(request).await;
-    if new_anonymous_token {
+    // Only pages carry forms, and only they need the anonymous token's cookie: assets,
+    // probes and JSON stay free of cookies (and cacheable where they say so).
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if new_anonymous_token && (is_page || path_hands_out_token) {
         append_cookie(
             &mut response,
             &cookies::set(CSRF_COOKIE, &csrf_token, secure, None),

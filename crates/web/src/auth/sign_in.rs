@@ -3,7 +3,7 @@
 use super::{
     SESSION_COOKIE, Visitor, append_cookie, cookies, hash_token, random_token, session_expiry,
 };
-use crate::accounts::{burn_time, verify_password};
+use crate::accounts::verify_off_thread;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::views::{PageCtx, render};
@@ -43,10 +43,19 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths, so a link cannot send someone elsewhere after signing in.
+/// Only same-site paths, so a link cannot send someone elsewhere after signing in. Browsers
+/// ignore tabs and newlines in a `Location` (`/\t/evil.example` is `//evil.example`), so any
+/// whitespace or control character refuses the path too.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -96,9 +105,12 @@ async fn submit(
         ));
     }
 
+    // The attempt is counted before the password is checked, so requests sent all at once
+    // cannot each slip under the limit while the others are still being checked.
+    let attempt = state.store.begin_login_attempt(&email, &ip).await?;
     let since = to_stored(Utc::now() - Duration::minutes(WINDOW_MINUTES));
     let (by_account, by_address) = state.store.failed_logins_since(&email, &ip, &since).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+    if by_account > MAX_FAILURES_PER_ACCOUNT || by_address > MAX_FAILURES_PER_ADDRESS {
         tracing::warn!(%ip, "sign-in rate limited");
         return Ok(again(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
@@ -109,30 +121,25 @@ async fn submit(
     }
 
     let found = state.store.user_for_sign_in(&email).await?;
-    let password = form.password.clone();
-    // argon2 is deliberately slow: keep it off the async workers.
-    let user = tokio::task::spawn_blocking(move || match found {
-        Some((user, hash)) if !user.disabled && verify_password(&password, &hash) => Some(user),
-        Some(_) => None,
-        None => {
-            burn_time(&password);
-            None
-        }
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-
-    state
-        .store
-        .record_login_attempt(&email, &ip, user.is_some())
-        .await?;
-    let Some(user) = user else {
+    // Every answer costs one password check, so its timing does not reveal whether the
+    // account exists or is disabled.
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let matches = verify_off_thread(form.password.clone(), hash).await?;
+    let Some(user) = user.filter(|u| matches && !u.disabled) else {
         return Ok(again(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "Enter a correct email address and password",
         ));
     };
+    state.store.mark_login_succeeded(attempt).await?;
 
+    // Signing in again replaces the session this browser had.
+    if let Some(previous) = &visitor.signed_in {
+        state.store.delete_session(&previous.token_hash).await?;
+    }
     // A fresh token at every sign-in, so a token planted before sign-in is worthless.
     let token = random_token();
     state
@@ -180,6 +187,13 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
+        assert_eq!(
+            safe_next(Some("/frameworks?version=2")),
+            "/frameworks?version=2"
+        );
         assert_eq!(safe_next(None), "/");
     }
 }

@@ -2,7 +2,7 @@
 //! changing their password (which they must do first when someone else set it).
 
 use super::forms::Errors;
-use crate::accounts::{hash_password, verify_password};
+use crate::accounts::{hash_off_thread, verify_off_thread};
 use crate::auth::{CHANGE_PASSWORD_PATH, SignedIn, Visitor};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -157,12 +157,14 @@ async fn change_password(
 
     let ip =
         crate::client_ip::client_ip(peer.ip(), &headers, state.config.trusted_proxies).to_string();
+    // Counted before the check, as at sign-in, so parallel guesses cannot slip past the limit.
+    let attempt = state.store.begin_login_attempt(&user.email, &ip).await?;
     let since = to_stored(Utc::now() - Duration::minutes(WINDOW_MINUTES));
     let (failures, _) = state
         .store
         .failed_logins_since(&user.email, &ip, &since)
         .await?;
-    if failures >= MAX_FAILURES {
+    if failures > MAX_FAILURES {
         return Ok(again(
             StatusCode::TOO_MANY_REQUESTS,
             Errors::one(
@@ -176,25 +178,14 @@ async fn change_password(
             next: CHANGE_PASSWORD_PATH.into(),
         });
     };
-    let current = form.current.clone();
-    let new = form.new.clone();
-    // argon2 is deliberately slow: keep it off the async workers.
-    let hashed = tokio::task::spawn_blocking(move || {
-        verify_password(&current, &stored).then(|| hash_password(&new))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let Some(hash) = hashed else {
-        state
-            .store
-            .record_login_attempt(&user.email, &ip, false)
-            .await?;
+    if !verify_off_thread(form.current.clone(), Some(stored)).await? {
         return Ok(again(
             StatusCode::UNPROCESSABLE_ENTITY,
             Errors::one("current", "Your current password is not correct"),
         ));
-    };
-    let hash = hash.map_err(|e| AppError::Internal(format!("could not hash a password: {e}")))?;
+    }
+    state.store.mark_login_succeeded(attempt).await?;
+    let hash = hash_off_thread(form.new.clone()).await?;
 
     let mut tx = state.store.begin().await?;
     tx.change_own_password(&user.actor(), user.user_id, &hash, user.session_hash())

@@ -62,7 +62,11 @@ pub(super) async fn load(
     let summary = state
         .resolve_version(id, version, authors)
         .await
-        .map_err(|_| AppError::NotFound(format!("Framework {id}")))?;
+        .map_err(|e| match e {
+            // Any other failure (the database is down) is the service's problem, not a 404.
+            pathway_store::StoreError::NotFound(_) => AppError::NotFound(format!("Framework {id}")),
+            other => other.into(),
+        })?;
     let content = state.framework(summary.version_id).await?;
     let vq = match version {
         Some(v) => format!("?version={}", crate::views::url_encode(v)),

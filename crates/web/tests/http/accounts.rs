@@ -356,3 +356,56 @@ async fn only_someone_who_could_grant_every_role_an_account_holds_may_manage_it(
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(!app.store.user(worker_id).await.unwrap().disabled);
 }
+
+#[tokio::test]
+async fn a_lead_cannot_take_over_a_fellow_lead_but_the_lead_above_can() {
+    let app = spawn_app().await;
+    let peer = user_id(&app, "lead2@north-trust.pathway.demo").await;
+    let lead = app.signed_in(NORTH_LEAD).await;
+    let (status, page) = lead.get_page(&format!("/admin/users/{peer}")).await;
+    assert_eq!(status, StatusCode::OK, "the fellow lead is in scope to see");
+    assert!(!page.contains("Reset password"), "{page}");
+    let response = lead
+        .post_form(
+            &format!("/admin/users/{peer}/password"),
+            &[("csrf_token", &get_csrf(&page))],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    let ics = app.signed_in("ics@pathway.demo").await;
+    let (_, page) = ics.get_page(&format!("/admin/users/{peer}")).await;
+    assert!(page.contains("Reset password"), "{page}");
+    let response = ics
+        .post_form(
+            &format!("/admin/users/{peer}/password"),
+            &[("csrf_token", &get_csrf(&page))],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_lead_sees_only_the_roles_held_in_their_own_organisations() {
+    let app = spawn_app().await;
+    let worker_id = user_id(&app, NORTH_WORKER).await;
+    let south = app.org("South Trust").await.id;
+    let mut tx = app.store.begin().await.unwrap();
+    tx.grant_role(
+        &pathway_store::Actor::system(),
+        worker_id,
+        Role::Supervisor,
+        Some(south),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let lead = app.signed_in(NORTH_LEAD).await;
+    let (_, page) = lead.get_page(&format!("/admin/users/{worker_id}")).await;
+    let text = page_text(&page);
+    assert!(!text.contains("South Trust"), "{text}");
+    assert!(
+        text.contains("also holds a role outside the organisations you administer"),
+        "{text}"
+    );
+}

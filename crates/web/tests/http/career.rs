@@ -20,7 +20,7 @@ async fn import_csv(author: &Browser, query: &str) -> reqwest::Response {
     let (_, html) = author.get_page("/").await;
     author
         .post_body(
-            &format!("/api/frameworks/import?id={CAREER}&title=Career%20framework&{query}"),
+            &format!("/api/frameworks/import?id={CAREER}&title=Career%20framework&publisher=A%20trust&{query}"),
             "text/csv",
             csv_format::export(&dorset()),
             Some(&get_csrf(&html)),

@@ -13,5 +13,6 @@ mod authoring;
 mod career;
 mod csrf;
 mod frameworks;
+mod hardening;
 mod helpers;
 mod ops;

@@ -110,3 +110,60 @@ async fn an_incoming_request_id_is_echoed_back() {
         "trace-from-the-proxy-42"
     );
 }
+
+#[tokio::test]
+async fn readyz_fails_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    app.store.close().await;
+    let (status, body) = app.get_page("/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    let (status, _) = app.get_page("/healthz").await;
+    assert_eq!(status, StatusCode::OK, "the process itself still answers");
+}
+
+/// A client that stops sending halfway through its request cannot hold a shutdown open
+/// past the grace period.
+#[tokio::test]
+async fn shutdown_does_not_wait_for_a_stalled_client_beyond_the_grace_period() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let store = pathway_store::Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("pathway.db").display()
+    ))
+    .await
+    .expect("open a database");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let config = pathway_web::Config {
+        shutdown_grace: std::time::Duration::from_millis(300),
+        ..pathway_web::Config::default()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(pathway_web::serve(
+        listener,
+        pathway_web::AppState::new(store, config),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // Headers promising a body that never comes.
+    let mut stalled = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    stalled
+        .write_all(b"POST /sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=a")
+        .await
+        .expect("send part of a request");
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    stop.send(()).expect("signal shutdown");
+    // A guard against hanging the test run, far beyond the grace period: not a timing check.
+    let finished = tokio::time::timeout(std::time::Duration::from_secs(60), server).await;
+    assert!(
+        matches!(finished, Ok(Ok(Ok(())))),
+        "the server stopped cleanly: {finished:?}"
+    );
+    drop(stalled);
+}

@@ -6,7 +6,7 @@ use super::{
     Choice, ChoiceGroup, Errors, Scope, ancestry_of, grantable_roles, kind_noun, one_of,
     org_choices, path_id, role_choices, with_article,
 };
-use crate::accounts::{generate_password, hash_password};
+use crate::accounts::{generate_password, hash_off_thread};
 use crate::auth::{SignedIn, Visitor};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -316,12 +316,7 @@ async fn create(
         return again(&state, &visitor, user, form, Errors::one("role", message)).await;
     }
 
-    // argon2 is deliberately slow: keep it off the async workers.
-    let password = new.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("could not hash a password: {e}")))?;
+    let hash = hash_off_thread(new.password.clone()).await?;
 
     let mut tx = state.store.begin().await?;
     let actor = user.actor();
@@ -434,6 +429,8 @@ struct UserPage {
     platform_admin: bool,
     /// The administrator may reset this account's password and disable it.
     manage_account: bool,
+    /// How many roles the user holds outside this administrator's scope.
+    roles_elsewhere: usize,
     /// A password just set by a reset, shown this once.
     new_password: Option<String>,
 }
@@ -450,6 +447,10 @@ async fn user_page(
     let scope = Scope::of(state, user).await?;
     let p = &user.principal;
     let manage_account = may_manage_account(p, shown.id, &grants);
+    // Administrators see the roles held inside their own scope; of the rest, only how many.
+    let (grants, hidden): (Vec<_>, Vec<_>) = grants.into_iter().partition(|(g, ancestry)| {
+        p.is_platform_admin() || (g.org_id.is_some() && p.may(Action::ViewOrganisation, ancestry))
+    });
     let grants = grants
         .into_iter()
         .map(|(g, ancestry)| GrantView {
@@ -476,6 +477,7 @@ async fn user_page(
         roles: role_choices(&grantable_roles(p), form.role.trim()),
         platform_admin: p.is_platform_admin(),
         manage_account,
+        roles_elsewhere: hidden.len(),
         new_password: None,
     })
 }
@@ -643,11 +645,7 @@ async fn reset_password(
     let user = visitor.require(Action::OpenAdministration, &[], &path)?;
     let (mut shown, grants) = manageable_user(&state, user, &raw).await?;
     let password = generate_password();
-    let to_hash = password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&to_hash))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("could not hash a password: {e}")))?;
+    let hash = hash_off_thread(password.clone()).await?;
     let mut tx = state.store.begin().await?;
     tx.reset_password(&user.actor(), shown.id, &hash, true)
         .await?;
