@@ -187,3 +187,155 @@ fn a_career_framework_imports_from_csv_with_a_level_in_each_domain() {
     assert!(!ok);
     assert!(err.contains("per-domain"), "{err}");
 }
+
+#[test]
+fn commands_that_only_read_refuse_a_folder_without_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("not-pathway");
+    for args in [
+        &["backup", "/tmp/never-written.db"][..],
+        &["audit", "verify"],
+        &["framework", "list"],
+        &["user", "list"],
+    ] {
+        let (ok, _, err) = pathway(&empty, args);
+        assert!(!ok, "{args:?}");
+        assert!(
+            err.contains("there is no Pathway database"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!empty.exists(), "nothing was created");
+}
+
+#[test]
+#[cfg(unix)]
+fn the_database_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (ok, _, err) = pathway(
+        &data,
+        &["org", "add", "--name", "Region", "--kind", "region"],
+    );
+    assert!(ok, "{err}");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("pathway.db")), 0o600);
+    let backup = dir.path().join("copy.db");
+    let (ok, _, err) = pathway(&data, &["backup", backup.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(mode(&backup), 0o600);
+}
+
+#[test]
+fn a_version_imported_as_published_retires_the_current_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (ok, _, err) = pathway(d, &["org", "add", "--name", "R", "--kind", "region"]);
+    assert!(ok, "{err}");
+    let csv = d.join("hee.csv");
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "framework",
+            "export",
+            "hee-ahp-support-worker-2021",
+            "--format",
+            "csv",
+            "--output",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "framework",
+            "import",
+            csv.to_str().unwrap(),
+            "--id",
+            "hee-ahp-support-worker-2021",
+            "--title",
+            "AHP Support Worker Competency Framework",
+            "--publisher",
+            "Health Education England",
+            "--framework-version",
+            "2030",
+            "--publish",
+        ],
+    );
+    assert!(ok, "{err}");
+    let (_, out, _) = pathway(d, &["framework", "list"]);
+    assert!(out.contains("version 2021  retired"), "{out}");
+    assert!(out.contains("version 2030  published"), "{out}");
+    // A CSV has no column for the training providers' mappings: the new version keeps them.
+    let (_, out, _) = pathway(
+        d,
+        &[
+            "framework",
+            "show",
+            "hee-ahp-support-worker-2021",
+            "--version",
+            "2030",
+        ],
+    );
+    assert!(out.contains("Provider mappings: 12"), "{out}");
+
+    // A new version with other levels is refused: records made against the old ones would
+    // change their meaning.
+    let changed = std::fs::read_to_string(&csv)
+        .unwrap()
+        .replacen("Intermediate", "Middle", 1);
+    let other = d.join("other.csv");
+    std::fs::write(&other, changed).unwrap();
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "framework",
+            "import",
+            other.to_str().unwrap(),
+            "--id",
+            "hee-ahp-support-worker-2021",
+            "--title",
+            "AHP",
+            "--publisher",
+            "HEE",
+            "--framework-version",
+            "2031",
+        ],
+    );
+    assert!(!ok);
+    assert!(err.contains("Intermediate"), "{err}");
+}
+
+#[test]
+fn output_cut_short_by_its_reader_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = pathway(
+        dir.path(),
+        &["org", "add", "--name", "R", "--kind", "region"],
+    );
+    assert!(ok, "{err}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pathway"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "framework",
+            "export",
+            "hee-ahp-support-worker-2021",
+            "--format",
+            "case",
+        ])
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Like `| head -0`: the reader goes away before anything is written.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}
