@@ -242,7 +242,7 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
                 None => Format::Case,
             };
             let parsed = match format {
-                Format::Case => case::import(&bytes, &name),
+                Format::Case => operations::read_json(&bytes, &name),
                 Format::Csv => {
                     let (Some(id), Some(title)) = (id, title) else {
                         bail!(

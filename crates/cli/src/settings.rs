@@ -239,7 +239,8 @@ impl Command {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// 1EdTech CASE JSON (imports 1.0 and 1.1; exports 1.1).
+    /// 1EdTech CASE JSON (imports 1.0 and 1.1; exports 1.1). On import, Pathway's own
+    /// framework JSON (as in frameworks/) is read too.
     Case,
     /// One row per item: domain, code, title, kind, one column per level.
     Csv,

@@ -339,3 +339,22 @@ fn output_cut_short_by_its_reader_is_not_an_error() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{stderr}");
 }
+
+#[test]
+fn pathways_own_framework_files_import_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../frameworks/fixtures/dorset-ahp-career-framework-sample.json"
+    );
+    let (ok, out, err) = pathway(dir.path(), &["framework", "import", fixture]);
+    assert!(ok, "{err}");
+    assert!(out.contains("4 domains"), "{out}");
+    let (_, out, _) = pathway(
+        dir.path(),
+        &["framework", "show", "dorset-ahp-career-framework-sample"],
+    );
+    // Its own domain codes, not numbers: the native file says everything a framework is.
+    assert!(out.contains("Domain PP:"), "{out}");
+    assert!(out.contains("a level in each domain"), "{out}");
+}

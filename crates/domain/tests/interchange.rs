@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use pathway_domain::framework::{
-    Descriptor, Domain, Framework, FrameworkDraft, FrameworkMeta, Item, ItemKind, Level,
-    ProviderMapping, VersionStatus, case, csv_format,
+    Descriptor, Domain, Framework, FrameworkDraft, FrameworkMeta, Item, ItemKind, JsonKind, Level,
+    ProviderMapping, VersionStatus, case, csv_format, json_kind, parse_native,
 };
 use serde_json::Value;
 
@@ -147,6 +147,13 @@ fn small() -> Framework {
                     Descriptor::Missing,
                     text("Advises on \"healthy choices\""),
                 ],
+            ),
+            item(
+                "2.3",
+                "2",
+                "Not yet written",
+                ItemKind::Competency,
+                vec![Descriptor::Missing; 3],
             ),
         ],
         provider_mappings: vec![
@@ -542,6 +549,24 @@ fn validate(package: &Value, base_uri: &str) -> Vec<String> {
         }
     }
 
+    // Pathway's own rule: one criterion per item, one criterion level per framework level.
+    let level_count = package["extensions"]["pathway"]["levels"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let described: Vec<&str> = root
+        .get("CFItems")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|i| {
+            matches!(
+                i["CFItemType"].as_str(),
+                Some("Competency" | "Entry requirement")
+            )
+        })
+        .filter_map(|i| i["identifier"].as_str())
+        .collect();
+    let mut criteria_of: HashMap<&str, usize> = HashMap::new();
     for (r, rubric) in v.list(root, "CFRubrics", "$").iter().enumerate() {
         let at = format!("$.CFRubrics[{r}]");
         let Some(obj) = v.object(rubric, &at, RUBRIC, RUBRIC_PART_REQUIRED) else {
@@ -560,6 +585,25 @@ fn validate(package: &Value, base_uri: &str) -> Vec<String> {
             let item = v.link(obj.get("CFItemURI"), &format!("{at}.CFItemURI"), LINK);
             if item.is_some_and(|i| !items.contains(i)) {
                 v.error(&at, "CFItemURI is not one of the CFItems");
+            }
+            if let Some(item) = item {
+                *criteria_of.entry(item).or_default() += 1;
+            }
+            let positions: Vec<u64> = obj
+                .get("CFRubricCriterionLevels")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|l| l["position"].as_u64())
+                .collect();
+            let expected: Vec<u64> = (1..=level_count as u64).collect();
+            if positions != expected {
+                v.error(
+                    &at,
+                    format_args!(
+                        "criterion levels at positions {positions:?}, not one per framework level {expected:?}"
+                    ),
+                );
             }
             for (l, level) in v
                 .list(obj, "CFRubricCriterionLevels", &at)
@@ -582,6 +626,14 @@ fn validate(package: &Value, base_uri: &str) -> Vec<String> {
             }
         }
     }
+    for item in described {
+        if criteria_of.get(item) != Some(&1) {
+            v.error(
+                "$.CFRubrics",
+                format_args!("item {item} does not have exactly one criterion"),
+            );
+        }
+    }
     v.errors
 }
 
@@ -600,9 +652,58 @@ fn case_export_is_a_valid_case_1_1_package() {
     let errors = validate(&package, options().base_uri);
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(package["CFDocument"]["caseVersion"], "1.1");
-    // 2 domains + 3 items + 3 provider mappings, each a child of one node.
-    assert_eq!(package["CFItems"].as_array().map(Vec::len), Some(8));
-    assert_eq!(package["CFAssociations"].as_array().map(Vec::len), Some(8));
+    // 2 domains + 4 items + 3 provider mappings, each a child of one node.
+    assert_eq!(package["CFItems"].as_array().map(Vec::len), Some(9));
+    assert_eq!(package["CFAssociations"].as_array().map(Vec::len), Some(9));
+}
+
+#[test]
+fn a_missing_descriptor_is_exported_as_an_empty_criterion_level_and_imported_as_missing() {
+    let f = small();
+    let package = case::export(&f, &options());
+    let criteria = package["CFRubrics"][0]["CFRubricCriteria"]
+        .as_array()
+        .expect("criteria");
+    assert_eq!(criteria.len(), 4, "one criterion per item");
+    let cells = |c: usize| -> Vec<(&str, &str)> {
+        criteria[c]["CFRubricCriterionLevels"]
+            .as_array()
+            .expect("levels")
+            .iter()
+            .map(|l| {
+                (
+                    l["quality"].as_str().expect("quality"),
+                    l["description"].as_str().expect("description"),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        cells(2),
+        [
+            ("Entry", "Signposts to services"),
+            ("Intermediate", ""),
+            ("Assistant Practitioner", "Advises on \"healthy choices\""),
+        ]
+    );
+    assert_eq!(
+        cells(3),
+        [
+            ("Entry", ""),
+            ("Intermediate", ""),
+            ("Assistant Practitioner", "")
+        ]
+    );
+    let back = case_round_trip(&f);
+    assert_eq!(back, f);
+    assert_eq!(
+        back.item("2.3").expect("2.3").descriptors,
+        [
+            Descriptor::Missing,
+            Descriptor::Missing,
+            Descriptor::Missing
+        ]
+    );
 }
 
 #[test]
@@ -624,6 +725,19 @@ fn the_validator_rejects_what_it_should() {
     package["CFDocument"]["caseVersion"] = "1.0".into();
     let errors = validate(&package, options().base_uri);
     assert_eq!(errors.len(), 3, "{errors:#?}");
+
+    // A criterion level left out, as exports once did for missing descriptors.
+    let mut package = case::export(&small(), &options());
+    let levels = package["CFRubrics"][0]["CFRubricCriteria"][2]["CFRubricCriterionLevels"]
+        .as_array_mut()
+        .expect("levels");
+    levels.remove(1);
+    assert_eq!(
+        validate(&package, options().base_uri),
+        [
+            "$.CFRubrics[0].CFRubricCriteria[2]: criterion levels at positions [1, 3], not one per framework level [1, 2, 3]"
+        ]
+    );
     assert!(is_rfc4122("5b1f0b43-4d54-4f0e-9d1e-3f0f3bd0c5a1"));
     assert!(!is_rfc4122("5b1f0b43-4d54-4f0e-cd1e-3f0f3bd0c5a1"));
     assert!(!is_rfc4122("5B1F0B43-4D54-4F0E-9D1E-3F0F3BD0C5A1"));
@@ -912,4 +1026,90 @@ fn the_hee_framework_round_trips_through_csv() {
     assert!(csv.starts_with(
         "\u{FEFF}domain,code,title,kind,Entry,Intermediate,Assistant Practitioner\r\n"
     ));
+}
+
+// ----- Pathway's own framework JSON -----
+
+#[test]
+fn the_shipped_framework_files_parse_as_native_json_to_what_serde_gives() {
+    for relative in [HEE_JSON, DORSET_JSON] {
+        let bytes = read(&repo_file(relative));
+        assert_eq!(json_kind(&bytes), JsonKind::Native, "{relative}");
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let native = parse_native(relative, &text).unwrap_or_else(|p| panic!("{p}"));
+        assert_eq!(native, load(relative), "{relative}");
+    }
+    let f = load(HEE_JSON);
+    assert_eq!(f.items().len(), 55);
+}
+
+#[test]
+fn json_kind_tells_case_packages_from_native_files() {
+    for sample in [MARKDOWN_SAMPLE, DYSPHAGIA_SAMPLE] {
+        assert_eq!(
+            json_kind(read(&crate_dir().join(sample))),
+            JsonKind::Case,
+            "{sample}"
+        );
+    }
+    let export = serde_json::to_vec(&case::export(&small(), &options())).expect("JSON");
+    assert_eq!(json_kind(&export), JsonKind::Case);
+    let native = serde_json::to_vec(&small()).expect("JSON");
+    assert_eq!(json_kind(&native), JsonKind::Native);
+    assert_eq!(json_kind(b"not json"), JsonKind::Unknown);
+}
+
+#[test]
+fn a_broken_native_file_is_reported_with_its_line_column_and_path() {
+    let text = std::fs::read_to_string(repo_file(HEE_JSON)).expect("read");
+    // The third item's kind, misspelt.
+    let mut seen = 0;
+    let mut broken_line = 0;
+    let broken: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(n, line)| {
+            if line.contains("\"kind\"") {
+                seen += 1;
+                if seen == 3 {
+                    broken_line = n + 1;
+                    return line
+                        .replace("\"competency\"", "\"competence\"")
+                        .replace("\"entry_requirement\"", "\"competence\"");
+                }
+            }
+            line.to_owned()
+        })
+        .collect();
+    let problems = parse_native("hee.json", broken.join("\n")).expect_err("refused");
+    let found: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with(&format!(
+            "hee.json: $.items[2].kind (line {broken_line}, column "
+        )),
+        "{found:#?}"
+    );
+    assert!(
+        found[0].contains("unknown variant `competence`"),
+        "{found:#?}"
+    );
+
+    // Well-formed but breaking a framework rule: named by where it is in the framework.
+    let no_publisher = text.replacen(
+        "\"publisher\": \"Health Education England\"",
+        "\"publisher\": \"\"",
+        1,
+    );
+    let found: Vec<String> = parse_native("hee.json", &no_publisher)
+        .expect_err("refused")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "hee.json: publisher: the framework has no publisher; give the name of the organisation that publishes it"
+        ]
+    );
 }

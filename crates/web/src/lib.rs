@@ -8,6 +8,7 @@ mod api;
 mod assets;
 mod auth;
 pub mod bootstrap;
+mod case_api;
 mod client_ip;
 mod error;
 pub mod housekeeping;
@@ -31,6 +32,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(auth::router())
         .merge(api::router())
+        .merge(case_api::router())
         .merge(assets::router())
         .merge(middleware::ops_router());
     middleware::wrap(routes, state.clone()).with_state(state)

@@ -86,7 +86,8 @@ async fn error_shape(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let is_api = path.starts_with("/api/");
+    // The CASE provider API answers in JSON too (its own errors are CASE's shape).
+    let is_api = path.starts_with("/api/") || path.starts_with("/ims/");
     let shaped = if is_api {
         content_type.starts_with("application/json")
     } else {

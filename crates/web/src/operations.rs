@@ -114,6 +114,17 @@ pub async fn check_levels_kept(
     )))
 }
 
+/// Reads a JSON framework file: a CASE package (1.0 or 1.1), or Pathway's own framework
+/// file (the form of the shipped framework and the test fixtures).
+pub fn read_json(bytes: &[u8], file_name: &str) -> Result<Framework, Problems> {
+    use pathway_domain::framework::native::{JsonKind, json_kind, parse_native};
+    match json_kind(bytes) {
+        JsonKind::Native => parse_native(file_name, bytes),
+        // CASE, or something else: the CASE reader says best what is wrong with it.
+        _ => pathway_domain::framework::case::import(bytes, file_name),
+    }
+}
+
 /// Stores an imported framework as a new version, after [`check_levels_kept`]. Nothing is
 /// written if anything fails; a version imported as published retires the one before.
 pub async fn import_framework(

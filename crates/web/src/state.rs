@@ -53,6 +53,8 @@ pub struct VersionContent {
     pub framework: Arc<Framework>,
     pub changes: Arc<LevelChanges>,
     pub whole_json: Arc<OnceLock<axum::body::Bytes>>,
+    /// The version as a CASE package (see [`crate::case_api::package_of`]).
+    pub case_json: Arc<OnceLock<Arc<serde_json::Value>>>,
 }
 
 /// A framework's published and retired versions, and when they were read.
@@ -94,6 +96,7 @@ impl AppState {
             changes: Arc::new(LevelChanges::of(&framework)),
             framework: Arc::new(framework),
             whole_json: Arc::default(),
+            case_json: Arc::default(),
         };
         if !content.framework.meta.status.is_editable()
             && let Ok(mut m) = self.frozen.write()

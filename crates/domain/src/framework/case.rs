@@ -11,7 +11,7 @@
 //! | domain | `CFItem` typed "Domain": `humanCodingScheme` = code, `fullStatement` = title, `notes` = description; `isChildOf` the document |
 //! | item | `CFItem` typed "Competency" or "Entry requirement": `humanCodingScheme` = code, `fullStatement` = title; `isChildOf` its domain |
 //! | provider mapping | `CFItem` typed "Provider mapping": `abbreviatedStatement` = provider, `fullStatement` = statement; `isChildOf` its item |
-//! | descriptors | one `CFRubric` ("Levels"): one criterion per item, one criterion level per level that has a descriptor (`quality` = level title, "N/A" for not applicable, none when missing) |
+//! | descriptors | one `CFRubric` ("Levels"): one criterion per item, one criterion level per level (`quality` = level title, `description` = the descriptor, "N/A" for not applicable, empty when the framework says nothing) |
 //! | id, status, level placement, levels | the package's `extensions.pathway` (`frameworkId`, `status`, `levelPlacement`, `levels`), so a Pathway export imports back exactly |
 //!
 //! Identifiers are stable: the document's is the framework's stored `case_identifier`, or a
@@ -20,8 +20,11 @@
 //!
 //! Import is lenient about what other tools write (identifiers that are not RFC 4122 UUIDs,
 //! missing `sequenceNumber`s, no item types, `subject` as a string, unknown fields) and strict
-//! about what Pathway needs (a title, statements, unique codes, associations that resolve).
-//! Every problem names a JSON path such as `$.CFItems[3].fullStatement`.
+//! about what Pathway needs (a CASE version it reads, a title, a creator, at least one item,
+//! statements, unique codes, associations that resolve). A criterion level with no
+//! description, or an item with no criterion level at some level, is a descriptor the
+//! framework does not state. Every problem names a JSON path such as
+//! `$.CFItems[3].fullStatement`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -350,7 +353,7 @@ impl Exporter<'_> {
             .iter()
             .zip(&item.descriptors)
             .enumerate()
-            .filter(|(_, (_, d))| !matches!(d, Descriptor::Missing))
+            // Every level has a criterion level; an empty description is a missing descriptor.
             .map(|(i, (level, descriptor))| {
                 let level_id = self.id(&format!(
                     "rubric-criterion-level:{}:{}",
@@ -415,12 +418,40 @@ fn read_package(bytes: &[u8]) -> Result<Framework, Problems> {
             ));
         }
     };
+    check_case_version(doc)?;
     let mut r = Reader::default();
     let draft = Package::read(&mut r, root, doc).into_draft(&mut r);
     match draft {
         Some(draft) if r.problems.is_empty() => Framework::new(draft),
         _ if r.problems.is_empty() => Err(Problems::one("$", "the package could not be read")),
         _ => Err(r.problems),
+    }
+}
+
+/// The CASE versions [`import`] reads, as `CFDocument.caseVersion` gives them. CASE 1.0 has
+/// no `caseVersion`, so a package without one is read as 1.0.
+pub const CASE_VERSIONS: [&str; 2] = ["1.0", "1.1"];
+
+/// Refuses a package that says it is of a CASE version Pathway does not read: its shape may
+/// differ in ways that would import as something other than what it says.
+fn check_case_version(doc: &Map<String, Value>) -> Result<(), Problems> {
+    let at = "$.CFDocument.caseVersion";
+    let accepted =
+        "Pathway reads CASE 1.0 and 1.1 packages (caseVersion \"1.0\" or \"1.1\", or none)";
+    match doc.get("caseVersion") {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(v)) if CASE_VERSIONS.contains(&v.trim()) => Ok(()),
+        Some(Value::String(v)) => Err(Problems::one(
+            at,
+            format!(
+                "the package is CASE version \"{}\"; {accepted}. Export the framework from its tool as CASE 1.1 or 1.0",
+                v.escape_debug()
+            ),
+        )),
+        Some(other) => Err(Problems::one(
+            at,
+            format!("expected a string such as \"1.1\", not {other}; {accepted}"),
+        )),
     }
 }
 
@@ -594,6 +625,8 @@ struct Package<'v> {
     identifier: Option<&'v str>,
     extension: PathwayExtension,
     nodes: Vec<Node<'v>>,
+    /// How many entries `CFItems` has, including any that could not be read.
+    cf_items: usize,
     /// Top-level nodes, then each node's children, in sequence order.
     roots: Vec<usize>,
     children: Vec<Vec<usize>>,
@@ -613,6 +646,12 @@ impl<'v> Package<'v> {
         }
         let publisher = r.text(doc, "publisher", at);
         let creator = r.text(doc, "creator", at);
+        if creator.is_none() {
+            r.missing(
+                "$.CFDocument.creator",
+                "the document has no creator; CASE requires one: the name of the organisation that wrote the framework",
+            );
+        }
         let description = r.text(doc, "description", at).unwrap_or_default();
         let version = r.text(doc, "version", at).unwrap_or("1");
         let adoption_status = r.text(doc, "adoptionStatus", at);
@@ -621,7 +660,8 @@ impl<'v> Package<'v> {
         let mut nodes: Vec<Node<'v>> = Vec::new();
         let mut index: HashMap<String, (usize, String)> = HashMap::new();
         let doc_key = identifier.map(key);
-        for (i, value) in r.list(root, "CFItems", "$").iter().enumerate() {
+        let cf_items = r.list(root, "CFItems", "$");
+        for (i, value) in cf_items.iter().enumerate() {
             let at = format!("$.CFItems[{i}]");
             let Some(obj) = r.object(value, &at) else {
                 continue;
@@ -756,6 +796,7 @@ impl<'v> Package<'v> {
             identifier,
             extension,
             nodes,
+            cf_items: cf_items.len(),
             roots,
             children,
             rubrics,
@@ -839,6 +880,23 @@ impl<'v> Package<'v> {
         }
         // Deeper trees are flattened: each domain's items together, in domain order.
         items.sort_by_key(|&(_, d)| d);
+        if self.cf_items == 0 {
+            // Unless `CFItems` was already reported, e.g. as not a list.
+            r.missing(
+                "$.CFItems",
+                "the package has no CFItems; nothing to import. A framework needs at least one item: add a CFItem for each competency, with an isChildOf association to the CFDocument or to its domain",
+            );
+        } else if items.is_empty()
+            && !nodes.is_empty()
+            && role
+                .iter()
+                .all(|k| matches!(k, Role::Domain(_) | Role::Mapping))
+        {
+            r.push(
+                "$.CFItems",
+                "the package has no CFItems that are items (competencies or entry requirements), only domains or provider mappings; nothing to import. Give each domain its items with isChildOf associations",
+            );
+        }
 
         let domain_codes = assign_codes(
             r,
@@ -1814,14 +1872,22 @@ mod tests {
                 level("Assistant Practitioner", "Provides person-centred care", 3),
             ]
         );
-        // A missing descriptor has no criterion level.
+        // A missing descriptor has a criterion level with an empty description.
         assert_eq!(
             levels(2),
             [
                 level("Entry", "Signposts", 1),
                 level("Intermediate", "Advises, \"in detail\"", 2),
+                level("Assistant Practitioner", "", 3),
             ]
         );
+        for c in criteria {
+            assert_eq!(
+                c["CFRubricCriterionLevels"].as_array().unwrap().len(),
+                3,
+                "one criterion level per framework level"
+            );
+        }
     }
 
     #[test]
@@ -2085,6 +2151,165 @@ mod tests {
     }
 
     #[test]
+    fn case_versions_1_0_and_1_1_are_read_and_others_refused() {
+        for version in [
+            None,
+            Some(json!("1.0")),
+            Some(json!("1.1")),
+            Some(json!(" 1.1 ")),
+        ] {
+            let mut p = typed_package();
+            if let Some(v) = version {
+                p["CFDocument"]["caseVersion"] = v;
+            }
+            assert!(import(&serde_json::to_vec(&p).unwrap(), "case.json").is_ok());
+        }
+        let mut p = typed_package();
+        p["CFDocument"]["caseVersion"] = "2.0".into();
+        p["CFItems"][0]["fullStatement"] = "".into();
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFDocument.caseVersion: the package is CASE version \"2.0\"; Pathway reads CASE 1.0 and 1.1 packages (caseVersion \"1.0\" or \"1.1\", or none). Export the framework from its tool as CASE 1.1 or 1.0"
+            ],
+            "only the version is reported: the rest may mean something else in another version"
+        );
+        p["CFDocument"]["caseVersion"] = 1.1.into();
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFDocument.caseVersion: expected a string such as \"1.1\", not 1.1; Pathway reads CASE 1.0 and 1.1 packages (caseVersion \"1.0\" or \"1.1\", or none)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_document_needs_a_creator() {
+        let mut p = typed_package();
+        p["CFDocument"].as_object_mut().unwrap().remove("creator");
+        p["CFDocument"]["publisher"] = "A publisher".into();
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFDocument.creator: the document has no creator; CASE requires one: the name of the organisation that wrote the framework"
+            ]
+        );
+        p["CFDocument"]["creator"] = " ".into();
+        assert_eq!(errors(&p).len(), 1);
+        // With a creator, the publisher is still preferred as the framework's publisher.
+        p["CFDocument"]["creator"] = "A creator".into();
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        assert_eq!(f.meta.publisher, "A publisher");
+    }
+
+    #[test]
+    fn a_package_without_items_is_refused() {
+        assert_eq!(
+            errors(&package(vec![], vec![])),
+            [
+                "case.json: $.CFItems: the package has no CFItems; nothing to import. A framework needs at least one item: add a CFItem for each competency, with an isChildOf association to the CFDocument or to its domain"
+            ]
+        );
+        let mut p = package(vec![], vec![]);
+        p.as_object_mut().unwrap().remove("CFItems");
+        assert_eq!(errors(&p).len(), 1);
+        p["CFItems"] = json!({"not": "a list"});
+        assert_eq!(errors(&p), ["case.json: $.CFItems: expected a list"]);
+
+        let only_domains = package(
+            vec![
+                cf_item(
+                    "d",
+                    json!({"CFItemType": "Domain", "humanCodingScheme": "D", "fullStatement": "Domain"}),
+                ),
+                cf_item(
+                    "e",
+                    json!({"CFItemType": "Domain", "humanCodingScheme": "E", "fullStatement": "Another"}),
+                ),
+            ],
+            vec![child_of("d", DOC, Some(1)), child_of("e", DOC, Some(2))],
+        );
+        assert_eq!(
+            errors(&only_domains),
+            [
+                "case.json: $.CFItems: the package has no CFItems that are items (competencies or entry requirements), only domains or provider mappings; nothing to import. Give each domain its items with isChildOf associations"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_criterion_level_is_a_missing_descriptor_that_still_names_its_level() {
+        let mut p = typed_package();
+        p["CFRubrics"] = rubric(json!([
+            criterion(
+                "a",
+                json!([
+                    criterion_level("Band 5", 1, "Does"),
+                    criterion_level("Band 6", 2, ""),
+                ])
+            ),
+            criterion("b", json!([criterion_level("Band 5", 1, "  ")])),
+        ]));
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        let titles: Vec<&str> = f.levels().iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(titles, ["Band 5", "Band 6"]);
+        assert_eq!(
+            f.item("D.1").unwrap().descriptors,
+            [text("Does"), Descriptor::Missing]
+        );
+        assert_eq!(
+            f.item("D.2").unwrap().descriptors,
+            [Descriptor::Missing, Descriptor::Missing]
+        );
+    }
+
+    #[test]
+    fn missing_descriptors_round_trip_at_every_position() {
+        let mut d = small().into_draft();
+        d.items[0].descriptors = vec![Descriptor::Missing, text("Level 3"), Descriptor::Missing];
+        d.items[1].descriptors = vec![Descriptor::Missing; 3];
+        let f = Framework::new(d).unwrap();
+        let v = export(&f, &opts());
+        let criteria = v["CFRubrics"][0]["CFRubricCriteria"].as_array().unwrap();
+        let descriptions: Vec<Vec<&str>> = criteria
+            .iter()
+            .map(|c| {
+                c["CFRubricCriterionLevels"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|l| l["description"].as_str().unwrap())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            descriptions,
+            [
+                vec!["", "Level 3", ""],
+                vec!["", "", ""],
+                vec!["Signposts", "Advises, \"in detail\"", ""],
+            ]
+        );
+        assert_eq!(round_trip(&f), f);
+
+        // Without the Pathway extension, as another tool reads it, the levels still come
+        // from the criterion levels and the missing descriptors stay missing.
+        let mut foreign = v.clone();
+        foreign.as_object_mut().unwrap().remove("extensions");
+        let back = import(&serde_json::to_vec(&foreign).unwrap(), "case.json").unwrap();
+        let titles: Vec<&str> = back.levels().iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(titles, ["Entry", "Intermediate", "Assistant Practitioner"]);
+        let descriptors: Vec<&[Descriptor]> = back
+            .items()
+            .iter()
+            .map(|i| i.descriptors.as_slice())
+            .collect();
+        let expected: Vec<&[Descriptor]> =
+            f.items().iter().map(|i| i.descriptors.as_slice()).collect();
+        assert_eq!(descriptors, expected);
+    }
+
+    #[test]
     fn a_document_needs_an_identifier_and_a_title() {
         let mut p = typed_package();
         p["CFDocument"]
@@ -2188,15 +2413,26 @@ mod tests {
     #[test]
     fn invalid_codes_are_reported() {
         let mut p = typed_package();
-        p["CFItems"][1]["humanCodingScheme"] = "D 1".into();
+        p["CFItems"][1]["humanCodingScheme"] = "D/1".into();
         p["CFItems"][0]["humanCodingScheme"] = "Dom/1".into();
         assert_eq!(
             errors(&p),
             [
                 "case.json: $.CFItems[0].humanCodingScheme: domain code \"Dom/1\" may hold only letters, digits, full stops, hyphens and underscores",
-                "case.json: $.CFItems[1].humanCodingScheme: item code \"D 1\" may hold only letters, digits, full stops, hyphens and underscores",
+                "case.json: $.CFItems[1].humanCodingScheme: item code \"D/1\" holds \"/\", which a code may not; a code may hold only letters, digits, single spaces between them, and . - _ ( ) [ ] : + '",
             ]
         );
+    }
+
+    #[test]
+    fn item_codes_as_other_tools_write_them_import() {
+        let mut p = typed_package();
+        p["CFItems"][1]["humanCodingScheme"] = "LS 1.A(i)".into();
+        p["CFItems"][2]["humanCodingScheme"] = "Ämne 2:3".into();
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        let codes: Vec<&str> = f.items().iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(codes, ["LS 1.A(i)", "Ämne 2:3"]);
+        assert_eq!(round_trip(&f), f);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! What changes for an item from one level to the next.
 //!
-//! Identical descriptors at adjacent levels are common (31 of the HEE framework's 55 items
+//! Identical descriptors at adjacent levels are common (27 of the HEE framework's 55 items
 //! say the same at every level); later rules rely on this, e.g. a verification at one level
 //! carries forward while the descriptor stays the same.
 

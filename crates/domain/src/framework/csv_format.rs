@@ -13,10 +13,15 @@
 //! carried. Level keys are the slugs of the level titles, unless the levels of an existing
 //! framework are given ([`ImportOptions::expected_levels`]).
 //!
+//! The file must be comma-separated (RFC 4180). A cell that starts with a quote runs, over
+//! commas and line breaks, to the next lone quote; a quote that is never closed, or text after
+//! a closing quote, is reported at the cell rather than read as rows run together.
+//!
 //! Bytes in, values out: nothing here touches files.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use super::limits::{MAX_ITEM_TITLE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, too_long};
 use super::{
     Descriptor, Domain, DomainCode, Framework, FrameworkDraft, FrameworkMeta, Item, ItemCode,
     ItemKind, Level, LevelKey, Problems, slugify,
@@ -57,7 +62,8 @@ pub fn export(framework: &Framework) -> String {
 pub struct ImportOptions<'a> {
     /// Prefixes every problem location.
     pub file_name: &'a str,
-    /// Everything about the framework version except its content.
+    /// Everything about the framework version except its content. The file does not say
+    /// who publishes the framework, so `meta.publisher` must be given.
     pub meta: FrameworkMeta,
     /// The levels of the framework this CSV is a new version of: the level columns must be
     /// their titles, in order, and the imported levels keep their keys and descriptions.
@@ -68,6 +74,7 @@ pub struct ImportOptions<'a> {
 }
 
 /// Reads a framework from CSV; reports every problem found, each with its row and column.
+/// A publisher must be given in [`ImportOptions::meta`]: the file does not say it.
 pub fn import(bytes: &[u8], opts: ImportOptions<'_>) -> Result<Framework, Problems> {
     let ImportOptions {
         file_name,
@@ -75,13 +82,27 @@ pub fn import(bytes: &[u8], opts: ImportOptions<'_>) -> Result<Framework, Proble
         expected_levels,
         known_domains,
     } = opts;
-    read(
+    let mut problems = Problems::default();
+    if meta.publisher.trim().is_empty() {
+        problems.push(
+            "publisher",
+            "no publisher was given for the framework; a CSV file does not say who publishes it, so give the publisher with the file (--publisher on the command line, publisher in the API, Publisher on the import page)",
+        );
+    }
+    let draft = read(
         bytes,
         meta,
         expected_levels,
         known_domains.unwrap_or_default(),
-    )
-    .map_err(|p| p.within(file_name))
+    );
+    match draft {
+        Err(in_file) => {
+            problems.0.extend(in_file.within(file_name).0);
+            Err(problems)
+        }
+        Ok(_) if !problems.is_empty() => Err(problems),
+        Ok(draft) => Framework::new(draft).map_err(|p| p.within(file_name)),
+    }
 }
 
 /// One record of the file: its line number and its cells, untrimmed.
@@ -90,15 +111,34 @@ struct Row {
     cells: Vec<String>,
 }
 
+/// Reads the file into a draft; the framework's own rules are checked by the caller.
 fn read(
     bytes: &[u8],
     meta: FrameworkMeta,
     expected_levels: Option<&[Level]>,
     known_domains: &[Domain],
-) -> Result<Framework, Problems> {
+) -> Result<FrameworkDraft, Problems> {
     let bytes = bytes.strip_prefix(BOM.as_bytes()).unwrap_or(bytes);
     let mut problems = Problems::default();
     let rows = records(bytes, &mut problems);
+    if let Some(quote) = bad_quote(bytes) {
+        // The reader ran rows together: nothing after the cell can be trusted.
+        let name = rows
+            .first()
+            .filter(|header| header.line < quote.line)
+            .and_then(|header| header.cells.get(quote.column))
+            .map(|name| format!(" ({})", name.trim()))
+            .unwrap_or_default();
+        let message = if quote.text_after {
+            "the cell starts with a quote (\"), and the quote that ends it is followed by more text, so a quote is missing or one too many: a cell that starts with a quote runs on, over commas and lines, to the next quote. Check the quotes in this cell and the rows after it; a quote inside a quoted cell is written twice (\"\")"
+        } else {
+            "the cell starts with a quote (\") that is never closed, so the rest of the file was read as part of this one cell; add the closing quote at the end of the cell, or remove the opening one (a quote inside a quoted cell is written twice: \"\")"
+        };
+        return Err(Problems::one(
+            format!("row {}, column {}{name}", quote.line, quote.column + 1),
+            message,
+        ));
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -117,6 +157,24 @@ fn read(
         return Err(Problems::one("row 1", "the file is empty"));
     };
     let header_cells: Vec<&str> = header.cells.iter().map(|c| c.trim()).collect();
+    if header_cells.len() < FIXED.len() {
+        let joined = header_cells.concat();
+        let separator = if joined.contains(';') {
+            Some("semicolons")
+        } else if joined.contains('\t') {
+            Some("tabs")
+        } else {
+            None
+        };
+        if let Some(separator) = separator {
+            return Err(Problems::one(
+                "row 1",
+                format!(
+                    "the columns are separated by {separator}, but the file must be comma-separated; save it as \"CSV UTF-8 (comma delimited)\" and import it again"
+                ),
+            ));
+        }
+    }
     let levels = read_header(&header_cells, expected_levels, &mut problems);
     if header_cells.len() < FIXED.len()
         || FIXED
@@ -140,13 +198,26 @@ fn read(
     let mut domains: Vec<Domain> = Vec::new();
     let mut items: Vec<Item> = Vec::new();
     let mut first_row: HashMap<String, u64> = HashMap::new();
+    let mut too_long_domains: HashSet<&str> = HashSet::new();
     for row in rows {
         let line = row.line;
         if row.cells.len() != header_cells.len() {
+            // A quote in the wrong place can join rows into one cell: say where to look.
+            let joined = row
+                .cells
+                .iter()
+                .position(|c| c.contains('\n'))
+                .map(|c| {
+                    format!(
+                        "; column {} holds line breaks, so check the quotes around it: a cell that starts with a quote runs on, over commas and lines, to the next quote",
+                        c + 1
+                    )
+                })
+                .unwrap_or_default();
             problems.push(
                 format!("row {line}"),
                 format!(
-                    "{} columns, expected {} ({columns})",
+                    "{} columns, expected {} ({columns}){joined}",
                     row.cells.len(),
                     header_cells.len()
                 ),
@@ -190,6 +261,24 @@ fn read(
         if title.is_empty() {
             problems.push(at(2), "the title is empty; enter the item's title");
         }
+        let long = too_long(
+            "the title",
+            title,
+            MAX_ITEM_TITLE_CHARS,
+            "Shorten it, and put the detail in the level columns",
+        );
+        if let Some(long) = long {
+            problems.push(at(2), long);
+        }
+        for (c, raw) in row.cells.iter().enumerate().skip(FIXED.len()) {
+            if let Some(long) = too_long("the descriptor", raw.trim(), MAX_TEXT_CHARS, "Shorten it")
+            {
+                problems.push(
+                    format!("row {line}, column {} ({})", c + 1, header_cells[c]),
+                    long,
+                );
+            }
+        }
         let kind = if cell(3).is_empty() {
             Some(ItemKind::Competency)
         } else {
@@ -218,6 +307,19 @@ fn read(
                 let domain = match known_domains.iter().find(|d| d.title == domain_title) {
                     Some(known) => known.clone(),
                     None => {
+                        let long = too_long(
+                            "the domain's title",
+                            domain_title,
+                            MAX_NAME_CHARS,
+                            "Shorten it",
+                        );
+                        if let Some(long) = long {
+                            // Once, at the domain's first row.
+                            if too_long_domains.insert(domain_title) {
+                                problems.push(at(0), long);
+                            }
+                            continue;
+                        }
                         let taken = |c: &str| {
                             known_domains
                                 .iter()
@@ -256,13 +358,88 @@ fn read(
     }
 
     problems.into_result()?;
-    Framework::new(FrameworkDraft {
+    Ok(FrameworkDraft {
         meta,
         levels,
         domains,
         items,
         provider_mappings: Vec::new(),
     })
+}
+
+/// A quoted cell the reader cannot have read as meant: the row it is in (by line, as rows
+/// are numbered), its column (from 0) and what is wrong.
+struct BadQuote {
+    line: u64,
+    column: usize,
+    /// The cell's closing quote is followed by more text; otherwise nothing closes it.
+    text_after: bool,
+}
+
+/// Finds the first quoted cell that is never closed, or whose closing quote has text after
+/// it, reading quotes as the CSV reader does: a quote opens a quoted cell only as the cell's
+/// first character, `""` inside it is one quote, and the next lone quote closes it. The reader
+/// gives no error for either: it takes the rest of the file as the cell, or joins the text
+/// after the quote to it, and rows run together.
+fn bad_quote(bytes: &[u8]) -> Option<BadQuote> {
+    let mut line = 1;
+    let mut row_line = 1;
+    let mut column = 0;
+    let mut cell_start = true;
+    let mut open: Option<BadQuote> = None;
+    let mut closed: Option<BadQuote> = None;
+    let mut bytes = bytes.iter().peekable();
+    while let Some(&b) = bytes.next() {
+        if let Some(quote) = open.take() {
+            match b {
+                b'"' if bytes.peek() == Some(&&b'"') => {
+                    bytes.next();
+                    open = Some(quote);
+                }
+                b'"' => closed = Some(quote),
+                b'\n' => {
+                    line += 1;
+                    open = Some(quote);
+                }
+                _ => open = Some(quote),
+            }
+            continue;
+        }
+        if let Some(quote) = closed.take()
+            && !matches!(b, b',' | b'\r' | b'\n')
+        {
+            return Some(BadQuote {
+                text_after: true,
+                ..quote
+            });
+        }
+        match b {
+            b'"' if cell_start => {
+                open = Some(BadQuote {
+                    line: row_line,
+                    column,
+                    text_after: false,
+                });
+                cell_start = false;
+            }
+            b',' => {
+                column += 1;
+                cell_start = true;
+            }
+            b'\r' => {
+                column = 0;
+                cell_start = true;
+            }
+            b'\n' => {
+                line += 1;
+                row_line = line;
+                column = 0;
+                cell_start = true;
+            }
+            _ => cell_start = false,
+        }
+    }
+    open
 }
 
 /// Every record with its line number; cells that are not UTF-8 are reported.
@@ -788,7 +965,7 @@ mod tests {
             "{HEADER}\
              One,2.1,A,competency,a,b,c\n\
              One,,B,competency,a,b,c\n\
-             One,2 2,C,competency,a,b,c\n\
+             One,2/2,C,competency,a,b,c\n\
              ,2.3,D,competency,a,b,c\n\
              One,2.4, ,competency,a,b,c\n\
              One,2.5,E,skill,a,b,c\n\
@@ -798,11 +975,142 @@ mod tests {
             errors(&csv),
             [
                 "file.csv: row 3, column 2 (code): the code is empty; enter the item's code, e.g. 2.1",
-                "file.csv: row 4, column 2 (code): item code \"2 2\" may hold only letters, digits, full stops, hyphens and underscores",
+                "file.csv: row 4, column 2 (code): item code \"2/2\" holds \"/\", which a code may not; a code may hold only letters, digits, single spaces between them, and . - _ ( ) [ ] : + '",
                 "file.csv: row 5, column 1 (domain): the domain is empty; enter the title of the item's domain",
                 "file.csv: row 6, column 3 (title): the title is empty; enter the item's title",
                 "file.csv: row 7, column 4 (kind): \"skill\" is not a kind of item; accepted kinds are Competency, Capability, Entry requirement, Entry and Requirement",
                 "file.csv: row 8, column 2 (code): item code \"2.1\" appears more than once (also at row 2); give each item its own code",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quoted_cell_that_is_never_closed_is_named() {
+        let header = "domain,code,title,kind,Entry\n";
+        let csv = format!(
+            "{header}One,1.1,\"A,competency,a\nOne,1.2,B,competency,b\nOne,1.3,C,competency,c\n"
+        );
+        assert_eq!(
+            errors(&csv),
+            [
+                "file.csv: row 2, column 3 (title): the cell starts with a quote (\") that is never closed, so the rest of the file was read as part of this one cell; add the closing quote at the end of the cell, or remove the opening one (a quote inside a quoted cell is written twice: \"\")"
+            ]
+        );
+        // After a closed multi-line cell and escaped quotes, rows are still counted by line.
+        let csv = format!(
+            "{header}One,1.1,\"Two\nlines, \"\"quoted\"\"\",competency,a\r\nOne,1.2,B,competency,\"b\n"
+        );
+        assert_eq!(
+            errors(&csv),
+            [
+                "file.csv: row 4, column 5 (Entry): the cell starts with a quote (\") that is never closed, so the rest of the file was read as part of this one cell; add the closing quote at the end of the cell, or remove the opening one (a quote inside a quoted cell is written twice: \"\")"
+            ]
+        );
+        // A quote that does not start a cell is text, as the reader takes it.
+        let f = import_with(
+            &format!("{header}One,1.1,The 6\" ruler,competency,a\n"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(f.items()[0].title, "The 6\" ruler");
+        // In the header, there is no column name to give.
+        assert_eq!(
+            errors("domain,code,\"title,kind\n")[0]
+                .split(": ")
+                .nth(1)
+                .unwrap(),
+            "row 1, column 3"
+        );
+    }
+
+    #[test]
+    fn a_quote_that_joins_rows_is_pointed_at() {
+        // The stray quote before "A" closes at the quote before "B", a row down, and "B" and
+        // the rest of that row join the cell. Read as it is, row 3 would vanish.
+        let csv = format!(
+            "{HEADER}One,1.1,\"A,competency,a,b,c\nOne,1.2,\"B\",competency,a,b,c\nOne,1.3,C,competency,a,b,c\n"
+        );
+        assert_eq!(
+            errors(&csv),
+            [
+                "file.csv: row 2, column 3 (title): the cell starts with a quote (\"), and the quote that ends it is followed by more text, so a quote is missing or one too many: a cell that starts with a quote runs on, over commas and lines, to the next quote. Check the quotes in this cell and the rows after it; a quote inside a quoted cell is written twice (\"\")"
+            ]
+        );
+        // Well-formed quotes around line breaks, with a column missing: the count names the
+        // cell that spans lines.
+        let csv = format!("{HEADER}One,1.1,\"A\nB\",competency,a,b\n");
+        assert_eq!(
+            errors(&csv),
+            [
+                "file.csv: row 2: 6 columns, expected 7 (domain, code, title, kind, Entry, Intermediate, Assistant Practitioner); column 3 holds line breaks, so check the quotes around it: a cell that starts with a quote runs on, over commas and lines, to the next quote"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_separated_by_semicolons_or_tabs_gets_one_message() {
+        for (csv, separator) in [
+            (
+                "domain;code;title;kind;Entry\nOne;1.1;A;competency;a\n",
+                "semicolons",
+            ),
+            (
+                "\u{FEFF}domain\tcode\ttitle\tkind\tEntry\nOne\t1.1\tA\tcompetency\ta\n",
+                "tabs",
+            ),
+            ("domain;code;title, with a comma;kind;Entry\n", "semicolons"),
+        ] {
+            assert_eq!(
+                errors(csv),
+                [format!(
+                    "file.csv: row 1: the columns are separated by {separator}, but the file must be comma-separated; save it as \"CSV UTF-8 (comma delimited)\" and import it again"
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn a_publisher_must_be_given() {
+        let found = import(
+            format!("{HEADER}One,1.1,A,competency,a,b,c\nOne,1.2,,competency,a,b,c\n").as_bytes(),
+            ImportOptions {
+                file_name: "file.csv",
+                meta: FrameworkMeta {
+                    publisher: " ".into(),
+                    ..meta()
+                },
+                expected_levels: None,
+                known_domains: None,
+            },
+        )
+        .unwrap_err();
+        let found: Vec<String> = found.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "publisher: no publisher was given for the framework; a CSV file does not say who publishes it, so give the publisher with the file (--publisher on the command line, publisher in the API, Publisher on the import page)",
+                "file.csv: row 3, column 3 (title): the title is empty; enter the item's title",
+            ],
+            "the file's own problems are reported too"
+        );
+    }
+
+    #[test]
+    fn cells_longer_than_their_limits_are_reported_at_the_cell() {
+        let title = "t".repeat(1_001);
+        let descriptor = "d".repeat(10_001);
+        let domain = "n".repeat(301);
+        let csv = format!(
+            "{HEADER}One,1.1,{title},competency,a,{descriptor},c\n\
+             {domain},2.1,B,competency,a,b,c\n\
+             {domain},2.2,C,competency,a,b,c\n"
+        );
+        assert_eq!(
+            errors(&csv),
+            [
+                "file.csv: row 2, column 3 (title): the title is 1,001 characters long; the limit is 1,000. Shorten it, and put the detail in the level columns",
+                "file.csv: row 2, column 6 (Intermediate): the descriptor is 10,001 characters long; the limit is 10,000. Shorten it",
+                "file.csv: row 3, column 1 (domain): the domain's title is 301 characters long; the limit is 300. Shorten it",
             ]
         );
     }

@@ -2,20 +2,30 @@
 //!
 //! A [`Framework`] is one version of a named framework. It is built only through
 //! [`Framework::new`], which checks every rule below, so code that holds a `Framework`
-//! can rely on: unique level keys, unique domain codes, unique item codes, every item in a
-//! known domain, exactly one descriptor per level, and provider mappings that name real items.
+//! can rely on: a title and a publisher, unique level keys, unique domain codes, unique item
+//! codes, at least one item and every item in a known domain, exactly one descriptor per level,
+//! provider mappings that name real items, and sizes within [`limits`].
 
 pub mod case;
 pub mod compare;
 pub mod csv_format;
 mod ids;
+pub mod limits;
+pub mod native;
 mod placement;
 mod problems;
 
+use std::collections::HashSet;
+
+use limits::{
+    MAX_DOMAINS, MAX_ITEM_TITLE_CHARS, MAX_ITEMS, MAX_LEVEL_DESCRIPTION_CHARS, MAX_LEVELS,
+    MAX_NAME_CHARS, MAX_TEXT_CHARS, too_long, too_many,
+};
 use serde::{Deserialize, Serialize};
 
 pub use compare::{DescriptorChange, LevelChanges, LevelStep, Segment};
-pub use ids::{DomainCode, FrameworkId, ItemCode, LevelKey, slugify};
+pub use ids::{DomainCode, FrameworkId, ItemCode, LevelKey, MAX_ITEM_CODE_CHARS, slugify};
+pub use native::{JsonKind, json_kind, parse_native};
 pub use placement::{Expectation, LevelPlacement, Placement};
 pub use problems::{Problem, Problems};
 
@@ -222,7 +232,8 @@ impl<'de> Deserialize<'de> for Framework {
 }
 
 impl Framework {
-    /// Checks every structural rule; reports all problems at once, each with a location.
+    /// Checks every structural rule and the size limits in [`limits`]; reports all problems
+    /// at once, each with a location.
     pub fn new(draft: FrameworkDraft) -> Result<Self, Problems> {
         let mut problems = Problems::default();
         let FrameworkDraft {
@@ -232,18 +243,19 @@ impl Framework {
             items,
             provider_mappings,
         } = draft;
-        if meta.title.trim().is_empty() {
-            problems.push("title", "the framework has no title");
-        }
-        if meta.version.trim().is_empty() {
-            problems.push("version", "the framework has no version");
+        check_meta(&meta, &mut problems);
+        if let Err(counts) = check_counts(&levels, &domains, &items) {
+            // Past a limit the content is not checked further: that could take long and would
+            // bury the one problem that matters.
+            problems.0.extend(counts.0);
+            return Err(problems);
         }
         if levels.is_empty() {
             problems.push("levels", "a framework needs at least one level");
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut level_keys = HashSet::new();
         for (i, level) in levels.iter().enumerate() {
-            if !seen.insert(level.key.as_str()) {
+            if !level_keys.insert(level.key.as_str()) {
                 problems.push(
                     format!("levels[{i}].key"),
                     format!("level \"{}\" appears more than once", level.key),
@@ -252,10 +264,26 @@ impl Framework {
             if level.title.trim().is_empty() {
                 problems.push(format!("levels[{i}].title"), "the level has no title");
             }
+            let long = too_long(
+                "the level's title",
+                &level.title,
+                MAX_NAME_CHARS,
+                "Shorten it, and put the detail in the level's description",
+            );
+            problems.push_some(format!("levels[{i}].title"), long);
+            if let Some(description) = &level.description {
+                let long = too_long(
+                    "the level's description",
+                    description,
+                    MAX_LEVEL_DESCRIPTION_CHARS,
+                    "Shorten it",
+                );
+                problems.push_some(format!("levels[{i}].description"), long);
+            }
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut domain_codes = HashSet::new();
         for (i, domain) in domains.iter().enumerate() {
-            if !seen.insert(domain.code.as_str()) {
+            if !domain_codes.insert(domain.code.as_str()) {
                 problems.push(
                     format!("domains[{i}].code"),
                     format!("domain \"{}\" appears more than once", domain.code),
@@ -264,11 +292,28 @@ impl Framework {
             if domain.title.trim().is_empty() {
                 problems.push(format!("domains[{i}].title"), "the domain has no title");
             }
+            let long = too_long(
+                "the domain's title",
+                &domain.title,
+                MAX_NAME_CHARS,
+                "Shorten it, and put the detail in the domain's description",
+            );
+            problems.push_some(format!("domains[{i}].title"), long);
+            let long = too_long(
+                "the domain's description",
+                &domain.description,
+                MAX_TEXT_CHARS,
+                "Shorten it",
+            );
+            problems.push_some(format!("domains[{i}].description"), long);
         }
-        let mut seen = std::collections::HashSet::new();
+        if items.is_empty() {
+            problems.push("items", "a framework needs at least one item");
+        }
+        let mut item_codes = HashSet::new();
         for (i, item) in items.iter().enumerate() {
             let at = |field: &str| format!("items[{i}] ({}).{field}", item.code);
-            if !seen.insert(item.code.as_str()) {
+            if !item_codes.insert(item.code.as_str()) {
                 problems.push(
                     at("code"),
                     format!("item code \"{}\" appears more than once", item.code),
@@ -277,7 +322,10 @@ impl Framework {
             if item.title.trim().is_empty() {
                 problems.push(at("title"), "the item has no title");
             }
-            if !domains.iter().any(|d| d.code == item.domain) {
+            if let Some(long) = item_title_too_long(&item.title) {
+                problems.push(at("title"), long);
+            }
+            if !domain_codes.contains(item.domain.as_str()) {
                 problems.push(
                     at("domain"),
                     format!(
@@ -296,9 +344,14 @@ impl Framework {
                     ),
                 );
             }
+            for (l, descriptor) in item.descriptors.iter().enumerate() {
+                if let Some(long) = descriptor_too_long(descriptor, levels.get(l)) {
+                    problems.push(at(&format!("descriptors[{l}]")), long);
+                }
+            }
         }
         for (i, m) in provider_mappings.iter().enumerate() {
-            if !items.iter().any(|it| it.code == m.item) {
+            if !item_codes.contains(m.item.as_str()) {
                 problems.push(
                     format!("provider_mappings[{i}].item"),
                     format!("item \"{}\" is not in the framework", m.item),
@@ -310,12 +363,21 @@ impl Framework {
                     "no provider named",
                 );
             }
+            let long = too_long(
+                "the provider's name",
+                &m.provider,
+                MAX_NAME_CHARS,
+                "Shorten it",
+            );
+            problems.push_some(format!("provider_mappings[{i}].provider"), long);
             if m.statement.trim().is_empty() {
                 problems.push(
                     format!("provider_mappings[{i}].statement"),
                     "the statement is empty",
                 );
             }
+            let long = too_long("the statement", &m.statement, MAX_TEXT_CHARS, "Shorten it");
+            problems.push_some(format!("provider_mappings[{i}].statement"), long);
         }
         problems.into_result()?;
         Ok(Self {
@@ -407,8 +469,13 @@ impl Framework {
         if title.trim().is_empty() {
             problems.push("title", "enter a title for the item");
         }
+        problems.push_some("title", item_title_too_long(title.trim()));
         if descriptors.len() != self.levels.len() {
             problems.push("descriptors", "give one descriptor per level");
+        }
+        for (l, descriptor) in descriptors.iter().enumerate() {
+            let long = descriptor_too_long(descriptor, self.levels.get(l));
+            problems.push_some(format!("descriptors[{l}]"), long);
         }
         problems.into_result()?;
         let Some(item) = self.items.iter_mut().find(|i| i.code.as_str() == code) else {
@@ -426,6 +493,90 @@ impl Framework {
     pub fn next_version_label(&self) -> String {
         next_version_label(&self.meta.version)
     }
+}
+
+/// The framework's own fields: title, publisher, version and description.
+fn check_meta(meta: &FrameworkMeta, problems: &mut Problems) {
+    if meta.title.trim().is_empty() {
+        problems.push("title", "the framework has no title");
+    }
+    let long = too_long(
+        "the framework's title",
+        &meta.title,
+        MAX_NAME_CHARS,
+        "Shorten it, and put the detail in the framework's description",
+    );
+    problems.push_some("title", long);
+    if meta.publisher.trim().is_empty() {
+        problems.push(
+            "publisher",
+            "the framework has no publisher; give the name of the organisation that publishes it",
+        );
+    }
+    let long = too_long(
+        "the publisher's name",
+        &meta.publisher,
+        MAX_NAME_CHARS,
+        "Shorten it",
+    );
+    problems.push_some("publisher", long);
+    if meta.version.trim().is_empty() {
+        problems.push("version", "the framework has no version");
+    }
+    let long = too_long(
+        "the framework's description",
+        &meta.description,
+        MAX_TEXT_CHARS,
+        "Shorten it",
+    );
+    problems.push_some("description", long);
+}
+
+/// How many levels, domains and items there are, against [`limits`].
+fn check_counts(levels: &[Level], domains: &[Domain], items: &[Item]) -> Result<(), Problems> {
+    let mut problems = Problems::default();
+    let levels = too_many(
+        "levels",
+        levels.len(),
+        MAX_LEVELS,
+        "Check the levels are right: they are the framework's stages or bands, such as Entry, Intermediate and Assistant Practitioner",
+    );
+    problems.push_some("levels", levels);
+    let domains = too_many(
+        "domains",
+        domains.len(),
+        MAX_DOMAINS,
+        "Check the domains are right: they group the items, and there are usually a few dozen at most",
+    );
+    problems.push_some("domains", domains);
+    let items = too_many(
+        "items",
+        items.len(),
+        MAX_ITEMS,
+        "Split it into smaller frameworks",
+    );
+    problems.push_some("items", items);
+    problems.into_result()
+}
+
+fn item_title_too_long(title: &str) -> Option<String> {
+    too_long(
+        "the item's title",
+        title,
+        MAX_ITEM_TITLE_CHARS,
+        "Shorten it, and put the detail in its descriptors",
+    )
+}
+
+fn descriptor_too_long(descriptor: &Descriptor, level: Option<&Level>) -> Option<String> {
+    let text = descriptor.text()?;
+    // Most descriptors are short: name the level only for one that is not.
+    too_long("", text, MAX_TEXT_CHARS, "")?;
+    let what = match level {
+        Some(level) => format!("the descriptor at level \"{}\"", level.title),
+        None => "the descriptor".to_owned(),
+    };
+    too_long(&what, text, MAX_TEXT_CHARS, "Shorten it")
 }
 
 pub fn next_version_label(version: &str) -> String {

@@ -29,6 +29,13 @@ impl Problems {
         });
     }
 
+    /// Records a problem when there is one, e.g. from a check that returns `Option<String>`.
+    pub fn push_some(&mut self, location: impl Into<String>, message: Option<String>) {
+        if let Some(message) = message {
+            self.push(location, message);
+        }
+    }
+
     pub fn one(location: impl Into<String>, message: impl Into<String>) -> Self {
         let mut p = Self::default();
         p.push(location, message);

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use pathway_domain::access::Action;
-use pathway_domain::framework::{Framework, FrameworkId, LevelPlacement, case, csv_format};
+use pathway_domain::framework::{Framework, FrameworkId, LevelPlacement, csv_format};
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::IntoParams;
@@ -270,23 +270,13 @@ pub async fn export(
     Path(id): Path<String>,
     Query(q): Query<ExportParams>,
 ) -> Result<Response, ApiError> {
-    let (summary, f) = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    let (summary, content) = load_content(&state, &visitor, &id, q.version.as_deref()).await?;
+    let f = content.framework.clone();
     let name = format!("{}-{}", f.id(), f.meta.version);
     match q.format.as_deref().unwrap_or("case") {
         "case" => {
-            let last_change = summary
-                .published_at
-                .as_deref()
-                .and_then(pathway_domain::time::from_stored)
-                .or_else(|| pathway_domain::time::from_stored(&summary.created_at))
-                .unwrap_or_else(chrono::Utc::now);
-            let body = case::export(
-                &f,
-                &case::ExportOptions {
-                    base_uri: &state.config.public_url,
-                    last_change,
-                },
-            );
+            // Published versions' packages are made once and kept; drafts' every time.
+            let body = crate::case_api::package_of(&state, &summary, &content);
             Ok((
                 [
                     (header::CONTENT_TYPE, "application/json".to_owned()),
@@ -295,7 +285,7 @@ pub async fn export(
                         format!("attachment; filename=\"{name}.case.json\""),
                     ),
                 ],
-                Json(body),
+                Json(body.as_ref()),
             )
                 .into_response())
         }
@@ -388,7 +378,7 @@ pub async fn import(
         };
         operations::read_csv(&state.store, &body, "request body", details).await?
     } else if content_type.starts_with("application/json") {
-        case::import(&body, "request body")
+        operations::read_json(&body, "request body")
     } else {
         return Err(AppError::Refused {
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,

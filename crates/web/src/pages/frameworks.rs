@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use pathway_domain::access::Action;
 use pathway_domain::framework::{
     Descriptor, DescriptorChange, Framework, Item, ItemKind, LevelChanges, LevelPlacement,
-    ProviderMapping, Segment, VersionStatus, case,
+    ProviderMapping, Segment, VersionStatus,
 };
 use pathway_store::VersionSummary;
 use serde::Deserialize;
@@ -540,7 +540,10 @@ async fn load_draft_item(
     visitor.require(
         Action::AuthorFrameworks,
         &[],
-        &format!("/frameworks/{id}/items/{code}/edit"),
+        &format!(
+            "/frameworks/{id}/items/{}/edit",
+            crate::views::url_encode(code)
+        ),
     )?;
     let l = load(state, visitor, id, version).await?;
     if l.summary.status != VersionStatus::Draft {
@@ -607,12 +610,7 @@ async fn edit_submit(
     ) {
         let mut errors = Errors::default();
         for p in problems.iter() {
-            let field = if p.location == "title" {
-                "title"
-            } else {
-                "level_0"
-            };
-            errors.add(field, &p.message);
+            errors.add(edit_field(&p.location), &p.message);
         }
         let page = edit_page(&visitor, &l, &item, title, values, errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
@@ -632,6 +630,19 @@ async fn edit_submit(
         l.vq
     ))
     .into_response())
+}
+
+/// The edit form's field a problem from [`Framework::edit_item`] belongs to: the title, or
+/// the level whose descriptor it is about (`…descriptors[2]` is `level_2`).
+fn edit_field(location: &str) -> String {
+    if location.ends_with("title") {
+        return "title".into();
+    }
+    location
+        .rsplit_once("descriptors[")
+        .and_then(|(_, rest)| rest.split(']').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .map_or_else(|| "level_0".into(), |n| format!("level_{n}"))
 }
 
 // ---- import ----
@@ -748,7 +759,7 @@ async fn import_submit(
         };
         operations::read_csv(&state.store, &bytes, &file_name, details).await?
     } else {
-        case::import(&bytes, &file_name)
+        operations::read_json(&bytes, &file_name)
     };
     let framework = match parsed {
         Ok(f) => f,
@@ -776,5 +787,18 @@ async fn import_submit(
             values,
         )),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_field;
+
+    #[test]
+    fn edit_problems_go_to_their_fields() {
+        assert_eq!(edit_field("title"), "title");
+        assert_eq!(edit_field("descriptors[2]"), "level_2");
+        assert_eq!(edit_field("items[0] (1.1).descriptors[1]"), "level_1");
+        assert_eq!(edit_field("descriptors"), "level_0");
     }
 }

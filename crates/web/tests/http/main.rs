@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod authoring;
 mod career;
+mod case_api;
 mod csrf;
 mod frameworks;
 mod hardening;
