@@ -39,15 +39,23 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SEED = REPO.parent / "shared" / "seeds" / "000_8c24c6c362d62ee7.txt"
 DEFAULT_OUT = REPO / "frameworks" / "hee-ahp-support-worker-2021.json"
 
+# The seed names the levels and says nothing else about them (which band each is varies by
+# employer), so the shipped levels carry no description.
 LEVELS = [
-    {"key": "entry", "title": "Entry", "description": "Agenda for Change band 2"},
-    {"key": "intermediate", "title": "Intermediate", "description": "Agenda for Change band 3"},
-    {
-        "key": "assistant-practitioner",
-        "title": "Assistant Practitioner",
-        "description": "Agenda for Change band 4",
-    },
+    {"key": "entry", "title": "Entry"},
+    {"key": "intermediate", "title": "Intermediate"},
+    {"key": "assistant-practitioner", "title": "Assistant Practitioner"},
 ]
+# HEE's own description of the framework: the paragraph of its page (seed 001) that says what
+# the framework does, word for word (including the page's no-break space).
+PAGE_SEED = REPO.parent / "shared" / "seeds" / "001_f0aab36f132df2bf.txt"
+
+
+def hee_description(page: Path) -> str:
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("This framework"):
+            return line.strip()
+    raise SeedError(f"{page}: no paragraph starting 'This framework'")
 PROVIDER = "ExR"
 # Domain 1 lists qualifications, experience and values: checked against records,
 # not assessed, so its items are entry requirements.
@@ -154,11 +162,7 @@ def parse(seed_text: str) -> dict:
         "publisher": "Health Education England",
         "version": "2021",
         "status": "published",
-        "description": (
-            "Defines what allied health professions (AHP) support workers in Agenda for "
-            "Change bands 2 to 4 need to know and do at three levels (Entry, Intermediate "
-            "and Assistant Practitioner) across eight domains."
-        ),
+        "description": hee_description(PAGE_SEED),
         "levels": LEVELS,
         "domains": domains,
         "items": items,

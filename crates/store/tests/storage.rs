@@ -93,6 +93,7 @@ on_both!(
     audit_log_chains_every_change_and_detects_tampering,
     erasing_a_person_from_the_audit_log_keeps_the_chain,
     a_failed_transaction_writes_nothing,
+    the_database_keeps_the_audit_log_append_only,
     login_attempts_are_counted_per_account_and_address,
 );
 
@@ -859,10 +860,82 @@ async fn erasing_a_person_from_the_audit_log_keeps_the_chain(db: &TestDb) {
 }
 
 /// Reaches past the store's API on purpose: this is what someone with database access could do.
+/// First it removes the database's own guard on the log, as such a person could.
 async fn tamper(db: &TestDb, sql: &str) {
     use sqlx::Connection;
     let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    let unguard = match db.store.backend() {
+        Backend::Sqlite => {
+            "DROP TRIGGER IF EXISTS audit_log_no_delete; DROP TRIGGER IF EXISTS audit_log_only_erasure"
+        }
+        Backend::Postgres => "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+    };
+    for statement in unguard.split("; ") {
+        sqlx::query(statement).execute(&mut conn).await.unwrap();
+    }
     sqlx::query(sql).execute(&mut conn).await.unwrap();
+}
+
+/// What the database itself refuses, whoever asks.
+async fn refused(db: &TestDb, sql: &str) -> String {
+    use sqlx::Connection;
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    sqlx::query(sql)
+        .execute(&mut conn)
+        .await
+        .expect_err("the database refuses it")
+        .to_string()
+}
+
+async fn the_database_keeps_the_audit_log_append_only(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let region = tx
+        .create_org(&actor(), "Region", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    let ana = tx
+        .create_user(
+            &actor(),
+            &Email::parse("ana@x.nhs.uk").unwrap(),
+            "Ana",
+            "h",
+            false,
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        refused(db, "DELETE FROM audit_log WHERE seq = 1")
+            .await
+            .contains("append-only")
+    );
+    assert!(
+        refused(db, "UPDATE audit_log SET after_json = '{}' WHERE seq = 1")
+            .await
+            .contains("append-only")
+    );
+    assert!(
+        refused(db, "UPDATE audit_log SET action = 'nothing' WHERE seq = 2")
+            .await
+            .contains("append-only")
+    );
+    // Erasing a person is the one change allowed, and it goes through.
+    let mut tx = store.begin().await.unwrap();
+    let done = tx.erase_user_from_audit(&actor(), ana.id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(done.erased, 1);
+    assert!(store.verify_audit(None).await.unwrap().is_ok());
+    // ...once: an erased entry stays as it is.
+    assert!(
+        refused(
+            db,
+            "UPDATE audit_log SET erased_at = '2030-01-01T00:00:00Z' WHERE erased_at IS NOT NULL"
+        )
+        .await
+        .contains("append-only")
+    );
+    let _ = region;
 }
 
 async fn a_failed_transaction_writes_nothing(db: &TestDb) {
