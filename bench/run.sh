@@ -23,6 +23,7 @@ START_TIMEOUT=${BENCH_START_TIMEOUT:-120}  # seconds; the first start loads the 
 PG_URL=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}  # server, no database name
 PG_ADMIN_DB=${BENCH_PG_ADMIN_DB:-test}     # existing database to run CREATE/DROP DATABASE from
 BIN=${BENCH_BIN:-}                   # use this pathway binary instead of building one
+LOG=${BENCH_LOG:-info}               # the server's PATHWAY_LOG: info writes one line per request, as deployed
 
 FRAMEWORK=hee-ahp-support-worker-2021
 BASELINE_NAME=healthz
@@ -142,7 +143,7 @@ start_server() { # backend
     args+=(--database-url "$PG_URL/$PG_DB")
   fi
   # Listen on port 0: the OS picks a free port and the server prints the address it got.
-  env -u DATABASE_URL "$BIN" "${args[@]}" serve --addr 127.0.0.1:0 \
+  env -u DATABASE_URL PATHWAY_LOG="$LOG" "$BIN" "${args[@]}" serve --addr 127.0.0.1:0 \
     >"$WORK_DIR/server.out" 2>"$WORK_DIR/server.err" &
   SERVER_PID=$!
   until grep -q '^Pathway is running at ' "$WORK_DIR/server.out" 2>/dev/null; do

@@ -14,8 +14,37 @@ async fn main() -> std::process::ExitCode {
     match commands::run(cli).await {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", explain(&e));
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// The error and its causes, each said once: libraries often repeat their cause inside their
+/// own message, which `{:#}` would print again.
+fn explain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain().map(ToString::to_string) {
+        if !out.contains(&cause) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&cause);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn causes_already_said_are_not_repeated() {
+        let e = anyhow::anyhow!("unable to open database file (code: 14)")
+            .context("database error: unable to open database file (code: 14)")
+            .context("cannot open the database (sqlite:///x/pathway.db)");
+        assert_eq!(
+            super::explain(&e),
+            "cannot open the database (sqlite:///x/pathway.db): database error: unable to open database file (code: 14)"
+        );
     }
 }

@@ -250,8 +250,10 @@ pub enum Format {
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placement {
     /// One level across the whole framework (a support worker's stage).
+    #[value(alias = "whole_framework")]
     WholeFramework,
     /// A level in each domain (a band in each pillar of a career framework).
+    #[value(alias = "per_domain")]
     PerDomain,
 }
 

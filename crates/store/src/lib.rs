@@ -77,6 +77,15 @@ impl Store {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        if backend == Backend::Postgres {
+            // One connection first: a pool retries until its timeout and then reports only
+            // that it timed out, where this says why (refused, unknown database, no role…).
+            use sqlx::Connection;
+            sqlx::AnyConnection::connect_with(&options)
+                .await?
+                .close()
+                .await?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 8,

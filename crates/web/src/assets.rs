@@ -3,7 +3,7 @@
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::Path;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -18,10 +18,24 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/assets/{*path}", get(serve))
 }
 
-async fn serve(Path(path): Path<String>) -> Response {
+/// Assets change only with a new release, so browsers keep them for a day and then ask again
+/// with the entity tag (the content's hash), getting `304 Not Modified` unless it changed.
+async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
     let Some(file) = Assets::get(&path) else {
-        return (StatusCode::NOT_FOUND, "not found").into_response();
+        return crate::error::AppError::NotFound("The file".into()).into_response();
     };
+    let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..16]));
+    let cache = [
+        (header::ETAG, etag.clone()),
+        (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
+    ];
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if unchanged {
+        return (StatusCode::NOT_MODIFIED, cache).into_response();
+    }
     let mime = match path.rsplit('.').next() {
         Some("css") => "text/css; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
@@ -32,13 +46,5 @@ async fn serve(Path(path): Path<String>) -> Response {
         Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     };
-    (
-        [
-            (header::CONTENT_TYPE, mime),
-            // Assets change only with a new release of the binary.
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        file.data,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, mime.to_owned())], cache, file.data).into_response()
 }

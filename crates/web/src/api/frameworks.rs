@@ -69,7 +69,7 @@ async fn load_content(
 }
 
 /// Frameworks and their versions (drafts only for framework authors).
-#[utoipa::path(get, path = "/api/frameworks", tag = "frameworks",
+#[utoipa::path(get, path = "/api/frameworks", tag = "frameworks", operation_id = "listFrameworks",
     responses((status = 200, description = "Every framework version the caller may read", body = [FrameworkSummary])))]
 pub async fn list(
     State(state): State<AppState>,
@@ -81,9 +81,11 @@ pub async fn list(
 }
 
 /// A framework version with its levels, domains, items, descriptors and provider mappings.
-#[utoipa::path(get, path = "/api/frameworks/{id}", tag = "frameworks",
+#[utoipa::path(get, path = "/api/frameworks/{id}", tag = "frameworks", operation_id = "getFramework",
     params(("id" = String, Path, description = "Framework id"), VersionParam),
-    responses((status = 200, body = FrameworkBody), (status = 404, body = ErrorBody)))]
+    responses(
+        (status = 200, description = "The version whole: levels, domains, items with their descriptors, provider mappings", body = FrameworkBody),
+        (status = 404, description = "No such framework or version", body = ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -105,9 +107,11 @@ pub async fn show(
 }
 
 /// Every version of a framework.
-#[utoipa::path(get, path = "/api/frameworks/{id}/versions", tag = "frameworks",
+#[utoipa::path(get, path = "/api/frameworks/{id}/versions", tag = "frameworks", operation_id = "listFrameworkVersions",
     params(("id" = String, Path, description = "Framework id")),
-    responses((status = 200, body = [FrameworkSummary]), (status = 404, body = ErrorBody)))]
+    responses(
+        (status = 200, description = "The framework's versions the caller may read, oldest first", body = [FrameworkSummary]),
+        (status = 404, description = "No such framework", body = ErrorBody)))]
 pub async fn versions(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -124,9 +128,11 @@ pub async fn versions(
 }
 
 /// One item with its descriptor at every level and how each differs from the level before.
-#[utoipa::path(get, path = "/api/frameworks/{id}/items/{code}", tag = "frameworks",
-    params(("id" = String, Path, description = "Framework id"), ("code" = String, Path, description = "Item code, e.g. 3.9"), VersionParam),
-    responses((status = 200, body = ItemBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/frameworks/{id}/items/{code}", tag = "frameworks", operation_id = "getItem",
+    params(("id" = String, Path, description = "Framework id"), ("code" = String, Path, description = "Item code, e.g. 3.9 (percent-encoded)"), VersionParam),
+    responses(
+        (status = 200, description = "The item, its descriptor at each level and what changes between levels", body = ItemBody),
+        (status = 404, description = "No such framework, version or item", body = ErrorBody)))]
 pub async fn item(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -141,9 +147,11 @@ pub async fn item(
 }
 
 /// Everything expected at one level.
-#[utoipa::path(get, path = "/api/frameworks/{id}/levels/{key}", tag = "frameworks",
+#[utoipa::path(get, path = "/api/frameworks/{id}/levels/{key}", tag = "frameworks", operation_id = "getLevel",
     params(("id" = String, Path, description = "Framework id"), ("key" = String, Path, description = "Level key, e.g. intermediate"), VersionParam),
-    responses((status = 200, body = LevelItemsBody), (status = 404, body = ErrorBody)))]
+    responses(
+        (status = 200, description = "Everything expected at the level, item by item", body = LevelItemsBody),
+        (status = 404, description = "No such framework, version or level", body = ErrorBody)))]
 pub async fn level(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -180,13 +188,15 @@ pub async fn level(
 /// the level held in the item's domain. For a framework whose `level_placement` is
 /// `whole_framework` give `level`; for one placed `per_domain` give `level-<domain code>`
 /// for every domain (e.g. `level-PP=band-6&level-ED=band-7`).
-#[utoipa::path(get, path = "/api/frameworks/{id}/expectations", tag = "frameworks",
+#[utoipa::path(get, path = "/api/frameworks/{id}/expectations", tag = "frameworks", operation_id = "getExpectations",
     params(
         ("id" = String, Path, description = "Framework id"),
         ("version" = Option<String>, Query, description = "A version label; the current published version when left out"),
         ("level" = Option<String>, Query, description = "The level key held across the whole framework; for a framework placed per domain, give level-<domain code> for each domain instead"),
     ),
-    responses((status = 200, body = ExpectationsBody), (status = 404, body = ErrorBody),
+    responses(
+        (status = 200, description = "What is expected of someone placed at these levels, domain by domain", body = ExpectationsBody),
+        (status = 404, description = "No such framework or version", body = ErrorBody),
         (status = 422, description = "No level, an unknown level, or a domain without a level; each problem names its parameter", body = ErrorBody)))]
 pub async fn expectations(
     State(state): State<AppState>,
@@ -257,7 +267,7 @@ pub struct ExportParams {
 }
 
 /// Downloads a framework version as CASE 1.1 JSON or CSV.
-#[utoipa::path(get, path = "/api/frameworks/{id}/export", tag = "frameworks",
+#[utoipa::path(get, path = "/api/frameworks/{id}/export", tag = "frameworks", operation_id = "exportFramework",
     params(("id" = String, Path, description = "Framework id"), ExportParams),
     responses(
         (status = 200, description = "The version as a CASE 1.1 package (format=case) or CSV (format=csv)",
@@ -325,7 +335,7 @@ pub struct ImportParams {
 
 /// Imports a framework from CASE JSON (`Content-Type: application/json`) or CSV (`text/csv`).
 /// Framework authors only. Nothing is written unless the whole file is valid.
-#[utoipa::path(post, path = "/api/frameworks/import", tag = "frameworks",
+#[utoipa::path(post, path = "/api/frameworks/import", tag = "frameworks", operation_id = "importFramework",
     params(ImportParams),
     request_body(description = "A CASE 1.0/1.1 package or a Pathway framework file (application/json), or a CSV file (text/csv) with the framework's details in the query",
         content((Object = "application/json"), (String = "text/csv"))),

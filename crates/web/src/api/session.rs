@@ -39,7 +39,7 @@ pub struct SessionRole {
 }
 
 /// The caller's session and CSRF token.
-#[utoipa::path(get, path = "/api/session", tag = "session",
+#[utoipa::path(get, path = "/api/session", tag = "session", operation_id = "getSession",
     responses((status = 200, description = "The caller, if signed in, and the token to send with changes", body = Session)))]
 pub async fn show(visitor: Visitor) -> Json<Session> {
     Json(Session {

@@ -167,3 +167,24 @@ async fn shutdown_does_not_wait_for_a_stalled_client_beyond_the_grace_period() {
     );
     drop(stalled);
 }
+
+#[tokio::test]
+async fn assets_are_revalidated_by_their_content_hash() {
+    let app = spawn_app().await;
+    let response = app.get("/assets/pathway.css").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(etag.starts_with('"') && etag.len() == 34, "{etag}");
+    assert_eq!(response.headers()["cache-control"], "public, max-age=86400");
+    let again = app
+        .client
+        .get(app.url("/assets/pathway.css"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.bytes().await.unwrap().is_empty());
+    let (status, _) = app.get_page("/assets/no-such-file.css").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
