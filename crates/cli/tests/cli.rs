@@ -358,3 +358,35 @@ fn pathways_own_framework_files_import_as_they_are() {
     assert!(out.contains("Domain PP:"), "{out}");
     assert!(out.contains("a level in each domain"), "{out}");
 }
+
+#[test]
+fn commands_started_together_on_a_new_folder_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let runs: Vec<_> = (0..4)
+        .map(|i| {
+            let data = data.clone();
+            std::thread::spawn(move || {
+                pathway(
+                    &data,
+                    &[
+                        "org",
+                        "add",
+                        "--name",
+                        &format!("Region {i}"),
+                        "--kind",
+                        "region",
+                    ],
+                )
+            })
+        })
+        .collect();
+    for run in runs {
+        let (ok, _, err) = run.join().unwrap();
+        assert!(ok, "{err}");
+    }
+    let (_, out, _) = pathway(&data, &["org", "list"]);
+    for i in 0..4 {
+        assert!(out.contains(&format!("Region {i}")), "{out}");
+    }
+}

@@ -26,6 +26,33 @@ use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// Holds an exclusive lock on `<database>.lock` until dropped; `None` for in-memory databases.
+async fn sqlite_migration_lock(url: &str) -> StoreResult<Option<std::fs::File>> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(None);
+    }
+    let lock_path = format!("{path}.lock");
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(Some(file))
+    })
+    .await
+    .map_err(|e| StoreError::Config(format!("cannot wait for the migration lock: {e}")))?
+    .map_err(|e| StoreError::Config(format!("cannot lock the database for its migrations: {e}")))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -108,6 +135,13 @@ impl Store {
             .connect_with(options)
             .await?;
         let store = Self { pool, backend };
+        // sqlx takes a lock for PostgreSQL migrations but not for SQLite ones: several
+        // processes opening a new file at once (a service and a CLI command) would each try to
+        // create the tables. A lock file beside the database makes them take turns.
+        let _migrating = match backend {
+            Backend::Sqlite => sqlite_migration_lock(&url).await?,
+            Backend::Postgres => None,
+        };
         store.migrate().await?;
         Ok(store)
     }
