@@ -92,6 +92,7 @@ fn small() -> Framework {
             description: "For interchange tests.".into(),
             level_placement: Default::default(),
             case_identifier: None,
+            case_identifiers: Default::default(),
         },
         levels: vec![
             level("entry", "Entry", Some("Agenda for Change band 2")),
@@ -794,6 +795,25 @@ fn the_opensalt_markdown_sample_imports() {
     // Exported by Pathway, the identifier is kept and the framework comes back the same.
     let again = case_round_trip(&f);
     assert_eq!(again, f);
+
+    // The items keep the identifiers OpenSALT gave them, so links made to them still hold.
+    let source: Value = serde_json::from_slice(&read(&crate_dir().join(MARKDOWN_SAMPLE)))
+        .expect("the sample is JSON");
+    let exported = case::export(&f, &options());
+    for item in source["CFItems"].as_array().expect("CFItems") {
+        let code = item["humanCodingScheme"].as_str().expect("a code");
+        let id = item["identifier"].as_str().expect("an identifier");
+        let out = exported["CFItems"]
+            .as_array()
+            .expect("CFItems")
+            .iter()
+            .find(|i| i["humanCodingScheme"] == code)
+            .unwrap_or_else(|| panic!("{code} exported"));
+        assert_eq!(out["identifier"].as_str(), Some(id), "{code}");
+        assert!(out["uri"].as_str().expect("uri").ends_with(id));
+    }
+    // Pathway's own identifiers are derived again, so none are kept for a framework it made.
+    assert!(case_round_trip(&small()).meta.case_identifiers.is_empty());
 }
 
 #[test]
@@ -809,6 +829,7 @@ fn a_case_1_1_package_with_rubrics_and_nested_domains_imports() {
             description: "A fictional framework written to test CASE import: nested domains, a deeper tree, rubric levels in mixed order, a provider mapping, upper-case identifiers and associations that Pathway ignores.".into(),
             level_placement: Default::default(),
             case_identifier: Some("1cf7ed7c-361c-412b-9115-34d8c3cc1fbd".parse().expect("uuid")),
+            case_identifiers: Default::default(),
         },
         levels: vec![
             level("foundation", "Foundation", None),
@@ -902,7 +923,26 @@ fn a_case_1_1_package_with_rubrics_and_nested_domains_imports() {
         }],
     })
     .expect("valid");
-    assert_eq!(f, expected);
+    // The identifiers the package gave its domains and items are kept, upper case or not.
+    let kept: Vec<&str> = f.meta.case_identifiers.keys().map(String::as_str).collect();
+    assert_eq!(
+        kept,
+        [
+            "domain:EDS",
+            "domain:EDS.T",
+            "domain:PP",
+            "item:EDS.1",
+            "item:EDS.3",
+            "item:EDS.3.1",
+            "item:EDS.T.1",
+            "item:EDS.T.2",
+            "item:PP.1",
+            "item:PP.2"
+        ]
+    );
+    let mut without_identifiers = f.clone();
+    without_identifiers.meta.case_identifiers.clear();
+    assert_eq!(without_identifiers, expected);
 
     // Re-exported by Pathway it is a valid package and imports back the same.
     let package = case::export(&f, &options());

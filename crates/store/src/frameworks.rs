@@ -118,7 +118,7 @@ impl Store {
         let conn = &mut *conn;
         let meta = sqlx::query(
             "SELECT framework_id, version, status, title, publisher, description, level_placement, \
-             case_identifier FROM framework_versions WHERE id = $1",
+             case_identifier, case_identifiers FROM framework_versions WHERE id = $1",
         )
         .bind(version_id)
         .fetch_optional(&mut *conn)
@@ -127,6 +127,12 @@ impl Store {
         let status: String = meta.try_get("status")?;
         let id: String = meta.try_get("framework_id")?;
         let case_identifier: Option<String> = meta.try_get("case_identifier")?;
+        let case_identifiers: Option<String> = meta.try_get("case_identifiers")?;
+        let case_identifiers = match case_identifiers {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::corrupt(format!("case identifiers: {e}")))?,
+            None => Default::default(),
+        };
         let placement: String = meta.try_get("level_placement")?;
         let meta = FrameworkMeta {
             id: id.parse().map_err(StoreError::corrupt)?,
@@ -138,6 +144,7 @@ impl Store {
             level_placement: LevelPlacement::parse(&placement)
                 .ok_or_else(|| StoreError::corrupt(&placement))?,
             case_identifier: case_identifier.and_then(|s| s.parse().ok()),
+            case_identifiers,
         };
 
         let levels = sqlx::query("SELECT key, title, description FROM framework_levels WHERE version_id = $1 ORDER BY position")
@@ -263,8 +270,8 @@ impl Tx {
         let published_at = (f.meta.status != VersionStatus::Draft).then(|| at.clone());
         let version_id: i64 = sqlx::query_scalar(
             "INSERT INTO framework_versions (framework_id, version, status, title, publisher, description, \
-             level_placement, case_identifier, created_at, published_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             level_placement, case_identifier, case_identifiers, created_at, published_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(f.id().as_str())
         .bind(&f.meta.version)
@@ -274,6 +281,12 @@ impl Tx {
         .bind(&f.meta.description)
         .bind(f.meta.level_placement.as_str())
         .bind(f.meta.case_identifier.map(|u| u.to_string()))
+        .bind(
+            (!f.meta.case_identifiers.is_empty())
+                .then(|| serde_json::to_string(&f.meta.case_identifiers))
+                .transpose()
+                .map_err(|e| StoreError::corrupt(format!("case identifiers: {e}")))?,
+        )
         .bind(&at)
         .bind(published_at)
         .fetch_one(self.conn())

@@ -127,6 +127,18 @@ async fn framework_round_trips_through_storage(db: &TestDb) {
     assert_eq!(current.version_id, id);
     assert_eq!(current.item_count, 55);
     assert_eq!(current.status, VersionStatus::Published);
+
+    // Identifiers another tool gave the framework's parts are kept with the version.
+    let mut foreign = f.new_draft("2022".into());
+    foreign.meta.case_identifier = Some("1cf7ed7c-361c-412b-9115-34d8c3cc1fbd".parse().unwrap());
+    foreign.meta.case_identifiers.insert(
+        "item:3.9".into(),
+        "6734f407-733e-47f7-991c-245d5cc5abb9".parse().unwrap(),
+    );
+    let mut tx = store.begin().await.unwrap();
+    let id = tx.insert_framework(&actor(), &foreign).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.load_framework(id).await.unwrap(), foreign);
 }
 
 async fn the_career_framework_keeps_its_per_domain_placement(db: &TestDb) {

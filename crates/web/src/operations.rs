@@ -46,7 +46,12 @@ pub async fn read_csv(
         status: VersionStatus::Draft,
         description: String::new(),
         level_placement,
-        case_identifier: None,
+        case_identifier: existing.as_ref().and_then(|f| f.meta.case_identifier),
+        // The same framework under the same CASE identifiers, whatever format a version came in.
+        case_identifiers: existing
+            .as_ref()
+            .map(|f| f.meta.case_identifiers.clone())
+            .unwrap_or_default(),
     };
     let imported = csv_format::import(
         bytes,

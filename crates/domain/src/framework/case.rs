@@ -90,12 +90,16 @@ fn derived_document_identifier(id: &FrameworkId) -> Uuid {
     Uuid::new_v5(&NAMESPACE, id.as_str().as_bytes())
 }
 
-/// The CASE identifier an export gives an item's CFItem.
+/// The CASE identifier an export gives an item's CFItem: the one another tool gave it, if
+/// it came from one, else one derived from the document's and the code.
 pub fn item_identifier(framework: &Framework, code: &ItemCode) -> Uuid {
-    Uuid::new_v5(
-        &document_identifier(framework),
-        format!("item:{code}").as_bytes(),
-    )
+    let name = format!("item:{code}");
+    framework
+        .meta
+        .case_identifiers
+        .get(&name)
+        .copied()
+        .unwrap_or_else(|| Uuid::new_v5(&document_identifier(framework), name.as_bytes()))
 }
 
 /// The URI an export gives an item's CFItem, e.g. for an Open Badges alignment.
@@ -118,6 +122,7 @@ pub fn export(framework: &Framework, opts: &ExportOptions<'_>) -> serde_json::Va
         base_uri: opts.base_uri,
         doc_id,
         when: opts.last_change.to_rfc3339_opts(SecondsFormat::Secs, true),
+        kept: &meta.case_identifiers,
     };
     let doc = Target {
         class: "CFDocuments",
@@ -285,11 +290,16 @@ struct Exporter<'a> {
     base_uri: &'a str,
     doc_id: Uuid,
     when: String,
+    /// Identifiers another tool gave domains and items, by name (`item:3.9`).
+    kept: &'a std::collections::BTreeMap<String, Uuid>,
 }
 
 impl Exporter<'_> {
     fn id(&self, name: &str) -> Uuid {
-        Uuid::new_v5(&self.doc_id, name.as_bytes())
+        self.kept
+            .get(name)
+            .copied()
+            .unwrap_or_else(|| Uuid::new_v5(&self.doc_id, name.as_bytes()))
     }
 
     fn uri(&self, class: &str, id: Uuid) -> String {
@@ -992,14 +1002,28 @@ impl<'v> Package<'v> {
             return None;
         }
         let levels = levels?;
+        // Identifiers another tool chose are kept; ones an export derives again are not.
+        let doc_uuid = identifier.unwrap_or_else(|| derived_document_identifier(&id));
+        let mut case_identifiers = std::collections::BTreeMap::new();
+        let mut keep = |name: String, node: &Node<'_>| {
+            if let Ok(u) = Uuid::parse_str(&node.key)
+                && u != Uuid::new_v5(&doc_uuid, name.as_bytes())
+            {
+                case_identifiers.insert(name, u);
+            }
+        };
         let mut domains_out = Vec::new();
         for (d, code) in domains.iter().zip(domain_codes) {
+            let code = code?;
             let (title, description) = match d {
-                Some(i) => (nodes[*i].full_statement?, nodes[*i].notes.unwrap_or("")),
+                Some(i) => {
+                    keep(format!("domain:{code}"), &nodes[*i]);
+                    (nodes[*i].full_statement?, nodes[*i].notes.unwrap_or(""))
+                }
                 None => (self.title, ""),
             };
             domains_out.push(Domain {
-                code: code?,
+                code,
                 title: title.to_owned(),
                 description: description.to_owned(),
             });
@@ -1023,8 +1047,10 @@ impl<'v> Package<'v> {
                     .cloned()
                     .unwrap_or_else(|| vec![Descriptor::Missing; levels.len()]),
             };
+            let code = code?;
+            keep(format!("item:{code}"), node);
             items_out.push(Item {
-                code: code?,
+                code,
                 domain: domains_out.get(d)?.code.clone(),
                 title: title.to_owned(),
                 kind,
@@ -1041,6 +1067,7 @@ impl<'v> Package<'v> {
                 description: self.description.to_owned(),
                 level_placement: self.extension.level_placement.unwrap_or_default(),
                 case_identifier: identifier,
+                case_identifiers,
             },
             levels,
             domains: domains_out,
@@ -1460,6 +1487,7 @@ mod tests {
                 description: "A framework for tests.".into(),
                 level_placement: Default::default(),
                 case_identifier: None,
+                case_identifiers: Default::default(),
             },
             levels: vec![
                 level("entry", "Entry", Some("Agenda for Change band 2")),

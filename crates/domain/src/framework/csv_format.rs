@@ -611,6 +611,7 @@ mod tests {
             description: String::new(),
             level_placement: Default::default(),
             case_identifier: None,
+            case_identifiers: Default::default(),
         }
     }
 

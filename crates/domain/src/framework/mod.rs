@@ -199,6 +199,11 @@ pub struct FrameworkMeta {
     /// Stable CASE identifier of the framework document, kept across export and import.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_identifier: Option<uuid::Uuid>,
+    /// CASE identifiers another tool gave this framework's domains and items (`domain:1`,
+    /// `item:3.9`), kept so that a re-export names them as that tool did and links made
+    /// to them (an Open Badges alignment) still resolve. Pathway's own are derived, not kept.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub case_identifiers: std::collections::BTreeMap<String, uuid::Uuid>,
 }
 
 /// One version of a framework, checked.

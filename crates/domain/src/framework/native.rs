@@ -71,6 +71,8 @@ struct NativeFile {
     level_placement: LevelPlacement,
     #[serde(default)]
     case_identifier: Option<uuid::Uuid>,
+    #[serde(default)]
+    case_identifiers: std::collections::BTreeMap<String, uuid::Uuid>,
     levels: Vec<Level>,
     domains: Vec<Domain>,
     items: Vec<Item>,
@@ -91,6 +93,7 @@ impl NativeFile {
                 description: self.description,
                 level_placement: self.level_placement,
                 case_identifier: self.case_identifier,
+                case_identifiers: self.case_identifiers,
             },
             levels: self.levels,
             domains: self.domains,

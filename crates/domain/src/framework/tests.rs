@@ -19,6 +19,7 @@ pub(crate) fn sample() -> FrameworkDraft {
             description: String::new(),
             level_placement: Default::default(),
             case_identifier: None,
+            case_identifiers: Default::default(),
         },
         levels: vec![
             level("entry", "Entry"),
