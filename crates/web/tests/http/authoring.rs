@@ -9,10 +9,11 @@ use pathway_domain::framework::VersionStatus;
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 
-const NEW_TEXT: &str = "Reports concerns to the registered professional at once, in writing.";
+pub(crate) const NEW_TEXT: &str =
+    "Reports concerns to the registered professional at once, in writing.";
 
 /// Creates a draft from the current version through the overview page's form; returns its label.
-async fn create_draft(author: &Browser) -> String {
+pub(crate) async fn create_draft(author: &Browser) -> String {
     let (_, html) = author.get_page(&format!("/frameworks/{FRAMEWORK}")).await;
     let response = author
         .post_form(
@@ -29,7 +30,7 @@ async fn create_draft(author: &Browser) -> String {
 }
 
 /// Edits item 3.9 of a draft through its form: a new Intermediate descriptor.
-async fn edit_item(author: &Browser, version: &str) -> reqwest::Response {
+pub(crate) async fn edit_item(author: &Browser, version: &str) -> reqwest::Response {
     let edit = format!("/frameworks/{FRAMEWORK}/items/3.9/edit?version={version}");
     let (status, html) = author.get_page(&edit).await;
     assert_eq!(status, StatusCode::OK, "{html}");
@@ -48,7 +49,7 @@ async fn edit_item(author: &Browser, version: &str) -> reqwest::Response {
         .await
 }
 
-async fn publish(author: &Browser, version: &str) -> reqwest::Response {
+pub(crate) async fn publish(author: &Browser, version: &str) -> reqwest::Response {
     let (_, html) = author
         .get_page(&format!("/frameworks/{FRAMEWORK}?version={version}"))
         .await;
@@ -60,7 +61,7 @@ async fn publish(author: &Browser, version: &str) -> reqwest::Response {
         .await
 }
 
-async fn current_version(reader: &Browser) -> String {
+pub(crate) async fn current_version(reader: &Browser) -> String {
     let (status, body) = reader
         .get_json(&format!("/api/frameworks/{FRAMEWORK}"))
         .await;

@@ -30,8 +30,99 @@ pub struct TestApp {
     browser: Browser,
     /// Dropping it stops the server.
     _shutdown: oneshot::Sender<()>,
-    /// Dropped last: holds the database file.
+    /// Dropped last: holds the database file, or the PostgreSQL database.
     _dir: TempDir,
+    postgres: Option<PgDatabase>,
+}
+
+/// A PostgreSQL database made for one test, dropped when the test's app is.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        use sqlx::Connection;
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which cannot be blocked on: a thread with a
+        // runtime of its own drops the database.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async move {
+                let mut admin = sqlx::AnyConnection::connect(&admin_url).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!(
+                "could not drop the test database {}: {dropped:?}",
+                self.name
+            );
+        }
+    }
+}
+
+/// The same app over a new PostgreSQL database with the shipped framework and demo data, for
+/// the flows whose storage differs most between the databases. Never skipped: if PostgreSQL
+/// is unreachable the test fails.
+pub async fn spawn_app_on_postgres() -> TestApp {
+    use sqlx::Connection;
+    let admin_url = std::env::var("PATHWAY_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL is required and is not reachable at {admin_url}: {e}")
+        });
+    let name = format!("pathway_http_{}", uuid_like());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create a test database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    let url = format!("{base}/{name}");
+    let database = PgDatabase {
+        admin_url: admin_url.clone(),
+        name,
+        url: url.clone(),
+    };
+    let store = Store::open(&url).await.expect("open the test database");
+    pathway_web::bootstrap::ensure_shipped_framework(&store)
+        .await
+        .expect("load the shipped framework");
+    pathway_web::bootstrap::seed_demo(&store, Some(PASSWORD))
+        .await
+        .expect("seed the demo data");
+    let (address, shutdown) = serve(store.clone(), Config::default()).await;
+    TestApp {
+        browser: Browser::new(&address),
+        address,
+        store,
+        _shutdown: shutdown,
+        _dir: tempfile::tempdir().expect("create a temporary directory"),
+        postgres: Some(database),
+    }
+}
+
+/// A name part no other test run picks.
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{}_{nanos}", std::process::id())
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -52,6 +143,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         store,
         _shutdown: shutdown,
         _dir: dir,
+        postgres: None,
     }
 }
 
@@ -140,7 +232,10 @@ impl TestApp {
 
     /// The database URL, for tests that reach past Pathway as someone with database access.
     pub fn database_url(&self) -> String {
-        sqlite_url(&self._dir.path().join(DB_FILE))
+        match &self.postgres {
+            Some(db) => db.url.clone(),
+            None => sqlite_url(&self._dir.path().join(DB_FILE)),
+        }
     }
 
     /// Another visitor with its own cookies.

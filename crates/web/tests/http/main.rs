@@ -17,3 +17,4 @@ mod frameworks;
 mod hardening;
 mod helpers;
 mod ops;
+mod postgres;
