@@ -107,12 +107,26 @@ impl Principal {
             return true;
         }
         !roles.is_empty()
-            && roles.iter().all(|(role, ancestry)| {
-                !ancestry.is_empty()
-                    && self
-                        .roles_over(ancestry)
-                        .any(|held| held != *role && grantable_by(held).contains(role))
-            })
+            && roles
+                .iter()
+                .all(|(role, ancestry)| self.outranks(*role, ancestry))
+    }
+
+    /// Whether this user may take `role`, held at the organisation with `ancestry`, away from
+    /// someone. Granting a role needs only the right to grant it (a lead may make a fellow
+    /// lead), but taking one away needs a role above it: otherwise a lead could strip a fellow
+    /// lead down to a worker, whose account they may then reset and take over.
+    pub fn may_revoke(&self, role: Role, ancestry: &[OrgId]) -> bool {
+        self.is_platform_admin() || self.outranks(role, ancestry)
+    }
+
+    /// Holds, over the organisation with `ancestry`, a role that may grant `role` and is not
+    /// `role` itself.
+    fn outranks(&self, role: Role, ancestry: &[OrgId]) -> bool {
+        !ancestry.is_empty()
+            && self
+                .roles_over(ancestry)
+                .any(|held| held != role && grantable_by(held).contains(&role))
     }
 }
 
@@ -242,6 +256,27 @@ mod tests {
             !who(&[(Role::Supervisor, Some(TRUST_A))])
                 .may_manage_account(1, &[(Role::Worker, in_team)])
         );
+    }
+
+    #[test]
+    fn a_role_is_taken_away_only_by_someone_above_it() {
+        let lead = who(&[(Role::EmployerLead, Some(TRUST_A))]);
+        let at: &[OrgId] = &[TRUST_A, ICS, REGION];
+        assert!(
+            lead.may(Action::GrantRole(Role::EmployerLead), at),
+            "a lead may make a fellow lead"
+        );
+        assert!(
+            !lead.may_revoke(Role::EmployerLead, at),
+            "but not unmake one"
+        );
+        assert!(lead.may_revoke(Role::Worker, at));
+        assert!(lead.may_revoke(Role::Supervisor, &[TEAM_A, TRUST_A, ICS, REGION]));
+        assert!(!lead.may_revoke(Role::Worker, &[TRUST_B, ICS, REGION]));
+        let ics = who(&[(Role::IcsLead, Some(ICS))]);
+        assert!(ics.may_revoke(Role::EmployerLead, at));
+        assert!(!ics.may_revoke(Role::IcsLead, &[ICS, REGION]));
+        assert!(who(&[(Role::PlatformAdmin, None)]).may_revoke(Role::PlatformAdmin, &[]));
     }
 
     #[test]

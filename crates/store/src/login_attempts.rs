@@ -16,6 +16,17 @@ impl Store {
         .await?)
     }
 
+    /// Forgets an attempt refused by the limit before its password was checked: only
+    /// checked passwords count, so the lock lifts 15 minutes after the last real guess
+    /// however often someone knocks meanwhile.
+    pub async fn forget_login_attempt(&self, attempt: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_attempts WHERE id = $1")
+            .bind(attempt)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     pub async fn mark_login_succeeded(&self, attempt: i64) -> StoreResult<()> {
         sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
             .bind(attempt)

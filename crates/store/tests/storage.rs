@@ -880,7 +880,9 @@ async fn tamper(db: &TestDb, sql: &str) {
         Backend::Sqlite => {
             "DROP TRIGGER IF EXISTS audit_log_no_delete; DROP TRIGGER IF EXISTS audit_log_only_erasure"
         }
-        Backend::Postgres => "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+        Backend::Postgres => {
+            "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log; DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log"
+        }
     };
     for statement in unguard.split("; ") {
         sqlx::query(statement).execute(&mut conn).await.unwrap();
@@ -932,6 +934,19 @@ async fn the_database_keeps_the_audit_log_append_only(db: &TestDb) {
             .await
             .contains("append-only")
     );
+    assert!(
+        refused(db, "UPDATE audit_log SET actor = 'someone else', before_json = NULL, after_json = NULL, content_salt = NULL, erased_at = '2030-01-01T00:00:00Z' WHERE seq = 2")
+            .await
+            .contains("append-only"),
+        "an erasure that names someone"
+    );
+    if db.store.backend() == Backend::Postgres {
+        assert!(
+            refused(db, "TRUNCATE audit_log")
+                .await
+                .contains("append-only")
+        );
+    }
     // Erasing a person is the one change allowed, and it goes through.
     let mut tx = store.begin().await.unwrap();
     let done = tx.erase_user_from_audit(&actor(), ana.id).await.unwrap();

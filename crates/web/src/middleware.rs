@@ -25,19 +25,21 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Applied to every route. Order (outermost first): request id, trace (one log line per
-/// request, at info, with its id), metrics, security headers, timeout, the one error shape,
-/// session and CSRF.
+/// request, at info, with its id), metrics, security headers, the one error shape, timeout,
+/// body limit, session and CSRF.
 pub fn wrap(routes: Router<AppState>, state: AppState) -> Router<AppState> {
     routes
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::auth::session_layer,
         ))
-        .layer(middleware::from_fn(error_shape))
+        // Every body extractor (forms, uploads, the API) takes up to the documented limit.
+        .layer(axum::extract::DefaultBodyLimit::max(crate::auth::MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(middleware::from_fn(error_shape))
         .layer(middleware::from_fn_with_state(state, security_headers))
         .layer(middleware::from_fn(record_metrics))
         .layer(
@@ -75,6 +77,7 @@ fn is_ops(path: &str) -> bool {
 /// timeout), which axum answers in plain text.
 async fn error_shape(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
+    let method = request.method().clone();
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_ops(&path) {
@@ -101,7 +104,7 @@ async fn error_shape(request: Request, next: Next) -> Response {
         .await
         .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
         .unwrap_or_default();
-    let error = refusal(status, &parts.headers, &detail, is_api);
+    let error = refusal(status, &parts.headers, &detail, is_api, &method);
     let mut shaped = if is_api {
         ApiError(error).into_response()
     } else {
@@ -120,6 +123,7 @@ fn refusal(
     headers: &axum::http::HeaderMap,
     detail: &str,
     is_api: bool,
+    method: &axum::http::Method,
 ) -> AppError {
     let (code, message) = match status {
         StatusCode::NOT_FOUND if is_api => (
@@ -127,16 +131,18 @@ fn refusal(
             "Nothing is at this API address; /api/docs lists the addresses there are".to_owned(),
         ),
         StatusCode::NOT_FOUND => return AppError::NotFound("The page".into()),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            let allowed = headers
-                .get(header::ALLOW)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("another method");
-            (
-                "method_not_allowed",
-                format!("This address does not accept that method; it accepts {allowed}"),
-            )
-        }
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            match headers.get(header::ALLOW).and_then(|v| v.to_str().ok()) {
+                Some(allowed) => {
+                    format!("This address does not accept {method}; it accepts {allowed}")
+                }
+                // axum adds `Allow` after this layer; the response still carries it.
+                None => format!(
+                    "This address does not accept {method}; see the Allow header for the methods it does"
+                ),
+            },
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "payload_too_large",
             format!(
@@ -215,26 +221,32 @@ fn prometheus() -> &'static PrometheusHandle {
     })
 }
 
-/// Metrics describe the service's traffic, which is not for everyone: loopback clients
-/// (a scraper on the same host) may read them, and others only with the configured token.
+/// Metrics describe the service's traffic, which is not for everyone. With a token
+/// configured, every scraper must present it. Without one, only a scraper on this host may
+/// read them: a loopback connection carrying no forwarding headers, and only when Pathway is
+/// not behind proxies (whose connections are loopback too; give them a token).
 async fn metrics_text(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let client = crate::client_ip::client_ip(peer.ip(), &headers, state.config.trusted_proxies);
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let token_ok = match (&state.config.metrics_token, presented) {
-        (Some(expected), Some(given)) => crate::auth::same_token(expected, given),
-        _ => false,
+    let allowed = match &state.config.metrics_token {
+        Some(expected) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| crate::auth::same_token(expected, given)),
+        None => {
+            let forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"]
+                .iter()
+                .any(|h| headers.contains_key(*h));
+            peer.ip().is_loopback() && !forwarded && state.config.trusted_proxies == 0
+        }
     };
-    if !(client.is_loopback() || token_ok) {
+    if !allowed {
         return (
             StatusCode::FORBIDDEN,
-            "metrics are open to loopback clients, or with the token set by --metrics-token\n",
+            "metrics need the bearer token set by --metrics-token (without one, only a scraper on this host may read them)\n",
         )
             .into_response();
     }

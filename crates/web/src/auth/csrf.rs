@@ -23,11 +23,13 @@ pub enum Refusal {
 
 pub async fn check(request: Request, expected: &str, limit: usize) -> Result<Request, Refusal> {
     if let Some(v) = request.headers().get("x-csrf-token") {
-        return if v.to_str().is_ok_and(|v| same(v, expected)) {
-            Ok(request)
-        } else {
-            Err(Refusal::Invalid)
-        };
+        if !v.to_str().is_ok_and(|v| same(v, expected)) {
+            return Err(Refusal::Invalid);
+        }
+        // The limit holds however the token came: read the body here, within it.
+        let (parts, body) = request.into_parts();
+        let bytes = to_bytes(body, limit).await.map_err(|_| Refusal::TooLarge)?;
+        return Ok(Request::from_parts(parts, Body::from(bytes)));
     }
     let content_type = request
         .headers()

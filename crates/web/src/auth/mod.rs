@@ -136,6 +136,31 @@ fn session_expiry() -> String {
     to_stored(Utc::now() + Duration::hours(IDLE_TIMEOUT_HOURS))
 }
 
+/// Starts a session for `user_id` and returns the `Set-Cookie` value that hands it to the
+/// browser. A new token every time: one known before (planted, or seen) is worth nothing after.
+pub async fn start_session(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    user_id: i64,
+) -> Result<String, AppError> {
+    let token = random_token();
+    state
+        .store
+        .create_session(
+            &hash_token(&token),
+            user_id,
+            &random_token(),
+            &session_expiry(),
+        )
+        .await?;
+    Ok(cookies::set(
+        SESSION_COOKIE,
+        &token,
+        is_secure(state, headers),
+        None,
+    ))
+}
+
 /// Sessions begun before this instant have reached their absolute limit.
 pub fn sessions_begun_after() -> String {
     to_stored(Utc::now() - Duration::hours(ABSOLUTE_TIMEOUT_HOURS))
@@ -143,7 +168,10 @@ pub fn sessions_begun_after() -> String {
 
 /// Paths open to someone who must change their password first.
 fn open_before_password_change(path: &str) -> bool {
-    path == CHANGE_PASSWORD_PATH || path == "/sign-out" || path.starts_with("/assets/")
+    path == CHANGE_PASSWORD_PATH
+        || path == "/sign-out"
+        || path == crate::api::SESSION_PATH
+        || path.starts_with("/assets/")
 }
 
 /// Whether cookies must carry `Secure`: configured, or the proxy says the client used TLS.
@@ -306,6 +334,7 @@ mod tests {
         assert!(open_before_password_change("/account/password"));
         assert!(open_before_password_change("/sign-out"));
         assert!(open_before_password_change("/assets/nhsuk.css"));
+        assert!(open_before_password_change("/api/session"), "it says why");
         assert!(!open_before_password_change("/"));
         assert!(!open_before_password_change("/account"));
         assert!(!open_before_password_change("/admin/users"));

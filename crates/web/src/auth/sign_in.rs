@@ -1,8 +1,6 @@
 //! Signing in and out.
 
-use super::{
-    SESSION_COOKIE, Visitor, append_cookie, cookies, hash_token, random_token, session_expiry,
-};
+use super::{SESSION_COOKIE, Visitor, append_cookie, cookies};
 use crate::accounts::verify_off_thread;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -112,6 +110,7 @@ async fn submit(
     let (by_account, by_address) = state.store.failed_logins_since(&email, &ip, &since).await?;
     if by_account > MAX_FAILURES_PER_ACCOUNT || by_address > MAX_FAILURES_PER_ADDRESS {
         tracing::warn!(%ip, "sign-in rate limited");
+        state.store.forget_login_attempt(attempt).await?;
         return Ok(again(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             &format!(
@@ -140,24 +139,10 @@ async fn submit(
     if let Some(previous) = &visitor.signed_in {
         state.store.delete_session(&previous.token_hash).await?;
     }
-    // A fresh token at every sign-in, so a token planted before sign-in is worthless.
-    let token = random_token();
-    state
-        .store
-        .create_session(
-            &hash_token(&token),
-            user.id,
-            &random_token(),
-            &session_expiry(),
-        )
-        .await?;
     tracing::info!(user_id = user.id, "signed in");
-    let secure = super::is_secure(&state, &headers);
+    let cookie = super::start_session(&state, &headers, user.id).await?;
     let mut response = Redirect::to(&next).into_response();
-    append_cookie(
-        &mut response,
-        &cookies::set(SESSION_COOKIE, &token, secure, None),
-    );
+    append_cookie(&mut response, &cookie);
     Ok(response)
 }
 

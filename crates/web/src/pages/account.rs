@@ -165,6 +165,7 @@ async fn change_password(
         .failed_logins_since(&user.email, &ip, &since)
         .await?;
     if failures > MAX_FAILURES {
+        state.store.forget_login_attempt(attempt).await?;
         return Ok(again(
             StatusCode::TOO_MANY_REQUESTS,
             Errors::one(
@@ -192,7 +193,12 @@ async fn change_password(
         .await?;
     tx.commit().await?;
     tracing::info!(user_id = user.user_id, "password changed");
-    Ok(Redirect::to(&format!("{ACCOUNT}?changed=password")).into_response())
+    // This browser carries on under a new session token; the old one ends with the old password.
+    let cookie = crate::auth::start_session(&state, &headers, user.user_id).await?;
+    state.store.delete_session(user.session_hash()).await?;
+    let mut response = Redirect::to(&format!("{ACCOUNT}?changed=password")).into_response();
+    crate::auth::append_cookie(&mut response, &cookie);
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -373,6 +373,56 @@ async fn a_lead_cannot_take_over_a_fellow_lead_but_the_lead_above_can() {
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 
+    // Nor by the long way round: stripping the fellow lead down to a worker first.
+    let north = app.org("North Trust").await.id;
+    let response = lead
+        .post_form(
+            &format!("/admin/users/{peer}/grants"),
+            &[
+                ("csrf_token", &get_csrf(&page)),
+                ("org", &north.to_string()),
+                ("role", "worker"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "a lead may add a role"
+    );
+    let grants = app.store.grants(peer).await.unwrap();
+    let lead_grant = grants
+        .iter()
+        .find(|g| g.role == Role::EmployerLead)
+        .unwrap();
+    let (_, page) = lead.get_page(&format!("/admin/users/{peer}")).await;
+    assert!(
+        !page.contains(&format!("/grants/{}/revoke", lead_grant.id)),
+        "no Remove button for the fellow lead's role: {page}"
+    );
+    let response = lead
+        .post_form(
+            &format!("/admin/users/{peer}/grants/{}/revoke", lead_grant.id),
+            &[("csrf_token", &get_csrf(&page))],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(
+        app.store
+            .grants(peer)
+            .await
+            .unwrap()
+            .iter()
+            .any(|g| g.role == Role::EmployerLead)
+    );
+    let response = lead
+        .post_form(
+            &format!("/admin/users/{peer}/password"),
+            &[("csrf_token", &get_csrf(&page))],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
     let ics = app.signed_in("ics@pathway.demo").await;
     let (_, page) = ics.get_page(&format!("/admin/users/{peer}")).await;
     assert!(page.contains("Reset password"), "{page}");

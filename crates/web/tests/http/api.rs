@@ -280,13 +280,25 @@ async fn only_authors_may_import() {
         .await;
     assert_api_error(response, StatusCode::FORBIDDEN, "forbidden").await;
 
-    // Signed out: a JSON 401, not a redirect to the sign-in page.
+    // Signed out: a JSON 401, not a redirect to the sign-in page...
     let anonymous = app.browser();
     let token = anonymous.csrf_token().await;
     let response = anonymous
-        .post_json("/api/frameworks/import", package.to_string(), Some(&token))
+        .post_json("/api/frameworks/import", "{}".into(), Some(&token))
         .await;
     assert_api_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    // ...and a whole framework is more than anyone not signed in may send.
+    let response = anonymous
+        .post_json("/api/frameworks/import", package.to_string(), Some(&token))
+        .await;
+    let body = assert_api_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("before signing in"),
+        "{body}"
+    );
 
     let versions = app
         .store

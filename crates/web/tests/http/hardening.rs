@@ -179,40 +179,63 @@ async fn browsers_that_came_over_tls_are_told_to_keep_to_it() {
 }
 
 #[tokio::test]
-async fn metrics_are_for_this_host_or_the_holder_of_the_token() {
+async fn metrics_are_for_the_holder_of_the_token() {
     let app = spawn_app_with(Config {
-        trusted_proxies: 1,
         metrics_token: Some("scrape-token-123".into()),
         ..Config::default()
     })
     .await;
-    let from_afar = |token: Option<&str>| {
-        let mut request = app
-            .client
-            .get(app.url("/metrics"))
-            .header("x-forwarded-for", "203.0.113.9");
+    let scrape = |token: Option<&str>| {
+        let mut request = app.client.get(app.url("/metrics"));
         if let Some(t) = token {
             request = request.bearer_auth(t);
         }
         request.send()
     };
+    // With a token configured, even this host needs it.
+    assert_eq!(scrape(None).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        from_afar(None).await.unwrap().status(),
+        scrape(Some("wrong")).await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
-    assert_eq!(
-        from_afar(Some("wrong")).await.unwrap().status(),
-        StatusCode::FORBIDDEN
-    );
-    let response = from_afar(Some("scrape-token-123")).await.unwrap();
+    let response = scrape(Some("scrape-token-123")).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let text = response.text().await.unwrap();
     assert!(
         text.contains("# HELP pathway_http_requests_total"),
         "{text}"
     );
-    // A scraper on the same host needs no token.
+}
+
+#[tokio::test]
+async fn without_a_token_metrics_are_for_this_host_alone() {
+    let app = spawn_app().await;
     assert_eq!(app.get("/metrics").await.status(), StatusCode::OK);
+    // Anything forwarded, or claiming to be, came from somewhere else.
+    for (header, value) in [
+        ("x-forwarded-for", "127.0.0.1"),
+        ("forwarded", "for=127.0.0.1"),
+        ("x-real-ip", "127.0.0.1"),
+    ] {
+        let response = app
+            .client
+            .get(app.url("/metrics"))
+            .header(header, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{header}");
+    }
+    // Behind proxies, every connection is the proxy's: a token is needed.
+    let proxied = spawn_app_with(Config {
+        trusted_proxies: 1,
+        ..Config::default()
+    })
+    .await;
+    assert_eq!(
+        proxied.get("/metrics").await.status(),
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -357,4 +380,137 @@ async fn a_database_failure_is_the_services_problem_not_a_missing_framework() {
     assert_eq!(body["error"]["code"], "internal");
     let response = app.get("/frameworks/some-framework").await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+#[tokio::test]
+async fn a_signed_in_author_may_send_up_to_ten_mebibytes() {
+    let app = spawn_app().await;
+    let author = app.signed_in(crate::helpers::AUTHOR).await;
+    let (_, page) = author.get_page("/frameworks/import").await;
+    let token = get_csrf(&page);
+    // Three megabytes of JSON that is not a framework: read whole, then refused for what it is.
+    let big = format!("{{\"padding\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    let response = author
+        .post_body(
+            "/api/frameworks/import",
+            "application/json",
+            big.clone(),
+            Some(&token),
+        )
+        .await;
+    assert_api_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    // The same through the page's file upload.
+    let boundary = "pathway-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.json\"\r\n\
+         Content-Type: application/json\r\n\r\n{big}\r\n--{boundary}--\r\n"
+    );
+    let response = author
+        .client
+        .post(author.url("/frameworks/import"))
+        .header(
+            CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Beyond the limit, the refusal says what the limit is.
+    let huge = "x".repeat(11 * 1024 * 1024);
+    let response = author
+        .post_body(
+            "/api/frameworks/import",
+            "application/json",
+            huge,
+            Some(&token),
+        )
+        .await;
+    let body = assert_api_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("10240 KiB"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn refused_attempts_do_not_extend_a_lock() {
+    let app = spawn_app().await;
+    for _ in 0..8 {
+        app.browser()
+            .submit_sign_in(NORTH_LEAD, "a wrong guess at it")
+            .await;
+    }
+    let (failures, _) = app
+        .store
+        .failed_logins_since(NORTH_LEAD, "-", "2000-01-01T00:00:00Z")
+        .await
+        .unwrap();
+    assert_eq!(failures, 5, "only the checked guesses count");
+}
+
+#[tokio::test]
+async fn changing_your_password_gives_this_browser_a_new_session() {
+    let app = spawn_app().await;
+    let client = app.bare_client();
+    let with = |session: &str| format!("pathway_session={session}");
+    // Sign in by hand to see the session cookie.
+    let page = client.get(app.url("/sign-in")).send().await.unwrap();
+    let anonymous = set_cookie(page.headers(), "pathway_csrf").unwrap();
+    let token = get_csrf(&page.text().await.unwrap());
+    let response = client
+        .post(app.url("/sign-in"))
+        .header(
+            "cookie",
+            format!("pathway_csrf={}", crate::helpers::cookie_value(&anonymous)),
+        )
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", ADMIN),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let old =
+        crate::helpers::cookie_value(&set_cookie(response.headers(), "pathway_session").unwrap());
+    let form = client
+        .get(app.url("/account/password"))
+        .header("cookie", with(&old))
+        .send()
+        .await
+        .unwrap();
+    let token = get_csrf(&form.text().await.unwrap());
+    let response = client
+        .post(app.url("/account/password"))
+        .header("cookie", with(&old))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("current", PASSWORD),
+            ("new", "a brand new passphrase"),
+            ("confirm", "a brand new passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let new =
+        crate::helpers::cookie_value(&set_cookie(response.headers(), "pathway_session").unwrap());
+    assert_ne!(new, old);
+    let account = |session: String| {
+        client
+            .get(app.url("/account"))
+            .header("cookie", session)
+            .send()
+    };
+    assert_eq!(account(with(&new)).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        account(with(&old)).await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
 }

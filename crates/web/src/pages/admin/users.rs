@@ -360,10 +360,10 @@ fn may_see(principal: &Principal, grants: &[(GrantRow, Vec<OrgId>)]) -> bool {
         })
 }
 
-/// Whether this administrator may remove this grant from this user.
+/// Whether this administrator may remove this grant from this user (see
+/// [`Principal::may_revoke`]).
 fn may_remove(principal: &Principal, user_id: i64, grant: &GrantRow, ancestry: &[OrgId]) -> bool {
-    principal.may(Action::GrantRole(grant.role), ancestry)
-        && !own_platform_admin(principal, user_id, grant)
+    principal.may_revoke(grant.role, ancestry) && !own_platform_admin(principal, user_id, grant)
 }
 
 /// Platform administrators cannot remove their own role, so one always remains.
@@ -591,6 +591,14 @@ async fn revoke(
         return Err(AppError::NotFound("The role".into()));
     };
     let user = visitor.require(Action::GrantRole(grant.role), ancestry, &path)?;
+    if !user.principal.may_revoke(grant.role, ancestry) {
+        tracing::info!(
+            user_id = user.user_id,
+            shown = shown.id,
+            "refused role removal"
+        );
+        return Err(AppError::Forbidden);
+    }
     if own_platform_admin(&user.principal, shown.id, grant) {
         return Err(AppError::BadRequest(
             "You cannot remove your own platform administrator role. Ask another platform administrator to do it".into(),
