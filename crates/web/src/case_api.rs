@@ -59,8 +59,7 @@ pub fn package_of(
 /// The packages of every framework's current published version.
 async fn packages(state: &AppState) -> Result<Vec<Arc<Value>>, Failure> {
     let versions = state
-        .store
-        .framework_versions(false)
+        .all_published_versions()
         .await
         .map_err(Failure::internal)?;
     let mut out = Vec::new();

@@ -69,6 +69,8 @@ pub struct AppState {
     frozen: Arc<RwLock<HashMap<i64, VersionContent>>>,
     /// Each framework's published and retired versions, as read at the instant kept.
     published: Arc<RwLock<HashMap<String, PublishedVersions>>>,
+    /// Every framework's versions as the public sees them, for the CASE provider API.
+    all_published: Arc<RwLock<Option<PublishedVersions>>>,
 }
 
 impl AppState {
@@ -78,6 +80,7 @@ impl AppState {
             config: Arc::new(config),
             frozen: Arc::default(),
             published: Arc::default(),
+            all_published: Arc::default(),
         }
     }
 
@@ -157,5 +160,27 @@ impl AppState {
         if let Ok(mut m) = self.published.write() {
             m.remove(framework_id);
         }
+        if let Ok(mut all) = self.all_published.write() {
+            *all = None;
+        }
+    }
+
+    /// Every framework's published and retired versions, re-read at most every
+    /// [`PUBLISHED_VERSIONS_TTL`], so public callers of the CASE API do not each cost a query.
+    pub async fn all_published_versions(&self) -> StoreResult<Arc<[VersionSummary]>> {
+        let kept = self.all_published.read().ok().and_then(|all| {
+            all.as_ref()
+                .filter(|(at, _)| at.elapsed() < PUBLISHED_VERSIONS_TTL)
+                .map(|(_, v)| v.clone())
+        });
+        if let Some(v) = kept {
+            return Ok(v);
+        }
+        let read_at = Instant::now();
+        let versions: Arc<[VersionSummary]> = self.store.framework_versions(false).await?.into();
+        if let Ok(mut all) = self.all_published.write() {
+            *all = Some((read_at, versions.clone()));
+        }
+        Ok(versions)
     }
 }
