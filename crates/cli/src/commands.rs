@@ -15,10 +15,11 @@ use std::process::ExitCode;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let url = cli.global.database_url(cli.command.may_create_database())?;
-    let store = Store::open(&url)
+    let mut store = Store::open(&url)
         .await
         .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
     cli.global.restrict_permissions();
+    seal_audit_log(&mut store, &cli.global, cli.command.may_create_database()).await?;
     bootstrap::ensure_shipped_framework(&store).await?;
     let result = match cli.command {
         Command::Serve(args) => serve(store.clone(), args, None).await,
@@ -72,6 +73,76 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     store.close().await;
     result
+}
+
+/// Loads the audit key and seals the log with it. The first start (of a command that may set
+/// Pathway up) on a log with no key makes one; a sealed log needs its key, everywhere.
+async fn seal_audit_log(
+    store: &mut Store,
+    global: &crate::settings::Global,
+    may_create: bool,
+) -> anyhow::Result<()> {
+    use pathway_domain::audit::AuditKey;
+    let path = global.audit_key_path();
+    // The database first, then the file: a process that seals a new log writes its key file
+    // before it registers the key, so a registered key's file is already there.
+    let registered = store.audit_key_fingerprint().await?;
+    let key = if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the audit key {}", path.display()))?;
+        AuditKey::from_hex(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+    } else if let Some(known) = registered {
+        bail!(
+            "the audit log is sealed with the key {known}, and there is no key file at {}; copy the key file of the instance that made it there, or give --audit-key-file (PATHWAY_AUDIT_KEY_FILE)",
+            path.display()
+        );
+    } else if may_create {
+        let mut bytes = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
+        }
+        let made = AuditKey::from_bytes(bytes);
+        // Another process starting at the same moment may have made one first: use that.
+        let text = publish_new_secret(&path, &format!("{}\n", made.to_hex()))
+            .with_context(|| format!("cannot write the audit key {}", path.display()))?;
+        AuditKey::from_hex(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+    } else {
+        // A command that only reads, on a log never sealed: the chain is checked alone.
+        return Ok(());
+    };
+    match store.use_audit_key(key).await? {
+        pathway_store::KeyUse::Known => {}
+        pathway_store::KeyUse::Registered { sealed } => tracing::info!(
+            sealed,
+            key = %path.display(),
+            "the audit log is now sealed with this key; back it up apart from the database"
+        ),
+    }
+    Ok(())
+}
+
+/// Puts a secret at `path`, readable by its owner only, unless a file is already there;
+/// returns what the file holds. Written aside and linked into place, so no one ever reads a
+/// half-written key.
+fn publish_new_secret(path: &std::path::Path, text: &str) -> std::io::Result<String> {
+    use std::io::Write;
+    let aside = path.with_extension(format!("{}.new", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options
+        .open(&aside)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()));
+    let linked = written.and_then(|()| std::fs::hard_link(&aside, path));
+    let _ = std::fs::remove_file(&aside);
+    match linked {
+        Ok(()) => Ok(text.to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read_to_string(path),
+        Err(e) => Err(e),
+    }
 }
 
 /// Where CASE identifiers point when no public address is given.

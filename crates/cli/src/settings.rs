@@ -32,6 +32,11 @@ pub struct Global {
     /// Database to use: sqlite://FILE or postgres://USER@HOST/DB. Default: SQLite in the data folder.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
+    /// The secret that seals audit entries (64 hexadecimal digits), kept outside the database.
+    /// Default: audit.key in the data folder, made on first start. Instances sharing one
+    /// database must all use the same file.
+    #[arg(long, env = "PATHWAY_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<PathBuf>,
     /// Log format: text for people, json for log collectors.
     #[arg(
         long,
@@ -76,6 +81,12 @@ impl Global {
             owner_only(&self.data_dir);
         }
         Ok(format!("sqlite://{}", file.display()))
+    }
+
+    pub fn audit_key_path(&self) -> PathBuf {
+        self.audit_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit.key"))
     }
 
     /// The database file holds password hashes, emails and the audit log: only its owner

@@ -120,9 +120,10 @@ fn bootstrap_export_import_audit_and_backup() {
     let (ok, out, err) = pathway(d, &["backup", backup.to_str().unwrap()]);
     assert!(ok, "{err}");
     assert!(out.contains("Backup written"), "{out}");
-    // The backup is a working Pathway database.
+    // The backup, with the audit key kept beside it, is a working Pathway database.
     let restored = tempfile::tempdir().unwrap();
     std::fs::copy(&backup, restored.path().join("pathway.db")).unwrap();
+    std::fs::copy(d.join("audit.key"), restored.path().join("audit.key")).unwrap();
     let (ok, out, _) = pathway(restored.path(), &["user", "list"]);
     assert!(ok);
     assert!(out.contains("admin@trust.nhs.uk"), "{out}");
@@ -389,4 +390,43 @@ fn commands_started_together_on_a_new_folder_all_succeed() {
     for i in 0..4 {
         assert!(out.contains(&format!("Region {i}")), "{out}");
     }
+}
+
+#[test]
+fn the_audit_log_is_sealed_with_a_key_kept_beside_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (ok, _, err) = pathway(&data, &["org", "add", "--name", "R", "--kind", "region"]);
+    assert!(ok, "{err}");
+    let key = data.join("audit.key");
+    let text = std::fs::read_to_string(&key).unwrap();
+    assert_eq!(text.trim().len(), 64, "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let (ok, out, _) = pathway(&data, &["audit", "verify"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("intact"), "{out}");
+
+    // Without its key a sealed log is not touched, and says what to do.
+    let moved = dir.path().join("kept-safe.key");
+    std::fs::rename(&key, &moved).unwrap();
+    let (ok, _, err) = pathway(&data, &["org", "add", "--name", "S", "--kind", "region"]);
+    assert!(!ok);
+    assert!(err.contains("sealed with the key"), "{err}");
+    assert!(err.contains("--audit-key-file"), "{err}");
+    // Given where it is, all is well.
+    let (ok, out, err) = pathway(
+        &data,
+        &[
+            "--audit-key-file",
+            moved.to_str().unwrap(),
+            "audit",
+            "verify",
+        ],
+    );
+    assert!(ok, "{out}{err}");
 }

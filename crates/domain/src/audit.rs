@@ -16,6 +16,11 @@
 //! the same instant as the entries it erased. The check requires one for every erased
 //! entry, so content blanked by hand in the database is caught even though the chain
 //! still holds.
+//!
+//! A hash chain has no secret: whoever can write to the database can append entries that
+//! link. So each entry also carries a keyed seal ([`AuditKey::seal`], HMAC-SHA256 of its
+//! hash) made with a key kept outside the database. Checked with the key, an entry without
+//! a valid seal (appended, or its seal stripped) is caught even when the chain links.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -49,6 +54,67 @@ pub struct AuditEntry {
     pub erased_at: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// [`AuditKey::seal`] of `hash`; None where the log is not sealed.
+    pub mac: Option<String>,
+}
+
+/// The secret that seals audit entries, kept outside the database (a file only the service
+/// can read) so that someone who can write to the database cannot forge entries.
+#[derive(Clone)]
+pub struct AuditKey([u8; 32]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AuditKey({})", self.fingerprint())
+    }
+}
+
+impl AuditKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// Reads a key written by [`AuditKey::to_hex`]: 64 hexadecimal digits.
+    pub fn from_hex(text: &str) -> Result<Self, String> {
+        let bytes = hex::decode(text.trim())
+            .map_err(|_| "the audit key must be 64 hexadecimal digits".to_owned())?;
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| "the audit key must be 64 hexadecimal digits (32 bytes)".to_owned())?;
+        Ok(Self(bytes))
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// Names the key without revealing it, so a database can say which key sealed it.
+    pub fn fingerprint(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(b"pathway audit key fingerprint\0");
+        h.update(self.0);
+        hex::encode(&h.finalize()[..8])
+    }
+
+    /// The seal of an entry: HMAC-SHA256 of its hash under this key.
+    pub fn seal(&self, hash: &str) -> String {
+        use hmac::Mac;
+        let mut mac =
+            hmac::Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(hash.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    fn seal_matches(&self, hash: &str, given: &str) -> bool {
+        use hmac::Mac;
+        let Ok(given) = hex::decode(given) else {
+            return false;
+        };
+        let mut mac =
+            hmac::Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(hash.as_bytes());
+        mac.verify_slice(&given).is_ok()
+    }
 }
 
 /// What an erased entry says in place of who acted.
@@ -139,6 +205,14 @@ pub enum ChainError {
     )]
     ErasedWithoutRecord { seq: i64 },
     #[error(
+        "entry {seq}: it has no seal from the audit key (it was written outside Pathway, or its seal was removed)"
+    )]
+    SealMissing { seq: i64 },
+    #[error(
+        "entry {seq}: its seal does not match the audit key (it was written outside Pathway, or with another key)"
+    )]
+    SealMismatch { seq: i64 },
+    #[error(
         "entry {seq}, recorded earlier as an anchor, is no longer in the log (the log was cut back to before it)"
     )]
     AnchorMissing { seq: i64 },
@@ -201,6 +275,8 @@ pub struct ChainVerifier {
     anchor_seen: bool,
     /// Erased entries not yet explained by a record of erasure, oldest first.
     unexplained: Vec<ErasedEntry>,
+    /// With a key, every entry must carry its seal.
+    key: Option<AuditKey>,
 }
 
 /// What the check keeps of an erased entry until the record of its erasure is found.
@@ -243,6 +319,12 @@ impl ChainVerifier {
             anchor: Some(anchor),
             ..Self::default()
         }
+    }
+
+    /// A verifier that also checks every entry's seal with `key`.
+    pub fn sealed_with(mut self, key: AuditKey) -> Self {
+        self.key = Some(key);
+        self
     }
 
     /// Call after the last entry: checks the anchor, if any, and that every erasure was
@@ -289,6 +371,15 @@ impl ChainVerifier {
         }
         if entry_hash(e) != e.hash {
             return Err(ChainError::HashMismatch { seq: e.seq });
+        }
+        if let Some(key) = &self.key {
+            match &e.mac {
+                None => return Err(ChainError::SealMissing { seq: e.seq }),
+                Some(mac) if !key.seal_matches(&e.hash, mac) => {
+                    return Err(ChainError::SealMismatch { seq: e.seq });
+                }
+                Some(_) => {}
+            }
         }
         if let Some(anchor) = &self.anchor
             && anchor.seq == e.seq
@@ -341,6 +432,7 @@ mod tests {
                     erased_at: None,
                     prev_hash: prev.clone(),
                     hash: String::new(),
+                    mac: None,
                 };
                 if sealed {
                     seal(&mut e, format!("salt-{seq}"));
@@ -380,6 +472,7 @@ mod tests {
             erased_at: None,
             prev_hash: last.hash.clone(),
             hash: String::new(),
+            mac: None,
         };
         seal(&mut e, "salt-erasure".into());
         e.hash = entry_hash(&e);
@@ -461,6 +554,58 @@ mod tests {
         assert_eq!(c[1].actor, ERASED);
         assert!(c[1].content_salt.is_none() && c[1].after.is_none());
         assert!(c[1].content_digest.is_some(), "the commitment stays");
+    }
+
+    fn key(byte: u8) -> AuditKey {
+        AuditKey::from_bytes([byte; 32])
+    }
+
+    fn verify_sealed(entries: &[AuditEntry], key: AuditKey) -> Result<u64, ChainError> {
+        let mut v = ChainVerifier::default().sealed_with(key);
+        for e in entries {
+            v.check(e)?;
+        }
+        v.finish().map(|v| v.entries)
+    }
+
+    #[test]
+    fn sealed_entries_verify_only_with_their_key() {
+        let mut c = chain(3);
+        for e in &mut c {
+            e.mac = Some(key(1).seal(&e.hash));
+        }
+        assert_eq!(verify_sealed(&c, key(1)), Ok(3));
+        assert_eq!(verify(&c), Ok(3), "without the key, the chain alone");
+        assert_eq!(
+            verify_sealed(&c, key(2)),
+            Err(ChainError::SealMismatch { seq: 1 })
+        );
+        // An entry appended by someone without the key links, but is not sealed.
+        let mut appended = c.clone();
+        record_erasure(&mut appended, "2", ERASED_AT);
+        assert_eq!(
+            verify_sealed(&appended, key(1)),
+            Err(ChainError::SealMissing { seq: 4 })
+        );
+        appended[3].mac = Some(key(2).seal(&appended[3].hash));
+        assert_eq!(
+            verify_sealed(&appended, key(1)),
+            Err(ChainError::SealMismatch { seq: 4 })
+        );
+    }
+
+    #[test]
+    fn keys_are_read_as_written_and_named_without_being_shown() {
+        let k = key(7);
+        assert_eq!(
+            AuditKey::from_hex(&k.to_hex()).unwrap().to_hex(),
+            k.to_hex()
+        );
+        assert_eq!(k.fingerprint().len(), 16);
+        assert_ne!(k.fingerprint(), key(8).fingerprint());
+        assert!(!format!("{k:?}").contains(&k.to_hex()));
+        assert!(AuditKey::from_hex("abc").is_err());
+        assert!(AuditKey::from_hex(&"zz".repeat(32)).is_err());
     }
 
     #[test]

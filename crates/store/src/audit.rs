@@ -1,9 +1,9 @@
 //! The append-only, hash-chained audit log.
 
-use crate::{Backend, Store, StoreResult, Tx, now};
+use crate::{Backend, Store, StoreError, StoreResult, Tx, now};
 use pathway_domain::audit::{
-    Anchor, AuditEntry, ChainError, ChainVerifier, ERASURE_ACTION, GENESIS, Verified, entry_hash,
-    erase, seal,
+    Anchor, AuditEntry, AuditKey, ChainError, ChainVerifier, ERASURE_ACTION, GENESIS, Verified,
+    entry_hash, erase, seal,
 };
 use serde_json::Value;
 use sqlx::Row;
@@ -110,13 +110,15 @@ impl Tx {
             erased_at: None,
             prev_hash,
             hash: String::new(),
+            mac: None,
         };
         seal(&mut entry, uuid::Uuid::new_v4().simple().to_string());
         entry.hash = entry_hash(&entry);
+        entry.mac = self.audit_key.as_ref().map(|k| k.seal(&entry.hash));
         sqlx::query(
             "INSERT INTO audit_log (seq, at, actor_user_id, actor, action, subject_type, subject_id, \
-             before_json, after_json, content_salt, content_digest, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             before_json, after_json, content_salt, content_digest, prev_hash, hash, mac) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(entry.seq)
         .bind(&entry.at)
@@ -131,6 +133,7 @@ impl Tx {
         .bind(&entry.content_digest)
         .bind(&entry.prev_hash)
         .bind(&entry.hash)
+        .bind(&entry.mac)
         .execute(self.conn())
         .await?;
         Ok(())
@@ -214,7 +217,7 @@ pub struct AuditPage {
 }
 
 const COLUMNS: &str = "seq, at, actor_user_id, actor, action, subject_type, subject_id, before_json, \
-    after_json, content_salt, content_digest, erased_at, prev_hash, hash";
+    after_json, content_salt, content_digest, erased_at, prev_hash, hash, mac";
 
 fn entry_from(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
     Ok(AuditEntry {
@@ -232,6 +235,7 @@ fn entry_from(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
         erased_at: row.try_get("erased_at")?,
         prev_hash: row.try_get("prev_hash")?,
         hash: row.try_get("hash")?,
+        mac: row.try_get("mac")?,
     })
 }
 
@@ -275,6 +279,9 @@ impl Store {
         anchor: Option<Anchor>,
     ) -> StoreResult<Result<Verified, ChainError>> {
         let mut verifier = anchor.map_or_else(ChainVerifier::default, ChainVerifier::with_anchor);
+        if let Some(key) = &self.audit_key {
+            verifier = verifier.sealed_with(key.as_ref().clone());
+        }
         let mut after = 0i64;
         loop {
             let rows = sqlx::query(&format!(
@@ -294,5 +301,98 @@ impl Store {
                 after = entry.seq;
             }
         }
+    }
+}
+
+/// What [`Store::use_audit_key`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUse {
+    /// The log was already sealed with this key.
+    Known,
+    /// The key was registered now, and this many earlier entries were sealed with it.
+    Registered { sealed: u64 },
+}
+
+impl Store {
+    async fn has_sealed_entries(&self) -> StoreResult<bool> {
+        Ok(
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE mac IS NOT NULL")
+                .fetch_one(self.pool())
+                .await?
+                > 0,
+        )
+    }
+
+    /// The fingerprint of the key the log is sealed with, if any.
+    pub async fn audit_key_fingerprint(&self) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT fingerprint FROM audit_key")
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Seals new entries with `key`, and has the chain check require seals. The first key a
+    /// log sees is registered, sealing every entry already there (once: a log whose entries
+    /// carry seals but whose key record is gone is refused rather than sealed again); a log
+    /// sealed with another key is refused, so instances sharing a database cannot each seal
+    /// with their own.
+    pub async fn use_audit_key(&mut self, key: AuditKey) -> StoreResult<KeyUse> {
+        let fingerprint = key.fingerprint();
+        let outcome = match self.audit_key_fingerprint().await? {
+            Some(known) if known == fingerprint => KeyUse::Known,
+            Some(known) => {
+                return Err(StoreError::Config(format!(
+                    "the audit log is sealed with the key {known}, but this key is {fingerprint}; give every instance the same audit key file"
+                )));
+            }
+            None if self.has_sealed_entries().await? => {
+                return Err(StoreError::Config(format!(
+                    "the audit log's entries are sealed but the database has no record of the key that sealed them (this key is {fingerprint}): the record was removed outside Pathway. Check the log with the key that belongs to it before going on"
+                )));
+            }
+            None => {
+                let mut tx = self.begin().await?;
+                // One row at most: of instances registering at once, one does it.
+                let inserted = sqlx::query(
+                    "INSERT INTO audit_key (id, fingerprint, registered_at) VALUES (1, $1, $2)",
+                )
+                .bind(&fingerprint)
+                .bind(crate::now())
+                .execute(tx.conn())
+                .await;
+                if let Err(sqlx::Error::Database(e)) = &inserted
+                    && e.is_unique_violation()
+                {
+                    drop(tx);
+                    return match self.audit_key_fingerprint().await? {
+                        Some(known) if known == fingerprint => {
+                            self.audit_key = Some(std::sync::Arc::new(key));
+                            Ok(KeyUse::Known)
+                        }
+                        _ => Err(StoreError::Config(
+                            "another instance sealed the audit log with another key at the same moment; give every instance the same audit key file".into(),
+                        )),
+                    };
+                }
+                inserted?;
+                let unsealed: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT seq, hash FROM audit_log WHERE mac IS NULL ORDER BY seq",
+                )
+                .fetch_all(tx.conn())
+                .await?;
+                for (seq, hash) in &unsealed {
+                    sqlx::query("UPDATE audit_log SET mac = $1 WHERE seq = $2")
+                        .bind(key.seal(hash))
+                        .bind(seq)
+                        .execute(tx.conn())
+                        .await?;
+                }
+                tx.commit().await?;
+                KeyUse::Registered {
+                    sealed: unsealed.len() as u64,
+                }
+            }
+        };
+        self.audit_key = Some(std::sync::Arc::new(key));
+        Ok(outcome)
     }
 }

@@ -14,7 +14,7 @@ mod orgs;
 mod sessions;
 mod users;
 
-pub use audit::{Actor, AuditErasure, AuditPage};
+pub use audit::{Actor, AuditErasure, AuditPage, KeyUse};
 pub use error::{StoreError, StoreResult};
 pub use frameworks::{VersionSummary, pick_version};
 pub use orgs::Organisation;
@@ -86,6 +86,8 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Seals audit entries; see [`Store::use_audit_key`].
+    audit_key: Option<std::sync::Arc<pathway_domain::audit::AuditKey>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -134,7 +136,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        let store = Self { pool, backend };
+        let store = Self {
+            pool,
+            backend,
+            audit_key: None,
+        };
         // sqlx takes a lock for PostgreSQL migrations but not for SQLite ones: several
         // processes opening a new file at once (a service and a CLI command) would each try to
         // create the tables. A lock file beside the database makes them take turns.
@@ -168,6 +174,7 @@ impl Store {
         Ok(Tx {
             tx,
             backend: self.backend,
+            audit_key: self.audit_key.clone(),
         })
     }
 
@@ -214,6 +221,7 @@ impl Store {
 pub struct Tx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     backend: Backend,
+    audit_key: Option<std::sync::Arc<pathway_domain::audit::AuditKey>>,
 }
 
 impl Tx {

@@ -94,6 +94,7 @@ on_both!(
     erasing_a_person_from_the_audit_log_keeps_the_chain,
     a_failed_transaction_writes_nothing,
     the_database_keeps_the_audit_log_append_only,
+    a_keyed_seal_catches_entries_written_outside_pathway,
     login_attempts_are_counted_per_account_and_address,
 );
 
@@ -1017,4 +1018,89 @@ async fn login_attempts_are_counted_per_account_and_address(db: &TestDb) {
             .unwrap(),
         5
     );
+}
+
+async fn a_keyed_seal_catches_entries_written_outside_pathway(db: &TestDb) {
+    use pathway_domain::audit::{AuditEntry, AuditKey, entry_hash, seal};
+    let key = AuditKey::from_bytes([7; 32]);
+    let mut tx = db.store.begin().await.unwrap();
+    tx.create_org(&actor(), "Before sealing", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    // The first key seals what is there, and every entry after.
+    let mut store = Store::open(&db.url).await.unwrap();
+    assert_eq!(
+        store.use_audit_key(key.clone()).await.unwrap(),
+        pathway_store::KeyUse::Registered { sealed: 1 }
+    );
+    let mut tx = store.begin().await.unwrap();
+    tx.create_org(&actor(), "After sealing", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let verified = store.verify_audit(None).await.unwrap().unwrap();
+    assert_eq!(verified.entries, 2);
+    let mut again = Store::open(&db.url).await.unwrap();
+    assert_eq!(
+        again.use_audit_key(key.clone()).await.unwrap(),
+        pathway_store::KeyUse::Known
+    );
+    // Another instance with its own key is refused.
+    let other = Store::open(&db.url)
+        .await
+        .unwrap()
+        .use_audit_key(AuditKey::from_bytes([8; 32]))
+        .await;
+    assert!(matches!(other, Err(StoreError::Config(m)) if m.contains("sealed with the key")));
+
+    // An entry appended with a valid hash but without the key links, and is caught.
+    let last = store.audit_page(0, 1).await.unwrap().entries.remove(0);
+    let mut forged = AuditEntry {
+        seq: last.seq + 1,
+        at: "2030-01-01T00:00:00.000000Z".into(),
+        actor_user_id: None,
+        actor: "system".into(),
+        action: "user.erase_from_audit".into(),
+        subject_type: "user".into(),
+        subject_id: "1".into(),
+        before: None,
+        after: None,
+        content_salt: None,
+        content_digest: None,
+        erased_at: None,
+        prev_hash: last.hash.clone(),
+        hash: String::new(),
+        mac: None,
+    };
+    seal(&mut forged, "salt".into());
+    forged.hash = entry_hash(&forged);
+    tamper(
+        db,
+        &format!(
+            "INSERT INTO audit_log (seq, at, actor, action, subject_type, subject_id, content_salt, content_digest, prev_hash, hash) \
+             VALUES ({}, '{}', 'system', '{}', 'user', '1', 'salt', '{}', '{}', '{}')",
+            forged.seq,
+            forged.at,
+            forged.action,
+            forged.content_digest.clone().unwrap(),
+            forged.prev_hash,
+            forged.hash
+        ),
+    )
+    .await;
+    assert!(
+        db.store.verify_audit(None).await.unwrap().is_ok(),
+        "without the key, the chain alone holds"
+    );
+    assert_eq!(
+        store.verify_audit(None).await.unwrap().unwrap_err(),
+        ChainError::SealMissing { seq: forged.seq }
+    );
+
+    // Removing the record of the key does not get the log sealed again.
+    tamper(db, "DELETE FROM audit_key").await;
+    let refused = Store::open(&db.url).await.unwrap().use_audit_key(key).await;
+    assert!(matches!(refused, Err(StoreError::Config(m)) if m.contains("no record of the key")));
 }

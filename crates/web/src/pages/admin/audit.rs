@@ -273,6 +273,7 @@ mod tests {
             erased_at: None,
             prev_hash: String::new(),
             hash: String::new(),
+            mac: None,
         });
         assert_eq!(row.subject_href.as_deref(), Some("/admin/users/9"));
         assert_eq!(row.when, "23 November 2026 at 1:17pm");
