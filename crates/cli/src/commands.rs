@@ -19,7 +19,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
     cli.global.restrict_permissions();
-    seal_audit_log(&mut store, &cli.global, cli.command.may_create_database()).await?;
+    let asked_to_seal = matches!(cli.command, Command::Audit(AuditCommand::Seal));
+    let key_use =
+        seal_audit_log(&mut store, &cli.global, cli.command.writes(), asked_to_seal).await?;
     bootstrap::ensure_shipped_framework(&store).await?;
     let result = match cli.command {
         Command::Serve(args) => serve(store.clone(), args, None).await,
@@ -36,6 +38,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Framework(c) => framework_command(&store, c).await,
         Command::Org(c) => org_command(&store, c).await,
         Command::User(c) => user_command(&store, c).await,
+        Command::Audit(AuditCommand::Seal) => {
+            // seal_audit_log did the work (or found it done): record it, and say which.
+            let fingerprint = store
+                .audit_key_fingerprint()
+                .await?
+                .context("the audit log could not be sealed")?;
+            if let Some(pathway_store::KeyUse::Registered { sealed }) = key_use {
+                let mut tx = store.begin().await?;
+                tx.audit(
+                    &Actor::cli(),
+                    "audit.seal",
+                    "audit_log",
+                    &fingerprint,
+                    None,
+                    Some(serde_json::json!({"key": fingerprint, "entries_sealed": sealed})),
+                )
+                .await?;
+                tx.commit().await?;
+                println!("Sealed the audit log's {sealed} entries with the key {fingerprint}.");
+            } else {
+                println!("The audit log was already sealed with the key {fingerprint}.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit(AuditCommand::Verify { anchor }) => {
             let anchor = anchor
                 .map(|a| a.parse::<Anchor>())
@@ -45,6 +71,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match store.verify_audit(anchor).await? {
                 Ok(v) => {
                     println!("The audit log is intact: {} entries verified.", v.entries);
+                    match store.audit_key_fingerprint().await? {
+                        Some(f) => println!("Every entry's seal was checked with the key {f}."),
+                        None if store.has_sealed_entries().await? => {
+                            println!(
+                                "But its entries carry seals and the record of the key that made them is gone: it was removed outside Pathway. Check the log with the key that belongs to it."
+                            );
+                            return Ok(ExitCode::FAILURE);
+                        }
+                        None => println!(
+                            "The log is not sealed with a key: the chain was checked alone."
+                        ),
+                    }
                     if let Some(a) = checked_anchor {
                         println!(
                             "Every entry up to anchor {} is present and unchanged.",
@@ -80,23 +118,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 async fn seal_audit_log(
     store: &mut Store,
     global: &crate::settings::Global,
-    may_create: bool,
-) -> anyhow::Result<()> {
+    writes: bool,
+    asked_to_seal: bool,
+) -> anyhow::Result<Option<pathway_store::KeyUse>> {
     use pathway_domain::audit::AuditKey;
     let path = global.audit_key_path();
     // The database first, then the file: a process that seals a new log writes its key file
     // before it registers the key, so a registered key's file is already there.
     let registered = store.audit_key_fingerprint().await?;
+    let mut made_now = false;
     let key = if path.exists() {
+        crate::settings::keep_secret(&path);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read the audit key {}", path.display()))?;
         AuditKey::from_hex(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
     } else if let Some(known) = registered {
+        let where_else = if global.audit_key_file.is_some() {
+            ""
+        } else {
+            ", or give --audit-key-file (PATHWAY_AUDIT_KEY_FILE)"
+        };
         bail!(
-            "the audit log is sealed with the key {known}, and there is no key file at {}; copy the key file of the instance that made it there, or give --audit-key-file (PATHWAY_AUDIT_KEY_FILE)",
+            "the audit log is sealed with the key {known}, and there is no key file at {}; copy the key file of the instance that made it there{where_else}",
             path.display()
         );
-    } else if may_create {
+    } else if writes {
         let mut bytes = [0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -105,30 +151,46 @@ async fn seal_audit_log(
         }
         let made = AuditKey::from_bytes(bytes);
         // Another process starting at the same moment may have made one first: use that.
-        let text = publish_new_secret(&path, &format!("{}\n", made.to_hex()))
+        let (text, ours) = publish_new_secret(&path, &format!("{}\n", made.to_hex()))
             .with_context(|| format!("cannot write the audit key {}", path.display()))?;
+        made_now = ours;
         AuditKey::from_hex(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
     } else {
         // A command that only reads, on a log never sealed: the chain is checked alone.
-        return Ok(());
+        return Ok(None);
     };
-    match store.use_audit_key(key).await? {
-        pathway_store::KeyUse::Known => {}
-        pathway_store::KeyUse::Registered { sealed } => tracing::info!(
+    if asked_to_seal && registered.is_none() {
+        // Seal only a log whose chain holds: sealing vouches for everything in it.
+        if let Err(broken) = store.verify_audit(None).await? {
+            bail!("the audit log does not verify, so it was not sealed: {broken}");
+        }
+    }
+    let used = match store.use_audit_key(key, made_now || asked_to_seal).await {
+        Ok(used) => used,
+        Err(e) => {
+            // A key made for a log that would not take it is of no use to anyone.
+            if made_now {
+                let _ = std::fs::remove_file(&path);
+            }
+            return Err(e.into());
+        }
+    };
+    if let pathway_store::KeyUse::Registered { sealed } = used {
+        tracing::info!(
             sealed,
             key = %path.display(),
             "the audit log is now sealed with this key; back it up apart from the database"
-        ),
+        );
     }
-    Ok(())
+    Ok(Some(used))
 }
 
 /// Puts a secret at `path`, readable by its owner only, unless a file is already there;
 /// returns what the file holds. Written aside and linked into place, so no one ever reads a
 /// half-written key.
-fn publish_new_secret(path: &std::path::Path, text: &str) -> std::io::Result<String> {
+fn publish_new_secret(path: &std::path::Path, text: &str) -> std::io::Result<(String, bool)> {
     use std::io::Write;
-    let aside = path.with_extension(format!("{}.new", std::process::id()));
+    let aside = path.with_extension(format!("{:016x}.new", rand::random::<u64>()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -139,8 +201,10 @@ fn publish_new_secret(path: &std::path::Path, text: &str) -> std::io::Result<Str
     let linked = written.and_then(|()| std::fs::hard_link(&aside, path));
     let _ = std::fs::remove_file(&aside);
     match linked {
-        Ok(()) => Ok(text.to_owned()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read_to_string(path),
+        Ok(()) => Ok((text.to_owned(), true)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok((std::fs::read_to_string(path)?, false))
+        }
         Err(e) => Err(e),
     }
 }

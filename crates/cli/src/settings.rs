@@ -111,6 +111,23 @@ fn sqlite_file(url: &str) -> Option<PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
+/// A secret file others can read is made private, with a warning: someone may have read it.
+pub fn keep_secret(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                path = %path.display(),
+                "the audit key could be read by others; it is now readable by its owner only, but consider it seen"
+            );
+            owner_only(path);
+        }
+    }
+}
+
 /// Makes a file or folder readable by its owner only, where the system supports it.
 pub fn owner_only(path: &std::path::Path) {
     #[cfg(unix)]
@@ -235,6 +252,20 @@ pub enum Command {
 }
 
 impl Command {
+    /// Whether the command writes to the audit log, and so needs the audit key (made now if
+    /// the log has none).
+    pub fn writes(&self) -> bool {
+        match self {
+            Self::Framework(FrameworkCommand::Import { .. })
+            | Self::Serve(_)
+            | Self::Demo { .. }
+            | Self::Org(OrgCommand::Add { .. })
+            | Self::Audit(AuditCommand::Seal) => true,
+            Self::User(c) => !matches!(c, UserCommand::List),
+            Self::Framework(_) | Self::Org(_) | Self::Audit(_) | Self::Backup { .. } => false,
+        }
+    }
+
     /// Whether the command may start a new database: the ones that set Pathway up or add
     /// to it. The others are run against a deployment that already exists.
     pub fn may_create_database(&self) -> bool {
@@ -418,6 +449,10 @@ pub enum AuditCommand {
         #[arg(long)]
         anchor: Option<String>,
     },
+    /// Seal an audit log written before sealing (or whose key was lost) with the audit key,
+    /// after checking its chain. Pathway seals a new log by itself; this is for an existing
+    /// log you have checked and trust as it is.
+    Seal,
 }
 
 pub fn init_tracing(global: &Global) {

@@ -410,6 +410,17 @@ fn the_audit_log_is_sealed_with_a_key_kept_beside_the_database() {
     let (ok, out, _) = pathway(&data, &["audit", "verify"]);
     assert!(ok, "{out}");
     assert!(out.contains("intact"), "{out}");
+    assert!(out.contains("seal was checked"), "{out}");
+    #[cfg(unix)]
+    {
+        // A key others could read is made private again.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let (ok, _, _) = pathway(&data, &["audit", "verify"]);
+        assert!(ok);
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
 
     // Without its key a sealed log is not touched, and says what to do.
     let moved = dir.path().join("kept-safe.key");
@@ -429,4 +440,55 @@ fn the_audit_log_is_sealed_with_a_key_kept_beside_the_database() {
         ],
     );
     assert!(ok, "{out}{err}");
+}
+
+/// Runs SQL on a data folder's database as someone with access to it could.
+fn by_hand(data: &std::path::Path, statements: &[&str]) {
+    use sqlx::Connection;
+    let url = format!("sqlite://{}", data.join("pathway.db").display());
+    let statements: Vec<String> = statements.iter().map(|s| (*s).to_owned()).collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+        for s in statements {
+            sqlx::query(&s).execute(&mut conn).await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn a_log_never_sealed_is_sealed_only_when_someone_asks_after_checking_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (ok, _, err) = pathway(&data, &["org", "add", "--name", "R", "--kind", "region"]);
+    assert!(ok, "{err}");
+    // As a log written before sealing looks (or one whose key record and seals were removed).
+    by_hand(
+        &data,
+        &[
+            "DROP TRIGGER audit_log_only_erasure",
+            "DELETE FROM audit_key",
+            "UPDATE audit_log SET mac = NULL",
+        ],
+    );
+    let (ok, _, err) = pathway(&data, &["org", "add", "--name", "S", "--kind", "region"]);
+    assert!(
+        !ok,
+        "a key not made now does not seal an existing log by itself"
+    );
+    assert!(err.contains("never sealed"), "{err}");
+    assert!(err.contains("pathway audit seal"), "{err}");
+
+    let (ok, out, err) = pathway(&data, &["audit", "seal"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Sealed the audit log's"), "{out}");
+    let (ok, out, _) = pathway(&data, &["audit", "verify"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("seal was checked"), "{out}");
+    let (ok, _, err) = pathway(&data, &["org", "add", "--name", "S", "--kind", "region"]);
+    assert!(ok, "{err}");
 }

@@ -314,7 +314,16 @@ pub enum KeyUse {
 }
 
 impl Store {
-    async fn has_sealed_entries(&self) -> StoreResult<bool> {
+    async fn unsealed_entries(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE mac IS NULL")
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// Whether any entry carries a seal.
+    pub async fn has_sealed_entries(&self) -> StoreResult<bool> {
         Ok(
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE mac IS NOT NULL")
                 .fetch_one(self.pool())
@@ -331,11 +340,18 @@ impl Store {
     }
 
     /// Seals new entries with `key`, and has the chain check require seals. The first key a
-    /// log sees is registered, sealing every entry already there (once: a log whose entries
-    /// carry seals but whose key record is gone is refused rather than sealed again); a log
-    /// sealed with another key is refused, so instances sharing a database cannot each seal
-    /// with their own.
-    pub async fn use_audit_key(&mut self, key: AuditKey) -> StoreResult<KeyUse> {
+    /// log sees is registered. Entries already there are sealed with it only when the caller
+    /// says they may be (`seal_existing`: the key was made just now for this log, or someone
+    /// checked the log and asked): otherwise whoever could write to the database could
+    /// remove the key's record and the seals and have forged entries sealed at the next start.
+    /// A log whose entries carry seals but whose key record is gone is refused, and so is a
+    /// log sealed with another key, so instances sharing a database cannot each seal with
+    /// their own.
+    pub async fn use_audit_key(
+        &mut self,
+        key: AuditKey,
+        seal_existing: bool,
+    ) -> StoreResult<KeyUse> {
         let fingerprint = key.fingerprint();
         let outcome = match self.audit_key_fingerprint().await? {
             Some(known) if known == fingerprint => KeyUse::Known,
@@ -347,6 +363,12 @@ impl Store {
             None if self.has_sealed_entries().await? => {
                 return Err(StoreError::Config(format!(
                     "the audit log's entries are sealed but the database has no record of the key that sealed them (this key is {fingerprint}): the record was removed outside Pathway. Check the log with the key that belongs to it before going on"
+                )));
+            }
+            None if !seal_existing && self.unsealed_entries().await? > 0 => {
+                return Err(StoreError::Config(format!(
+                    "the audit log holds {} entries that were never sealed, and the audit key was not made for it just now. Check the log with `pathway audit verify`, then seal it with `pathway audit seal` if you trust it as it is",
+                    self.unsealed_entries().await?
                 )));
             }
             None => {

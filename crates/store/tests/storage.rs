@@ -1029,10 +1029,17 @@ async fn a_keyed_seal_catches_entries_written_outside_pathway(db: &TestDb) {
         .unwrap();
     tx.commit().await.unwrap();
 
-    // The first key seals what is there, and every entry after.
+    // A key not made for this log does not seal what is already there unless asked.
+    let refused = Store::open(&db.url)
+        .await
+        .unwrap()
+        .use_audit_key(key.clone(), false)
+        .await;
+    assert!(matches!(refused, Err(StoreError::Config(m)) if m.contains("never sealed")));
+    // Asked, the first key seals what is there, and every entry after.
     let mut store = Store::open(&db.url).await.unwrap();
     assert_eq!(
-        store.use_audit_key(key.clone()).await.unwrap(),
+        store.use_audit_key(key.clone(), true).await.unwrap(),
         pathway_store::KeyUse::Registered { sealed: 1 }
     );
     let mut tx = store.begin().await.unwrap();
@@ -1044,14 +1051,14 @@ async fn a_keyed_seal_catches_entries_written_outside_pathway(db: &TestDb) {
     assert_eq!(verified.entries, 2);
     let mut again = Store::open(&db.url).await.unwrap();
     assert_eq!(
-        again.use_audit_key(key.clone()).await.unwrap(),
+        again.use_audit_key(key.clone(), false).await.unwrap(),
         pathway_store::KeyUse::Known
     );
     // Another instance with its own key is refused.
     let other = Store::open(&db.url)
         .await
         .unwrap()
-        .use_audit_key(AuditKey::from_bytes([8; 32]))
+        .use_audit_key(AuditKey::from_bytes([8; 32]), true)
         .await;
     assert!(matches!(other, Err(StoreError::Config(m)) if m.contains("sealed with the key")));
 
@@ -1101,6 +1108,19 @@ async fn a_keyed_seal_catches_entries_written_outside_pathway(db: &TestDb) {
 
     // Removing the record of the key does not get the log sealed again.
     tamper(db, "DELETE FROM audit_key").await;
-    let refused = Store::open(&db.url).await.unwrap().use_audit_key(key).await;
+    let refused = Store::open(&db.url)
+        .await
+        .unwrap()
+        .use_audit_key(key.clone(), true)
+        .await;
     assert!(matches!(refused, Err(StoreError::Config(m)) if m.contains("no record of the key")));
+    // Nor does removing the seals too get the log sealed again, unless someone asks after
+    // checking it.
+    tamper(db, "UPDATE audit_log SET mac = NULL").await;
+    let refused = Store::open(&db.url)
+        .await
+        .unwrap()
+        .use_audit_key(key, false)
+        .await;
+    assert!(matches!(refused, Err(StoreError::Config(m)) if m.contains("never sealed")));
 }
