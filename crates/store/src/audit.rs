@@ -365,13 +365,13 @@ impl Store {
                     "the audit log's entries are sealed but the database has no record of the key that sealed them (this key is {fingerprint}): the record was removed outside Pathway. Check the log with the key that belongs to it before going on"
                 )));
             }
-            None if !seal_existing && self.unsealed_entries().await? > 0 => {
-                return Err(StoreError::Config(format!(
-                    "the audit log holds {} entries that were never sealed, and the audit key was not made for it just now. Check the log with `pathway audit verify`, then seal it with `pathway audit seal` if you trust it as it is",
-                    self.unsealed_entries().await?
-                )));
-            }
             None => {
+                let unsealed = self.unsealed_entries().await?;
+                if !seal_existing && unsealed > 0 {
+                    return Err(StoreError::Config(format!(
+                        "the audit log holds {unsealed} entries that were never sealed, and the audit key was not made for it just now. Check the log with `pathway audit verify`, then seal it with `pathway audit seal` if you trust it as it is"
+                    )));
+                }
                 let mut tx = self.begin().await?;
                 // One row at most: of instances registering at once, one does it.
                 let inserted = sqlx::query(

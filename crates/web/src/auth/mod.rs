@@ -253,6 +253,7 @@ pub async fn session_layer(
         .unwrap_or_else(random_token);
     let must_change_first = signed_in.as_ref().is_some_and(|s| s.must_change_password)
         && !open_before_password_change(parts.uri.path());
+    let is_signed_in = signed_in.is_some();
     parts.extensions.insert(Visitor {
         signed_in,
         csrf_token: csrf_token.clone(),
@@ -267,14 +268,10 @@ pub async fn session_layer(
         };
     }
 
-    let signed_in = parts
-        .extensions
-        .get::<Visitor>()
-        .is_some_and(|v| v.signed_in.is_some());
     let mut request = Request::from_parts(parts, body);
     if !is_safe(request.method()) {
         // Someone not signed in can only sign in, which is a small form.
-        let limit = if signed_in {
+        let limit = if is_signed_in {
             MAX_BODY
         } else {
             MAX_ANONYMOUS_BODY
@@ -288,7 +285,11 @@ pub async fn session_layer(
                     message: format!(
                         "The request is too large; send at most {} KiB{}",
                         limit / 1024,
-                        if signed_in { "" } else { " before signing in" }
+                        if is_signed_in {
+                            ""
+                        } else {
+                            " before signing in"
+                        }
                     ),
                 });
             }

@@ -4,8 +4,8 @@
 //! database failure looks like.
 
 use crate::helpers::{
-    ADMIN, AUTHOR, FRAMEWORK, NORTH_LEAD, PASSWORD, TestApp, assert_api_error, get_csrf, json_body,
-    location, set_cookie, spawn_app, spawn_app_with,
+    ADMIN, AUTHOR, FRAMEWORK, NORTH_LEAD, PASSWORD, TestApp, assert_api_error,
+    burst_of_wrong_guesses, get_csrf, json_body, location, set_cookie, spawn_app, spawn_app_with,
 };
 use pathway_web::Config;
 use reqwest::StatusCode;
@@ -285,19 +285,7 @@ async fn a_script_signs_in_and_changes_things_with_the_session_endpoint() {
 #[tokio::test]
 async fn a_burst_of_guesses_gets_no_more_tries_than_the_limit() {
     let app = spawn_app().await;
-    let mut burst = tokio::task::JoinSet::new();
-    for i in 0..16 {
-        let browser = app.browser();
-        // From many addresses, so only the per-account limit applies.
-        let address = format!("198.51.100.{i}");
-        burst.spawn(async move {
-            browser
-                .submit_sign_in_via(NORTH_LEAD, "a wrong guess at it", Some(&address))
-                .await
-                .status()
-        });
-    }
-    let statuses = burst.join_all().await;
+    let statuses = burst_of_wrong_guesses(&app, NORTH_LEAD, 16).await;
     let checked = statuses
         .iter()
         .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)

@@ -582,3 +582,20 @@ pub async fn assert_api_error(
     );
     body
 }
+
+/// Wrong passwords for `email` sent all at once, each from its own address (so only the
+/// per-account limit applies); the status of each answer.
+pub async fn burst_of_wrong_guesses(app: &TestApp, email: &'static str, n: u8) -> Vec<StatusCode> {
+    let mut burst = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let browser = app.browser();
+        let address = format!("198.51.100.{i}");
+        burst.spawn(async move {
+            browser
+                .submit_sign_in_via(email, "a wrong guess at it", Some(&address))
+                .await
+                .status()
+        });
+    }
+    burst.join_all().await
+}

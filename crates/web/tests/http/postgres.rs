@@ -5,8 +5,8 @@
 
 use crate::authoring::{NEW_TEXT, create_draft, current_version, edit_item, publish};
 use crate::helpers::{
-    ADMIN, AUTHOR, FRAMEWORK, NORTH_LEAD, NORTH_WORKER, PASSWORD, get_csrf, location,
-    spawn_app_on_postgres,
+    ADMIN, AUTHOR, FRAMEWORK, NORTH_LEAD, NORTH_WORKER, PASSWORD, burst_of_wrong_guesses, get_csrf,
+    location, spawn_app_on_postgres,
 };
 use reqwest::StatusCode;
 
@@ -92,18 +92,7 @@ async fn accounts_work_the_same_on_postgres() {
 #[tokio::test]
 async fn a_burst_of_guesses_gets_no_more_tries_than_the_limit_on_postgres() {
     let app = spawn_app_on_postgres().await;
-    let mut burst = tokio::task::JoinSet::new();
-    for i in 0..16 {
-        let browser = app.browser();
-        let address = format!("198.51.100.{i}");
-        burst.spawn(async move {
-            browser
-                .submit_sign_in_via(NORTH_LEAD, "a wrong guess at it", Some(&address))
-                .await
-                .status()
-        });
-    }
-    let statuses = burst.join_all().await;
+    let statuses = burst_of_wrong_guesses(&app, NORTH_LEAD, 16).await;
     let checked = statuses
         .iter()
         .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
