@@ -1,7 +1,9 @@
 //! Layers every response passes through, and the operational endpoints.
 
+use crate::auth::Visitor;
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
+use crate::views::ErrorPage;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use axum::extract::{MatchedPath, Request, State};
@@ -78,11 +80,12 @@ fn is_ops(path: &str) -> bool {
 async fn error_shape(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let method = request.method().clone();
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_ops(&path) {
         return response;
     }
+    let visitor = response.extensions_mut().remove::<Visitor>();
     let content_type = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -90,14 +93,19 @@ async fn error_shape(request: Request, next: Next) -> Response {
         .unwrap_or_default()
         .to_owned();
     // The CASE provider API answers in JSON too (its own errors are CASE's shape).
-    let is_api = path.starts_with("/api/") || path.starts_with("/ims/");
+    let is_api = crate::api::answers_in_json(&path);
     let shaped = if is_api {
         content_type.starts_with("application/json")
     } else {
         content_type.starts_with("text/html")
     };
     if shaped {
-        return response;
+        return match (visitor, response.extensions_mut().remove::<ErrorPage>()) {
+            (Some(visitor), Some(page)) if visitor.signed_in.is_some() => {
+                with_page(response, page.seen_by(&visitor))
+            }
+            _ => response,
+        };
     }
     let (parts, body) = response.into_parts();
     let detail = axum::body::to_bytes(body, 16 * 1024)
@@ -110,11 +118,25 @@ async fn error_shape(request: Request, next: Next) -> Response {
     } else {
         error.into_response()
     };
+    if let (Some(visitor), Some(page)) = (visitor, shaped.extensions_mut().remove::<ErrorPage>())
+        && visitor.signed_in.is_some()
+    {
+        shaped = with_page(shaped, page.seen_by(&visitor));
+    }
     // Keep what the refusal said beyond its body, such as which methods are allowed.
     if let Some(allow) = parts.headers.get(header::ALLOW) {
         shaped.headers_mut().insert(header::ALLOW, allow.clone());
     }
     shaped
+}
+
+/// The response with its body replaced by `page`, keeping its status and headers (the
+/// cookies the session layer set, `Retry-After`, `Allow`).
+fn with_page(response: Response, page: ErrorPage) -> Response {
+    let (mut parts, _) = response.into_parts();
+    let (_, body) = page.into_response().into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, body)
 }
 
 /// What a refusal made before any handler ran means, for the person or program reading it.

@@ -64,7 +64,7 @@ pub fn render<T: Template>(t: &T) -> Response {
     }
 }
 
-#[derive(Template)]
+#[derive(Clone, Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub ctx: PageCtx,
@@ -93,9 +93,23 @@ impl ErrorPage {
     }
 }
 
+impl ErrorPage {
+    /// The page as the visitor sees it: their name, sign-out and menu in the header,
+    /// as on every other page, rather than the "Sign in" link a bare page shows.
+    pub fn seen_by(mut self, visitor: &Visitor) -> Self {
+        self.ctx = PageCtx::new(visitor, self.ctx.title, "");
+        self
+    }
+}
+
+/// Error pages are made where no request is at hand (an error converted to a response),
+/// so each carries itself in the response's extensions for the middleware, which knows
+/// the visitor, to render again for them (see [`crate::middleware`]).
 impl IntoResponse for ErrorPage {
     fn into_response(self) -> Response {
-        render(&self)
+        let mut response = render(&self);
+        response.extensions_mut().insert(self);
+        response
     }
 }
 

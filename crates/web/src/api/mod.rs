@@ -67,6 +67,13 @@ impl utoipa::Modify for Security {
     }
 }
 
+/// Whether a path answers in JSON, refusals included: Pathway's API and the CASE provider
+/// API. The session layer and the error shaping must agree, or a refusal comes back in the
+/// wrong shape.
+pub fn answers_in_json(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/ims/")
+}
+
 /// Where a script reads its CSRF token.
 pub const SESSION_PATH: &str = "/api/session";
 

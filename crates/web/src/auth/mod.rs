@@ -191,7 +191,7 @@ pub async fn session_layer(
     let (mut parts, body) = request.into_parts();
     let secure = is_secure(&state, &parts.headers);
     let jar = cookies::parse(&parts.headers);
-    let is_api = parts.uri.path().starts_with("/api/");
+    let is_api = crate::api::answers_in_json(parts.uri.path());
     let path_hands_out_token = parts.uri.path() == crate::api::SESSION_PATH;
     let fail = |e: AppError| {
         if is_api {
@@ -254,11 +254,12 @@ pub async fn session_layer(
     let must_change_first = signed_in.as_ref().is_some_and(|s| s.must_change_password)
         && !open_before_password_change(parts.uri.path());
     let is_signed_in = signed_in.is_some();
-    parts.extensions.insert(Visitor {
+    let visitor = Visitor {
         signed_in,
         csrf_token: csrf_token.clone(),
         terms: state.config.terminology,
-    });
+    };
+    parts.extensions.insert(visitor.clone());
 
     if must_change_first {
         return if is_api {
@@ -297,6 +298,11 @@ pub async fn session_layer(
         };
     }
     let mut response = next.run(request).await;
+    // Error pages are made without the visitor; the error shaping outside this layer
+    // renders them again for whoever is signed in.
+    if response.status().is_client_error() || response.status().is_server_error() {
+        response.extensions_mut().insert(visitor);
+    }
     // Only pages carry forms, and only they need the anonymous token's cookie: assets,
     // probes and JSON stay free of cookies (and cacheable where they say so).
     let is_page = response

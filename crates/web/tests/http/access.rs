@@ -37,6 +37,31 @@ async fn a_support_worker_cannot_open_administration() {
 }
 
 #[tokio::test]
+async fn error_pages_show_who_is_signed_in() {
+    let app = spawn_app().await;
+    let worker = app.signed_in(NORTH_WORKER).await;
+    // Refused by a handler, by an unknown item, and by no route at all.
+    for (path, status) in [
+        ("/admin", StatusCode::FORBIDDEN),
+        (
+            &*format!("/frameworks/{FRAMEWORK}/items/99.99"),
+            StatusCode::NOT_FOUND,
+        ),
+        ("/no-such-page", StatusCode::NOT_FOUND),
+    ] {
+        let (got, html) = worker.get_page(path).await;
+        assert_eq!(got, status, "{path}");
+        assert!(html.contains("Sign out"), "{path}: {html}");
+        assert!(html.contains(": your account"), "{path}: {html}");
+        assert!(!html.contains(r#"href="/sign-in""#), "{path}: {html}");
+    }
+    // An anonymous visitor's error page offers signing in.
+    let (status, html) = app.browser().get_page("/no-such-page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains(r#"href="/sign-in""#), "{html}");
+}
+
+#[tokio::test]
 async fn an_employer_lead_sees_only_their_own_part_of_the_tree() {
     let app = spawn_app().await;
     let north = app.org("North Trust").await.id;

@@ -121,3 +121,17 @@ async fn an_api_post_without_the_csrf_header_gets_the_json_error() {
         "{versions:?}"
     );
 }
+
+#[tokio::test]
+async fn a_post_to_the_case_api_without_the_csrf_header_gets_the_json_error() {
+    // The CASE provider API answers in JSON: a refusal there must not be an HTML page
+    // wrapped in a JSON message.
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let response = author
+        .post_json("/ims/case/v1p1/CFDocuments", "{}".into(), None)
+        .await;
+    let body = assert_api_error(response, StatusCode::FORBIDDEN, "csrf_token_invalid").await;
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(!message.contains('<'), "{message}");
+}
