@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, unit and storage tests (SQLite and PostgreSQL),
 # HTTP integration tests, the OpenAPI drift check, and browser tests in headless Chromium.
-# Needs PostgreSQL on 127.0.0.1:5432 (PATHWAY_TEST_POSTGRES_URL overrides) and /usr/bin/chromium.
+# First makes sure the machine has what the tests need (scripts/prerequisites.sh): Chromium,
+# Node.js, and PostgreSQL on 127.0.0.1:5432 (PATHWAY_TEST_POSTGRES_URL overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+echo "== prerequisites"
+bash scripts/prerequisites.sh
 
 echo "== formatting"
 cargo fmt --all -- --check

@@ -1149,7 +1149,7 @@ fn a_broken_native_file_is_reported_with_its_line_column_and_path() {
     assert_eq!(
         found,
         [
-            "hee.json: publisher: the framework has no publisher; give the name of the organisation that publishes it"
+            "hee.json: $.publisher: the framework has no publisher; give the name of the organisation that publishes it"
         ]
     );
 }

@@ -34,8 +34,8 @@ use uuid::Uuid;
 
 use super::{
     Descriptor, Domain, DomainCode, Framework, FrameworkDraft, FrameworkId, FrameworkMeta, Item,
-    ItemCode, ItemKind, Level, LevelKey, LevelPlacement, Problems, ProviderMapping, VersionStatus,
-    slugify,
+    ItemCode, ItemKind, Level, LevelKey, LevelPlacement, Origins, Problems, ProviderMapping,
+    VersionStatus, slugify,
 };
 
 /// Namespace of the UUID v5 identifiers Pathway derives: of a framework document from its
@@ -432,7 +432,9 @@ fn read_package(bytes: &[u8]) -> Result<Framework, Problems> {
     let mut r = Reader::default();
     let draft = Package::read(&mut r, root, doc).into_draft(&mut r);
     match draft {
-        Some(draft) if r.problems.is_empty() => Framework::new(draft),
+        Some((draft, origins)) if r.problems.is_empty() => {
+            Framework::new(draft).map_err(|p| p.relocate(&origins))
+        }
         _ if r.problems.is_empty() => Err(Problems::one("$", "the package could not be read")),
         _ => Err(r.problems),
     }
@@ -836,7 +838,8 @@ impl<'v> Package<'v> {
         order
     }
 
-    fn into_draft(self, r: &mut Reader) -> Option<FrameworkDraft> {
+    /// The framework the package describes, with where each of its parts came from.
+    fn into_draft(self, r: &mut Reader) -> Option<(FrameworkDraft, Origins)> {
         let nodes = &self.nodes;
         let order = self.preorder(r);
 
@@ -954,6 +957,7 @@ impl<'v> Package<'v> {
             .map(|(&(i, _), code)| (i, code.as_ref()))
             .collect();
         let mut provider_mappings = Vec::new();
+        let mut mapping_origins = Vec::new();
         for &m in &mappings {
             let node = &nodes[m];
             let parent_item = match node.parent {
@@ -975,6 +979,7 @@ impl<'v> Package<'v> {
                 continue;
             };
             if let (Some(code), Some(statement)) = (*code, node.full_statement) {
+                mapping_origins.push(node.at.clone());
                 provider_mappings.push(ProviderMapping {
                     provider: provider.to_owned(),
                     item: code.clone(),
@@ -1057,7 +1062,32 @@ impl<'v> Package<'v> {
                 descriptors: item_descriptors,
             });
         }
-        Some(FrameworkDraft {
+        let origins = Origins {
+            members: vec![
+                ("title", "$.CFDocument.title".to_owned()),
+                ("publisher", "$.CFDocument.creator".to_owned()),
+                ("version", "$.CFDocument.version".to_owned()),
+                ("description", "$.CFDocument.description".to_owned()),
+            ],
+            levels: (0..levels.len())
+                .map(|i| match (&self.extension.levels, &descriptors) {
+                    (Some(_), _) => format!("$.extensions.pathway.levels[{i}]"),
+                    (None, Descriptors::Standard) => "$.CFDocument".to_owned(),
+                    (None, Descriptors::ByNode(_)) => format!(
+                        "$.CFRubrics (the criterion levels of quality \"{}\")",
+                        levels[i].title
+                    ),
+                })
+                .collect(),
+            domains: domains
+                .iter()
+                .map(|d| d.map_or_else(|| "$.CFDocument".to_owned(), |i| nodes[i].at.clone()))
+                .collect(),
+            items: items.iter().map(|&(i, _)| nodes[i].at.clone()).collect(),
+            provider_mappings: mapping_origins,
+            level_titles: levels.iter().map(|l| l.title.clone()).collect(),
+        };
+        let draft = FrameworkDraft {
             meta: FrameworkMeta {
                 id,
                 title: self.title.to_owned(),
@@ -1073,7 +1103,8 @@ impl<'v> Package<'v> {
             domains: domains_out,
             items: items_out,
             provider_mappings,
-        })
+        };
+        Some((draft, origins))
     }
 
     /// The framework's levels and each item node's descriptors. Levels come from the Pathway
@@ -1630,6 +1661,29 @@ mod tests {
                 child_of("b", "d", Some(2)),
             ],
         )
+    }
+
+    #[test]
+    fn framework_rules_name_the_node_in_the_package() {
+        let mut p = typed_package();
+        p["CFItems"][2]["fullStatement"] = "Sec\u{0}ond".into();
+        assert_eq!(
+            errors(&p),
+            [
+                "case.json: $.CFItems[2] (item D.2), title: the text holds the control character U+0000, which cannot be shown or stored; remove it (the file may be damaged or not text)",
+                "case.json: $.CFItems[2] (item D.2), descriptor at level \"Standard\": the text holds the control character U+0000, which cannot be shown or stored; remove it (the file may be damaged or not text)",
+            ]
+        );
+        let mut p = typed_package();
+        p["CFDocument"]["title"] = "x".repeat(301).into();
+        let found = errors(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with(
+                "case.json: $.CFDocument.title: the framework's title is 301 characters long"
+            ),
+            "{found:?}"
+        );
     }
 
     fn rubric(criteria: Value) -> Value {

@@ -24,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 use super::limits::{MAX_ITEM_TITLE_CHARS, MAX_NAME_CHARS, MAX_TEXT_CHARS, too_long};
 use super::{
     Descriptor, Domain, DomainCode, Framework, FrameworkDraft, FrameworkMeta, Item, ItemCode,
-    ItemKind, Level, LevelKey, Problems, slugify,
+    ItemKind, Level, LevelKey, Origins, Problems, slugify,
 };
 
 const FIXED: [&str; 4] = ["domain", "code", "title", "kind"];
@@ -101,7 +101,9 @@ pub fn import(bytes: &[u8], opts: ImportOptions<'_>) -> Result<Framework, Proble
             Err(problems)
         }
         Ok(_) if !problems.is_empty() => Err(problems),
-        Ok(draft) => Framework::new(draft).map_err(|p| p.within(file_name)),
+        Ok((draft, origins)) => {
+            Framework::new(draft).map_err(|p| p.relocate(&origins).within(file_name))
+        }
     }
 }
 
@@ -117,7 +119,7 @@ fn read(
     meta: FrameworkMeta,
     expected_levels: Option<&[Level]>,
     known_domains: &[Domain],
-) -> Result<FrameworkDraft, Problems> {
+) -> Result<(FrameworkDraft, Origins), Problems> {
     let bytes = bytes.strip_prefix(BOM.as_bytes()).unwrap_or(bytes);
     let mut problems = Problems::default();
     let rows = records(bytes, &mut problems);
@@ -197,6 +199,17 @@ fn read(
 
     let mut domains: Vec<Domain> = Vec::new();
     let mut items: Vec<Item> = Vec::new();
+    let mut origins = Origins {
+        levels: (0..levels.len())
+            .map(|l| {
+                let c = FIXED.len() + l;
+                let name = header_cells.get(c).copied().unwrap_or_default();
+                format!("row 1, column {} ({name})", c + 1)
+            })
+            .collect(),
+        level_titles: levels.iter().map(|l| l.title.clone()).collect(),
+        ..Origins::default()
+    };
     let mut first_row: HashMap<String, u64> = HashMap::new();
     let mut too_long_domains: HashSet<&str> = HashSet::new();
     for row in rows {
@@ -342,9 +355,13 @@ fn read(
                 };
                 let code = domain.code.clone();
                 domains.push(domain);
+                origins
+                    .domains
+                    .push(format!("row {line}, column 1 (domain)"));
                 code
             }
         };
+        origins.items.push(format!("row {line}"));
         items.push(Item {
             code,
             domain,
@@ -358,17 +375,18 @@ fn read(
     }
 
     problems.into_result()?;
-    Ok(FrameworkDraft {
+    let draft = FrameworkDraft {
         meta,
         levels,
         domains,
         items,
         provider_mappings: Vec::new(),
-    })
+    };
+    Ok((draft, origins))
 }
 
-/// A quoted cell the reader cannot have read as meant: the row it is in (by line, as rows
-/// are numbered), its column (from 0) and what is wrong.
+/// A quoted cell the reader cannot have read as meant: the row it is in (as a spreadsheet
+/// numbers rows), its column (from 0) and what is wrong.
 struct BadQuote {
     line: u64,
     column: usize,
@@ -382,8 +400,7 @@ struct BadQuote {
 /// gives no error for either: it takes the rest of the file as the cell, or joins the text
 /// after the quote to it, and rows run together.
 fn bad_quote(bytes: &[u8]) -> Option<BadQuote> {
-    let mut line = 1;
-    let mut row_line = 1;
+    let mut row = 1;
     let mut column = 0;
     let mut cell_start = true;
     let mut open: Option<BadQuote> = None;
@@ -397,10 +414,6 @@ fn bad_quote(bytes: &[u8]) -> Option<BadQuote> {
                     open = Some(quote);
                 }
                 b'"' => closed = Some(quote),
-                b'\n' => {
-                    line += 1;
-                    open = Some(quote);
-                }
                 _ => open = Some(quote),
             }
             continue;
@@ -416,7 +429,7 @@ fn bad_quote(bytes: &[u8]) -> Option<BadQuote> {
         match b {
             b'"' if cell_start => {
                 open = Some(BadQuote {
-                    line: row_line,
+                    line: row,
                     column,
                     text_after: false,
                 });
@@ -426,13 +439,12 @@ fn bad_quote(bytes: &[u8]) -> Option<BadQuote> {
                 column += 1;
                 cell_start = true;
             }
-            b'\r' => {
-                column = 0;
-                cell_start = true;
-            }
-            b'\n' => {
-                line += 1;
-                row_line = line;
+            // A row ends at CR LF, LF or a lone CR (old Mac files), as the reader takes it.
+            b'\r' | b'\n' => {
+                if b == b'\r' && bytes.peek() == Some(&&b'\n') {
+                    bytes.next();
+                }
+                row += 1;
                 column = 0;
                 cell_start = true;
             }
@@ -442,19 +454,73 @@ fn bad_quote(bytes: &[u8]) -> Option<BadQuote> {
     open
 }
 
-/// Every record with its line number; cells that are not UTF-8 are reported.
+/// The byte offset at which each row starts, counting rows as a spreadsheet shows them: a
+/// line break inside a quoted cell does not start a row, and CR LF, LF and a lone CR each end
+/// one. The reader's own line count counts line breaks, so it drifts after a multi-line cell
+/// and never moves in a file that ends its lines with CR alone.
+fn row_starts(bytes: &[u8]) -> Vec<u64> {
+    let mut starts = vec![0];
+    let mut quoted = false;
+    let mut cell_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else {
+            match b {
+                b'"' if cell_start => {
+                    quoted = true;
+                    cell_start = false;
+                }
+                b',' => cell_start = true,
+                b'\r' | b'\n' => {
+                    if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    starts.push(i as u64 + 1);
+                    cell_start = true;
+                }
+                _ => cell_start = false,
+            }
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// Every record with its row number; cells that are not UTF-8 are reported.
 fn records(bytes: &[u8], problems: &mut Problems) -> Vec<Row> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
+    let starts = row_starts(bytes);
+    // The 1-based row a record starting at this byte is in. The reader places a record after
+    // blank lines at the first of them, so those are stepped over.
+    let row_at = |byte: u64| {
+        let skipped = bytes
+            .iter()
+            .skip(byte as usize)
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        starts.partition_point(|&s| s <= byte + skipped as u64) as u64
+    };
     let mut rows = Vec::new();
     let mut header: Vec<String> = Vec::new();
     for record in reader.byte_records() {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(rows.len() as u64 + 1, |p| p.line());
+                let line = e
+                    .position()
+                    .map_or(rows.len() as u64 + 1, |p| row_at(p.byte()));
                 problems.push(
                     format!("row {line}"),
                     format!("the row cannot be read: {e}"),
@@ -464,7 +530,7 @@ fn records(bytes: &[u8], problems: &mut Problems) -> Vec<Row> {
         };
         let line = record
             .position()
-            .map_or(rows.len() as u64 + 1, |p| p.line());
+            .map_or(rows.len() as u64 + 1, |p| row_at(p.byte()));
         let mut cells = Vec::with_capacity(record.len());
         for (c, raw) in record.iter().enumerate() {
             match std::str::from_utf8(raw) {
@@ -704,6 +770,35 @@ mod tests {
         import_with(csv, None).unwrap_err()
     }
 
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        // A two-line cell is one row, and a file whose lines end with CR alone still has rows.
+        for end in ["\n", "\r\n", "\r"] {
+            let csv = format!(
+                "domain,code,title,kind,Entry{end}One,1.1,\"Two{end}lines\",competency,a{end}{end}One,1.1,B,competency,b{end}"
+            );
+            assert_eq!(
+                errors(&csv),
+                [
+                    "file.csv: row 4, column 2 (code): item code \"1.1\" appears more than once (also at row 2); give each item its own code"
+                ],
+                "line end {end:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn framework_rules_name_the_row() {
+        // Checked by the framework, not the reader: reported at the item's row and column.
+        let csv = "domain,code,title,kind,Entry\nOne,1.1,A,competency,a\nOne,1.2,B,competency,\"b\u{0}\"\n";
+        assert_eq!(
+            errors(csv),
+            [
+                "file.csv: row 3 (item 1.2), descriptor at level \"Entry\": the text holds the control character U+0000, which cannot be shown or stored; remove it (the file may be damaged or not text)"
+            ]
+        );
+    }
+
     const HEADER: &str = "domain,code,title,kind,Entry,Intermediate,Assistant Practitioner\n";
 
     #[test]
@@ -815,12 +910,12 @@ mod tests {
     }
 
     #[test]
-    fn rows_are_numbered_by_line_even_after_a_multi_line_cell() {
+    fn a_multi_line_cell_is_one_row() {
         let csv =
             format!("{HEADER}One,1.1,A,competency,\"two\nlines\",b,c\nOne,1.2,,competency,a,b,c\n");
         assert_eq!(
             errors(&csv),
-            ["file.csv: row 4, column 3 (title): the title is empty; enter the item's title"]
+            ["file.csv: row 3, column 3 (title): the title is empty; enter the item's title"]
         );
     }
 
@@ -997,14 +1092,15 @@ mod tests {
                 "file.csv: row 2, column 3 (title): the cell starts with a quote (\") that is never closed, so the rest of the file was read as part of this one cell; add the closing quote at the end of the cell, or remove the opening one (a quote inside a quoted cell is written twice: \"\")"
             ]
         );
-        // After a closed multi-line cell and escaped quotes, rows are still counted by line.
+        // After a closed multi-line cell and escaped quotes, rows are counted as a spreadsheet
+        // shows them: the two-line cell is in one row.
         let csv = format!(
             "{header}One,1.1,\"Two\nlines, \"\"quoted\"\"\",competency,a\r\nOne,1.2,B,competency,\"b\n"
         );
         assert_eq!(
             errors(&csv),
             [
-                "file.csv: row 4, column 5 (Entry): the cell starts with a quote (\") that is never closed, so the rest of the file was read as part of this one cell; add the closing quote at the end of the cell, or remove the opening one (a quote inside a quoted cell is written twice: \"\")"
+                "file.csv: row 3, column 5 (Entry): the cell starts with a quote (\") that is never closed, so the rest of the file was read as part of this one cell; add the closing quote at the end of the cell, or remove the opening one (a quote inside a quoted cell is written twice: \"\")"
             ]
         );
         // A quote that does not start a cell is text, as the reader takes it.

@@ -27,7 +27,7 @@ pub use compare::{DescriptorChange, LevelChanges, LevelStep, Segment};
 pub use ids::{DomainCode, FrameworkId, ItemCode, LevelKey, MAX_ITEM_CODE_CHARS, slugify};
 pub use native::{JsonKind, json_kind, parse_native};
 pub use placement::{Expectation, LevelPlacement, Placement};
-pub use problems::{Problem, Problems};
+pub use problems::{Origins, Problem, Problems};
 
 /// Lifecycle of a framework version. Published versions never change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -317,7 +317,7 @@ impl Framework {
         }
         let mut item_codes = HashSet::new();
         for (i, item) in items.iter().enumerate() {
-            let at = |field: &str| format!("items[{i}] ({}).{field}", item.code);
+            let at = |field: &str| format!("items[{i}].{field} (item {})", item.code);
             if !item_codes.insert(item.code.as_str()) {
                 problems.push(
                     at("code"),
@@ -350,6 +350,9 @@ impl Framework {
                 );
             }
             for (l, descriptor) in item.descriptors.iter().enumerate() {
+                if let Some(wrong) = descriptor_text_problem(descriptor) {
+                    problems.push(at(&format!("descriptors[{l}]")), wrong);
+                }
                 if let Some(long) = descriptor_too_long(descriptor, levels.get(l)) {
                     problems.push(at(&format!("descriptors[{l}]")), long);
                 }
@@ -384,6 +387,14 @@ impl Framework {
             let long = too_long("the statement", &m.statement, MAX_TEXT_CHARS, "Shorten it");
             problems.push_some(format!("provider_mappings[{i}].statement"), long);
         }
+        check_characters(
+            &meta,
+            &levels,
+            &domains,
+            &items,
+            &provider_mappings,
+            &mut problems,
+        );
         problems.into_result()?;
         Ok(Self {
             meta,
@@ -537,6 +548,64 @@ fn check_meta(meta: &FrameworkMeta, problems: &mut Problems) {
     problems.push_some("description", long);
 }
 
+/// Control characters other than tab and line breaks: a NUL cannot be stored by PostgreSQL
+/// and the rest cannot be seen on a page, so a file that carries them is damaged or not text.
+fn check_characters(
+    meta: &FrameworkMeta,
+    levels: &[Level],
+    domains: &[Domain],
+    items: &[Item],
+    provider_mappings: &[ProviderMapping],
+    problems: &mut Problems,
+) {
+    let mut check = |at: String, text: &str| {
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            problems.push(
+                at,
+                format!(
+                    "the text holds the control character U+{:04X}, which cannot be shown or stored; remove it (the file may be damaged or not text)",
+                    u32::from(c)
+                ),
+            );
+        }
+    };
+    check("title".into(), &meta.title);
+    check("publisher".into(), &meta.publisher);
+    check("version".into(), &meta.version);
+    check("description".into(), &meta.description);
+    for (i, level) in levels.iter().enumerate() {
+        check(format!("levels[{i}].title"), &level.title);
+        if let Some(description) = &level.description {
+            check(format!("levels[{i}].description"), description);
+        }
+    }
+    for (i, domain) in domains.iter().enumerate() {
+        check(format!("domains[{i}].title"), &domain.title);
+        check(format!("domains[{i}].description"), &domain.description);
+    }
+    for (i, item) in items.iter().enumerate() {
+        check(
+            format!("items[{i}].title (item {})", item.code),
+            &item.title,
+        );
+        for (l, descriptor) in item.descriptors.iter().enumerate() {
+            if let Some(text) = descriptor.text() {
+                check(
+                    format!("items[{i}].descriptors[{l}] (item {})", item.code),
+                    text,
+                );
+            }
+        }
+    }
+    for (i, m) in provider_mappings.iter().enumerate() {
+        check(format!("provider_mappings[{i}].provider"), &m.provider);
+        check(format!("provider_mappings[{i}].statement"), &m.statement);
+    }
+}
+
 /// How many levels, domains and items there are, against [`limits`].
 fn check_counts(levels: &[Level], domains: &[Domain], items: &[Item]) -> Result<(), Problems> {
     let mut problems = Problems::default();
@@ -571,6 +640,27 @@ fn item_title_too_long(title: &str) -> Option<String> {
         MAX_ITEM_TITLE_CHARS,
         "Shorten it, and put the detail in its descriptors",
     )
+}
+
+/// A descriptor's text that means something else: "N/A" written as text would be shown and
+/// compared as words, and blank text as an empty statement, where the framework means "does
+/// not apply" or "says nothing".
+fn descriptor_text_problem(descriptor: &Descriptor) -> Option<String> {
+    let text = descriptor.text()?;
+    match Descriptor::from_cell(text) {
+        Descriptor::Missing => Some(
+            "the descriptor's text is blank; write \"missing\" instead of a text where the framework says nothing at this level"
+                .to_owned(),
+        ),
+        Descriptor::NotApplicable => Some(format!(
+            "the descriptor's text \"{}\" means not applicable; write \"not_applicable\" instead of a text",
+            text.trim()
+        )),
+        Descriptor::Text(trimmed) if trimmed.len() != text.len() => Some(
+            "the descriptor's text starts or ends with spaces or line breaks; remove them".to_owned(),
+        ),
+        Descriptor::Text(_) => None,
+    }
 }
 
 fn descriptor_too_long(descriptor: &Descriptor, level: Option<&Level>) -> Option<String> {

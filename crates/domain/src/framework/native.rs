@@ -135,7 +135,13 @@ fn read(bytes: &[u8]) -> Result<Framework, Problems> {
     })?;
     // Anything after the object is refused, as `serde_json::from_slice` does.
     de.end().map_err(|e| problem(&e, None))?;
-    Framework::new(file.into_draft())
+    // The framework's own locations are the file's JSON paths.
+    Framework::new(file.into_draft()).map_err(|mut problems| {
+        for p in &mut problems.0 {
+            p.location = format!("$.{}", p.location);
+        }
+        problems
+    })
 }
 
 /// Where a file goes wrong and why: the line and column, with the JSON path of the value when
@@ -316,6 +322,47 @@ mod tests {
     }
 
     #[test]
+    fn descriptor_text_that_means_something_else_is_refused() {
+        let with = |descriptor: &str| {
+            let mut v: serde_json::Value = serde_json::from_str(&json()).unwrap();
+            v["items"][0]["descriptors"][1] = serde_json::from_str(descriptor).unwrap();
+            errors(&v.to_string())
+        };
+        assert_eq!(
+            with(r#"{"text": " n/a "}"#),
+            [
+                "framework.json: $.items[0].descriptors[1] (item 1.1): the descriptor's text \"n/a\" means not applicable; write \"not_applicable\" instead of a text"
+            ]
+        );
+        assert_eq!(
+            with(r#"{"text": " \n"}"#),
+            [
+                "framework.json: $.items[0].descriptors[1] (item 1.1): the descriptor's text is blank; write \"missing\" instead of a text where the framework says nothing at this level"
+            ]
+        );
+        assert_eq!(
+            with(r#"{"text": "Leads "}"#),
+            [
+                "framework.json: $.items[0].descriptors[1] (item 1.1): the descriptor's text starts or ends with spaces or line breaks; remove them"
+            ]
+        );
+        assert_eq!(
+            with(r#"{"text": "Le\u0000ads"}"#),
+            [
+                "framework.json: $.items[0].descriptors[1] (item 1.1): the text holds the control character U+0000, which cannot be shown or stored; remove it (the file may be damaged or not text)"
+            ]
+        );
+        // Written as the framework means it, the same item reads.
+        let mut v: serde_json::Value = serde_json::from_str(&json()).unwrap();
+        v["items"][0]["descriptors"][1] = "not_applicable".into();
+        let f = parse_native("framework.json", v.to_string()).unwrap();
+        assert_eq!(
+            f.items()[0].descriptors[1],
+            crate::framework::Descriptor::NotApplicable
+        );
+    }
+
+    #[test]
     fn framework_rules_are_checked_after_reading() {
         let text = json()
             .replace("\"publisher\": \"Test\"", "\"publisher\": \" \"")
@@ -323,8 +370,8 @@ mod tests {
         assert_eq!(
             errors(&text),
             [
-                "framework.json: publisher: the framework has no publisher; give the name of the organisation that publishes it",
-                "framework.json: items[0] (1.1).domain: domain \"9\" is not one of the framework's domains",
+                "framework.json: $.publisher: the framework has no publisher; give the name of the organisation that publishes it",
+                "framework.json: $.items[0].domain (item 1.1): domain \"9\" is not one of the framework's domains",
             ]
         );
     }

@@ -63,18 +63,18 @@ fn every_problem_is_reported_with_its_location() {
         "{text}"
     );
     assert!(
-        text.contains("items[1] (1.1).code: item code \"1.1\" appears more than once"),
+        text.contains("items[1].code (item 1.1): item code \"1.1\" appears more than once"),
         "{text}"
     );
     assert!(
-        text.contains("items[1] (1.1).title: the item has no title"),
+        text.contains("items[1].title (item 1.1): the item has no title"),
         "{text}"
     );
     assert!(
-        text.contains("items[1] (1.1).domain: domain \"9\""),
+        text.contains("items[1].domain (item 1.1): domain \"9\""),
         "{text}"
     );
-    assert!(text.contains("items[1] (1.1).descriptors"), "{text}");
+    assert!(text.contains("items[1].descriptors (item 1.1)"), "{text}");
 }
 
 #[test]
@@ -184,8 +184,8 @@ fn texts_longer_than_their_limits_are_reported_with_both_lengths() {
             "levels[1].title: the level's title is 301 characters long; the limit is 300. Shorten it, and put the detail in the level's description",
             "domains[0].title: the domain's title is 301 characters long; the limit is 300. Shorten it, and put the detail in the domain's description",
             "domains[0].description: the domain's description is 10,001 characters long; the limit is 10,000. Shorten it",
-            "items[0] (1.1).title: the item's title is 1,001 characters long; the limit is 1,000. Shorten it, and put the detail in its descriptors",
-            "items[0] (1.1).descriptors[0]: the descriptor at level \"Entry\" is 10,001 characters long; the limit is 10,000. Shorten it",
+            "items[0].title (item 1.1): the item's title is 1,001 characters long; the limit is 1,000. Shorten it, and put the detail in its descriptors",
+            "items[0].descriptors[0] (item 1.1): the descriptor at level \"Entry\" is 10,001 characters long; the limit is 10,000. Shorten it",
             "provider_mappings[0].provider: the provider's name is 301 characters long; the limit is 300. Shorten it",
             "provider_mappings[0].statement: the statement is 10,001 characters long; the limit is 10,000. Shorten it",
         ]

@@ -635,6 +635,8 @@ async fn edit_submit(
 /// The edit form's field a problem from [`Framework::edit_item`] belongs to: the title, or
 /// the level whose descriptor it is about (`…descriptors[2]` is `level_2`).
 fn edit_field(location: &str) -> String {
+    // `items[0].title (item 1.1)`: the note after the field does not matter here.
+    let location = location.split(" (").next().unwrap_or(location);
     if location.ends_with("title") {
         return "title".into();
     }
@@ -798,7 +800,8 @@ mod tests {
     fn edit_problems_go_to_their_fields() {
         assert_eq!(edit_field("title"), "title");
         assert_eq!(edit_field("descriptors[2]"), "level_2");
-        assert_eq!(edit_field("items[0] (1.1).descriptors[1]"), "level_1");
+        assert_eq!(edit_field("items[0].descriptors[1] (item 1.1)"), "level_1");
+        assert_eq!(edit_field("items[0].title (item 1.1)"), "title");
         assert_eq!(edit_field("descriptors"), "level_0");
     }
 }
