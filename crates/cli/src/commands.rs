@@ -1,19 +1,27 @@
 //! What each subcommand does. Every change goes through the same store functions and
 //! audit log as the web pages.
 
+use crate::import::Import;
 use crate::settings::{
     AuditCommand, Cli, Command, Format, FrameworkCommand, OrgCommand, ServeArgs, UserCommand,
 };
 use anyhow::{Context, bail};
 use pathway_domain::audit::Anchor;
-use pathway_domain::framework::{Framework, VersionStatus, case, csv_format};
+use pathway_domain::framework::{case, csv_format};
 use pathway_domain::identity::{Email, OrgKind, Role, check_name, check_new_password};
 use pathway_store::{Actor, Store};
-use pathway_web::{AppState, Config, accounts, bootstrap, operations};
+use pathway_web::{AppState, Config, accounts, bootstrap};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Command::Framework(c) = &cli.command
+        && let Some(import) = Import::read(c)?
+        && !cli.global.database_exists()
+        && let Err(refused) = import.check_before_the_database_exists()?
+    {
+        return Ok(refused);
+    }
     let url = cli.global.database_url(cli.command.may_create_database())?;
     let mut store = Store::open(&url)
         .await
@@ -288,6 +296,9 @@ async fn shutdown_signal() {
 }
 
 async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result<ExitCode> {
+    if let Some(import) = Import::read(&c)? {
+        return import.run(store).await;
+    }
     match c {
         FrameworkCommand::List => {
             let versions = store.framework_versions(true).await?;
@@ -359,69 +370,8 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
             writeln!(out, "Provider mappings: {}", f.provider_mappings().len())?;
             emit(&out)?;
         }
-        FrameworkCommand::Import {
-            file,
-            format,
-            level_placement,
-            id,
-            title,
-            publisher,
-            framework_version,
-            publish,
-        } => {
-            let name = file.display().to_string();
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {name}"))?;
-            let format = match format {
-                Some(f) => f,
-                None if name.to_ascii_lowercase().ends_with(".csv") => Format::Csv,
-                None => Format::Case,
-            };
-            let parsed = match format {
-                Format::Case => operations::read_json(&bytes, &name),
-                Format::Csv => {
-                    let (Some(id), Some(title)) = (id, title) else {
-                        bail!(
-                            "a CSV import needs --id and --title (and usually --publisher and --framework-version)"
-                        );
-                    };
-                    let id = id.parse().map_err(|e| anyhow::anyhow!("--id: {e}"))?;
-                    let details = operations::CsvDetails {
-                        id,
-                        title,
-                        publisher: publisher.unwrap_or_default(),
-                        version: framework_version.unwrap_or_else(|| "1".into()),
-                        level_placement: level_placement.map(Into::into),
-                    };
-                    operations::read_csv(store, &bytes, &name, details).await?
-                }
-            };
-            let mut framework: Framework = match parsed {
-                Ok(f) => f,
-                Err(problems) => {
-                    eprintln!(
-                        "{name} was not imported; nothing was written. Fix these problems and try again:"
-                    );
-                    for p in problems.iter() {
-                        eprintln!("  {p}");
-                    }
-                    return Ok(ExitCode::FAILURE);
-                }
-            };
-            if publish {
-                framework.meta.status = VersionStatus::Published;
-            }
-            let version_id =
-                operations::import_framework(store, &framework, &Actor::cli(), &name).await?;
-            println!(
-                "Imported {} version {} ({}): {} levels, {} domains, {} items (version id {version_id}).",
-                framework.id(),
-                framework.meta.version,
-                framework.meta.status.as_str(),
-                framework.levels().len(),
-                framework.domains().len(),
-                framework.items().len()
-            );
-        }
+        // Handled above, as `run` does before the database is opened.
+        FrameworkCommand::Import { .. } => {}
         FrameworkCommand::Export {
             id,
             format,

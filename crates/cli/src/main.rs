@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod import;
 mod settings;
 
 use clap::Parser;

@@ -83,6 +83,15 @@ impl Global {
         Ok(format!("sqlite://{}", file.display()))
     }
 
+    /// Whether the database this deployment uses is there already. A PostgreSQL database is
+    /// taken to be: Pathway never creates one.
+    pub fn database_exists(&self) -> bool {
+        match &self.database_url {
+            Some(url) => sqlite_file(url).is_none_or(|file| file.exists()),
+            None => self.data_dir.join("pathway.db").exists(),
+        }
+    }
+
     pub fn audit_key_path(&self) -> PathBuf {
         self.audit_key_file
             .clone()

@@ -492,3 +492,137 @@ fn a_log_never_sealed_is_sealed_only_when_someone_asks_after_checking_it() {
     let (ok, _, err) = pathway(&data, &["org", "add", "--name", "S", "--kind", "region"]);
     assert!(ok, "{err}");
 }
+
+/// Each kind of bad input the import refuses, with what the refusal must say.
+const BAD_FILES: &[(&str, &str, &[&str], &[&str])] = &[
+    (
+        "malformed.json",
+        "{\"CFDocument\": {\"title\": \"Broken\",\n",
+        &[],
+        &["malformed.json: line 2, column 0: the file is not valid JSON"],
+    ),
+    (
+        "unknown-level.csv",
+        "domain,code,title,kind,Entry,Intermediate,Expert\nOne,1.1,T,competency,a,b,c\n",
+        &["--id", "hee-ahp-support-worker-2021"],
+        &[
+            "unknown-level.csv: row 1, column 7 (\"Expert\"): \"Expert\" is not a level of this framework",
+        ],
+    ),
+    (
+        "duplicate.csv",
+        "domain,code,title,kind,Entry\nOne,1.1,A,competency,a\nOne,1.1,B,competency,b\n",
+        &[],
+        &["duplicate.csv: row 3, column 2 (code): item code \"1.1\" appears more than once"],
+    ),
+    (
+        "no-title.csv",
+        "domain,code,title,kind,Entry\nOne,1.1,,competency,a\n",
+        &[],
+        &["no-title.csv: row 2, column 3 (title): the title is empty"],
+    ),
+    (
+        "short-row.csv",
+        "domain,code,title,kind,Entry\nOne,1.1,A,competency\n",
+        &[],
+        &["short-row.csv: row 2: 4 columns, expected 5"],
+    ),
+    (
+        "na-text.json",
+        "",
+        &[],
+        &[
+            "na-text.json: $.items[0].descriptors[0] (item 1.1): the descriptor's text \"N/A\" means not applicable",
+        ],
+    ),
+];
+
+/// A Pathway framework file whose first descriptor is "N/A" written as text.
+fn na_as_text() -> String {
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../frameworks/hee-ahp-support-worker-2021.json"
+    ))
+    .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    v["id"] = "na-text".into();
+    v["items"][0]["descriptors"][0] = serde_json::json!({"text": "N/A"});
+    v.to_string()
+}
+
+fn import_bad(data: &std::path::Path, files: &std::path::Path) -> Vec<String> {
+    let mut errors = Vec::new();
+    for (name, text, extra, expected) in BAD_FILES {
+        let file = files.join(name);
+        let text = if *name == "na-text.json" {
+            na_as_text()
+        } else {
+            (*text).to_owned()
+        };
+        std::fs::write(&file, text).unwrap();
+        let mut args = vec!["framework", "import", file.to_str().unwrap()];
+        if name.ends_with(".csv") {
+            args.extend(["--title", "Bad", "--publisher", "Test"]);
+            if extra.is_empty() {
+                args.extend(["--id", "bad"]);
+            }
+        }
+        args.extend(extra.iter());
+        let (ok, out, err) = pathway(data, &args);
+        assert!(!ok, "{name} was imported: {out}");
+        assert!(
+            err.contains(&format!(
+                "{} was not imported; nothing was written",
+                file.display()
+            )),
+            "{name}: {err}"
+        );
+        for want in *expected {
+            assert!(err.contains(want), "{name}: expected {want:?} in {err}");
+        }
+        errors.push(err);
+    }
+    errors
+}
+
+#[test]
+fn bad_files_are_refused_with_where_and_why_and_nothing_is_written() {
+    let files = tempfile::tempdir().unwrap();
+
+    // Into a folder with no database yet: the folder is left as it was, with no database
+    // and no audit key made for nothing.
+    let fresh = tempfile::tempdir().unwrap();
+    let data = fresh.path().join("data");
+    import_bad(&data, files.path());
+    assert!(!data.exists(), "the data folder was created");
+
+    // Into a running deployment: no version, no audit entry.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "user",
+            "add",
+            "--platform-admin",
+            "--email",
+            "a@b.nhs.uk",
+            "--name",
+            "A",
+        ],
+    );
+    assert!(ok, "{err}");
+    let (_, before, _) = pathway(d, &["framework", "list"]);
+    let (_, audit_before, _) = pathway(d, &["audit", "verify"]);
+    import_bad(d, files.path());
+    let (_, after, _) = pathway(d, &["framework", "list"]);
+    assert_eq!(after, before);
+    let (ok, audit_after, _) = pathway(d, &["audit", "verify"]);
+    assert!(ok, "{audit_after}");
+    let entries = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("The audit log is intact"))
+            .map(str::to_owned)
+    };
+    assert_eq!(entries(&audit_after), entries(&audit_before));
+}

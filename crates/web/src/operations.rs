@@ -34,9 +34,19 @@ pub async fn read_csv(
         Err(StoreError::NotFound(_)) => None,
         Err(e) => return Err(e),
     };
+    Ok(parse_csv(bytes, file_name, details, existing.as_ref()))
+}
+
+/// [`read_csv`] given the framework's current version, if it has one.
+pub fn parse_csv(
+    bytes: &[u8],
+    file_name: &str,
+    details: CsvDetails,
+    existing: Option<&Framework>,
+) -> Result<Framework, Problems> {
     let level_placement = details
         .level_placement
-        .or_else(|| existing.as_ref().map(|f| f.meta.level_placement))
+        .or_else(|| existing.map(|f| f.meta.level_placement))
         .unwrap_or_default();
     let meta = FrameworkMeta {
         id: details.id,
@@ -46,10 +56,9 @@ pub async fn read_csv(
         status: VersionStatus::Draft,
         description: String::new(),
         level_placement,
-        case_identifier: existing.as_ref().and_then(|f| f.meta.case_identifier),
+        case_identifier: existing.and_then(|f| f.meta.case_identifier),
         // The same framework under the same CASE identifiers, whatever format a version came in.
         case_identifiers: existing
-            .as_ref()
             .map(|f| f.meta.case_identifiers.clone())
             .unwrap_or_default(),
     };
@@ -58,11 +67,11 @@ pub async fn read_csv(
         csv_format::ImportOptions {
             file_name,
             meta,
-            expected_levels: existing.as_ref().map(Framework::levels),
-            known_domains: existing.as_ref().map(Framework::domains),
+            expected_levels: existing.map(Framework::levels),
+            known_domains: existing.map(Framework::domains),
         },
     );
-    Ok(match (imported, existing) {
+    match (imported, existing) {
         (Ok(new), Some(old)) if !old.provider_mappings().is_empty() => {
             let mut draft = new.into_draft();
             draft.provider_mappings = old
@@ -74,7 +83,7 @@ pub async fn read_csv(
             Framework::new(draft)
         }
         (imported, _) => imported,
-    })
+    }
 }
 
 /// A new version must keep its framework's levels, in order: records made against one
@@ -132,6 +141,7 @@ pub fn read_json(bytes: &[u8], file_name: &str) -> Result<Framework, Problems> {
 
 /// Stores an imported framework as a new version, after [`check_levels_kept`]. Nothing is
 /// written if anything fails; a version imported as published retires the one before.
+/// `source` names the file (or "request body") in problems and in the audit log.
 pub async fn import_framework(
     store: &Store,
     framework: &Framework,
@@ -139,7 +149,7 @@ pub async fn import_framework(
     source: &str,
 ) -> Result<i64, StoreError> {
     if let Some(problems) = check_levels_kept(store, framework).await? {
-        return Err(StoreError::Invalid(problems));
+        return Err(StoreError::Invalid(problems.within(source)));
     }
     let mut tx = store.begin().await?;
     let id = tx.insert_framework(actor, framework).await?;

@@ -398,7 +398,7 @@ pub async fn import(
         .into());
     }
     .map_err(AppError::Invalid)?;
-    operations::import_framework(&state.store, &framework, &user.actor(), "api").await?;
+    operations::import_framework(&state.store, &framework, &user.actor(), "request body").await?;
     state.forget_versions(framework.id().as_str());
     let body = ImportedBody {
         id: framework.id().to_string(),

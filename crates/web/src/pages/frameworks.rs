@@ -686,11 +686,18 @@ async fn import_form(visitor: Visitor) -> Result<Response, AppError> {
 async fn import_submit(
     State(state): State<AppState>,
     visitor: Visitor,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
     let user = visitor
         .require(Action::AuthorFrameworks, &[], "/frameworks/import")?
         .clone();
+    // Whether the request is a form upload is asked only of someone who may import: anyone
+    // else is sent to sign in or refused, whatever they sent.
+    let mut multipart = multipart.map_err(|e| {
+        AppError::BadRequest(format!(
+            "The upload could not be read ({e}); choose the file on the import page and send it again"
+        ))
+    })?;
     let mut values = ImportValues::default();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart
@@ -786,6 +793,11 @@ async fn import_submit(
         Err(pathway_store::StoreError::Conflict { message, .. }) => Ok(again(
             Errors::default(),
             vec![format!("{file_name}: {message}")],
+            values,
+        )),
+        Err(pathway_store::StoreError::Invalid(problems)) => Ok(again(
+            Errors::default(),
+            problems.iter().map(|p| p.to_string()).collect(),
             values,
         )),
         Err(e) => Err(e.into()),

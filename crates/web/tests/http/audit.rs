@@ -1,6 +1,6 @@
 //! The audit log page: checking the chain, and anchors that reveal entries cut from its end.
 
-use crate::helpers::{ADMIN, Browser, NORTH_LEAD, TestApp, get_csrf, page_text, spawn_app};
+use crate::helpers::{ADMIN, Browser, NORTH_LEAD, get_csrf, page_text, spawn_app};
 use reqwest::StatusCode;
 
 async fn check(admin: &Browser, anchor: &str) -> (StatusCode, String) {
@@ -35,21 +35,13 @@ fn offered_anchor(text: &str) -> String {
         .to_owned()
 }
 
-async fn entries(app: &TestApp) -> i64 {
-    app.store
-        .audit_page(0, 1)
-        .await
-        .expect("read the log")
-        .total
-}
-
 #[tokio::test]
 async fn an_administrator_checks_the_chain_and_is_given_an_anchor() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
     let (status, text) = check(&admin, "").await;
     assert_eq!(status, StatusCode::OK);
-    let total = entries(&app).await;
+    let total = app.audit_entries().await;
     assert!(
         text.contains(&format!("All {total} entries verified")),
         "{text}"

@@ -388,23 +388,14 @@ async fn a_signed_in_author_may_send_up_to_ten_mebibytes() {
         .await;
     assert_api_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
     // The same through the page's file upload.
-    let boundary = "pathway-test-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.json\"\r\n\
-         Content-Type: application/json\r\n\r\n{big}\r\n--{boundary}--\r\n"
-    );
     let response = author
-        .client
-        .post(author.url("/frameworks/import"))
-        .header(
-            CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
+        .post_upload(
+            "/frameworks/import",
+            &[("csrf_token", &token)],
+            "big.json",
+            &big,
         )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // Beyond the limit, the refusal says what the limit is.
     let huge = "x".repeat(11 * 1024 * 1024);

@@ -273,6 +273,15 @@ impl TestApp {
             .expect("list organisations")
             .len()
     }
+
+    /// How many entries the audit log holds: unchanged when nothing was written.
+    pub async fn audit_entries(&self) -> i64 {
+        self.store
+            .audit_page(0, 1)
+            .await
+            .expect("read the audit log")
+            .total
+    }
 }
 
 impl Deref for TestApp {
@@ -359,6 +368,36 @@ impl Browser {
             request = request.header("x-csrf-token", token);
         }
         request.send().await.expect("send JSON")
+    }
+
+    /// Sends a multipart form with one file, as a browser sends a file upload.
+    pub async fn post_upload(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        file: &str,
+    ) -> Response {
+        let boundary = "pathway-test-boundary";
+        let mut body = String::new();
+        for (name, value) in fields {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n{file}\r\n--{boundary}--\r\n"
+        ));
+        self.client
+            .post(self.url(path))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("send the form")
     }
 
     /// The token this visitor's forms carry, read from a page as a browser would.

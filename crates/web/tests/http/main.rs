@@ -16,5 +16,7 @@ mod csrf;
 mod frameworks;
 mod hardening;
 mod helpers;
+mod imports;
 mod ops;
 mod postgres;
+mod routes;

@@ -1,0 +1,139 @@
+//! Bad framework files, sent through the API and the import page: each refused with the file,
+//! row or JSON path and the reason, and nothing written.
+
+use crate::helpers::{
+    AUTHOR, Browser, FRAMEWORK, TestApp, get_csrf, json_body, page_text, spawn_app,
+};
+use reqwest::StatusCode;
+
+/// Name, content type, body, the framework id a CSV is for, and what the refusal must say
+/// (after the file's name).
+const BAD: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "malformed.json",
+        "application/json",
+        "{\"CFDocument\": {\"title\": \"Broken\",\n",
+        "",
+        "line 2, column 0: the file is not valid JSON",
+    ),
+    (
+        "unknown-level.csv",
+        "text/csv",
+        "domain,code,title,kind,Entry,Intermediate,Expert\nOne,1.1,T,competency,a,b,c\n",
+        FRAMEWORK,
+        "row 1, column 7 (\"Expert\"): \"Expert\" is not a level of this framework",
+    ),
+    (
+        "duplicate.csv",
+        "text/csv",
+        "domain,code,title,kind,Entry\nOne,1.1,A,competency,a\nOne,1.1,B,competency,b\n",
+        "bad",
+        "row 3, column 2 (code): item code \"1.1\" appears more than once",
+    ),
+    (
+        "no-title.csv",
+        "text/csv",
+        "domain,code,title,kind,Entry\nOne,1.1,,competency,a\n",
+        "bad",
+        "row 2, column 3 (title): the title is empty",
+    ),
+    (
+        "short-row.csv",
+        "text/csv",
+        "domain,code,title,kind,Entry\nOne,1.1,A,competency\n",
+        "bad",
+        "row 2: 4 columns, expected 5",
+    ),
+];
+
+async fn written(app: &TestApp) -> (usize, i64) {
+    let versions = app.store.framework_versions(true).await.expect("versions");
+    (versions.len(), app.audit_entries().await)
+}
+
+#[tokio::test]
+async fn bad_files_sent_to_the_api_are_refused_with_where_and_why() {
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let (_, page) = author.get_page("/").await;
+    let token = get_csrf(&page);
+    let before = written(&app).await;
+    for (name, content_type, body, id, want) in BAD {
+        let path = if id.is_empty() {
+            "/api/frameworks/import".to_owned()
+        } else {
+            format!("/api/frameworks/import?id={id}&title=Bad&publisher=Test")
+        };
+        let response = author
+            .post_body(&path, content_type, (*body).to_owned(), Some(&token))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}"
+        );
+        let body = json_body(response).await;
+        assert_eq!(body["error"]["code"], "invalid", "{name}: {body}");
+        let problems: Vec<String> = body["error"]["problems"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: no problems in {body}"))
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}: {}",
+                    p["location"].as_str().unwrap_or(""),
+                    p["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        let want = format!("request body: {want}");
+        assert!(
+            problems.iter().any(|p| p.starts_with(&want)),
+            "{name}: expected {want:?} in {problems:?}"
+        );
+    }
+    assert_eq!(written(&app).await, before, "nothing was written");
+}
+
+#[tokio::test]
+async fn bad_files_uploaded_on_the_import_page_are_shown_with_where_and_why() {
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let before = written(&app).await;
+    for (name, _, body, id, want) in BAD {
+        let (status, html) = upload(&author, name, body, id).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        let text = page_text(&html);
+        assert!(text.contains("There is a problem"), "{name}: {text}");
+        let want = format!("{name}: {want}");
+        assert!(text.contains(&want), "{name}: expected {want:?} in {text}");
+        // The form keeps what was typed, so only the file needs choosing again.
+        if !id.is_empty() {
+            assert!(html.contains(&format!("value=\"{id}\"")), "{name}: {html}");
+        }
+    }
+    assert_eq!(written(&app).await, before, "nothing was written");
+}
+
+/// Sends the import page's form with a file, as a browser does.
+async fn upload(author: &Browser, name: &str, body: &str, id: &str) -> (StatusCode, String) {
+    let (_, page) = author.get_page("/frameworks/import").await;
+    let token = get_csrf(&page);
+    let mut fields = vec![("csrf_token", token.as_str())];
+    if id.is_empty() {
+        fields.push(("format", "case"));
+    } else {
+        fields.extend([
+            ("format", "csv"),
+            ("id", id),
+            ("title", "Bad"),
+            ("publisher", "Test"),
+            ("version", "1"),
+        ]);
+    }
+    let response = author
+        .post_upload("/frameworks/import", &fields, name, body)
+        .await;
+    let status = response.status();
+    (status, response.text().await.expect("read the page"))
+}
