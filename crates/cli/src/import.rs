@@ -4,7 +4,7 @@
 
 use crate::settings::{Format, FrameworkCommand};
 use anyhow::bail;
-use pathway_domain::framework::{Framework, Problems, VersionStatus};
+use pathway_domain::framework::{Framework, FrameworkId, Problems, VersionStatus};
 use pathway_store::{Actor, Store, StoreError};
 use pathway_web::{bootstrap, operations};
 use std::process::ExitCode;
@@ -15,6 +15,8 @@ pub struct Import {
     bytes: Vec<u8>,
     /// `None` for JSON (CASE or Pathway's own format), which says everything about itself.
     csv: Option<operations::CsvDetails>,
+    /// For JSON: an id of the importer's choosing, instead of the one the file gives.
+    id: Option<FrameworkId>,
     publish: bool,
 }
 
@@ -41,6 +43,11 @@ impl Import {
             None if name.to_ascii_lowercase().ends_with(".csv") => Format::Csv,
             None => Format::Case,
         };
+        let chosen_id = id
+            .as_deref()
+            .map(FrameworkId::parse)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--id: {e}"))?;
         let csv = match format {
             Format::Case => None,
             Format::Csv => {
@@ -62,6 +69,7 @@ impl Import {
             name,
             bytes,
             csv,
+            id: chosen_id,
             publish: *publish,
         }))
     }
@@ -83,7 +91,9 @@ impl Import {
     /// Checks the file against the database and stores it as a new version.
     pub async fn run(self, store: &Store) -> anyhow::Result<ExitCode> {
         let parsed = match &self.csv {
-            None => operations::read_json(&self.bytes, &self.name),
+            None => {
+                operations::read_json_into(store, &self.bytes, &self.name, self.id.clone()).await?
+            }
             Some(details) => {
                 operations::read_csv(store, &self.bytes, &self.name, details.clone()).await?
             }

@@ -333,7 +333,9 @@ pub enum FrameworkCommand {
         /// File format; by default guessed from the extension (.json = case, .csv = csv).
         #[arg(long)]
         format: Option<Format>,
-        /// For CSV: the framework id (lower-case letters, digits and hyphens).
+        /// The framework id (lower-case letters, digits and hyphens). Needed for CSV. For
+        /// JSON, imports the file as this framework instead of the one it names: a copy of a
+        /// framework Pathway has becomes a framework of its own.
         #[arg(long)]
         id: Option<String>,
         /// For CSV: the title.

@@ -626,3 +626,69 @@ fn bad_files_are_refused_with_where_and_why_and_nothing_is_written() {
     };
     assert_eq!(entries(&audit_after), entries(&audit_before));
 }
+
+#[test]
+fn a_case_package_is_known_by_its_document_identifier_not_its_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let original = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/tests/fixtures/case-foreign-dysphagia-rubric.json"
+    ))
+    .unwrap();
+    let write = |name: &str, edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v: serde_json::Value = serde_json::from_str(&original).unwrap();
+        edit(&mut v);
+        let file = d.join(name);
+        std::fs::write(&file, v.to_string()).unwrap();
+        file.to_str().unwrap().to_owned()
+    };
+    let first = write("first.json", &|_| {});
+    let (ok, out, err) = pathway(d, &["framework", "import", &first]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Imported dysphagia-support-competencies"),
+        "{out}"
+    );
+
+    // Renamed by its tool, the same document is a new version of the same framework.
+    let renamed = write("renamed.json", &|v| {
+        v["CFDocument"]["title"] = "Swallowing support".into();
+        v["CFDocument"]["version"] = "2".into();
+    });
+    let (ok, out, err) = pathway(d, &["framework", "import", &renamed]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Imported dysphagia-support-competencies version 2"),
+        "{out}"
+    );
+
+    // Another document with the first one's title is another framework: refused, with how to
+    // import it, and imported under an id of its own when given one.
+    let other = d.join("other.json");
+    std::fs::write(
+        &other,
+        original.replace(
+            "1CF7ED7C-361C-412B-9115-34D8C3CC1FBD",
+            "6B1C1C8E-1F43-4F0E-9A53-3C8B3BB0C001",
+        ),
+    )
+    .unwrap();
+    let other = other.to_str().unwrap();
+    let (ok, _, err) = pathway(d, &["framework", "import", other]);
+    assert!(!ok);
+    assert!(err.contains("other.json: $.CFDocument.identifier: Pathway already has a framework \"dysphagia-support-competencies\" that is a different CASE document"), "{err}");
+    let (ok, out, err) = pathway(
+        d,
+        &["framework", "import", other, "--id", "dysphagia-other"],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Imported dysphagia-other"), "{out}");
+    let (_, list, _) = pathway(d, &["framework", "list"]);
+    assert_eq!(
+        list.matches("dysphagia-support-competencies  version")
+            .count(),
+        2,
+        "{list}"
+    );
+}

@@ -84,6 +84,19 @@ impl Store {
         rows.iter().map(summary_from).collect()
     }
 
+    /// Each framework's id with the CASE document identifier it keeps from the tool it came
+    /// from, if any: how an import tells a new version of a framework from another framework.
+    pub async fn case_documents(&self) -> StoreResult<Vec<(String, Option<String>)>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT framework_id, case_identifier FROM framework_versions ORDER BY framework_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("framework_id")?, r.try_get("case_identifier")?)))
+            .collect()
+    }
+
     pub async fn versions_of(
         &self,
         framework_id: &str,

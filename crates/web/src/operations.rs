@@ -2,7 +2,8 @@
 //! audit entry.
 
 use pathway_domain::framework::{
-    Framework, FrameworkId, FrameworkMeta, LevelPlacement, Problems, VersionStatus, csv_format,
+    Framework, FrameworkId, FrameworkMeta, JsonKind, LevelPlacement, Problems, VersionStatus, case,
+    csv_format,
 };
 use pathway_store::{Actor, Store, StoreError};
 use serde_json::json;
@@ -139,6 +140,101 @@ pub fn read_json(bytes: &[u8], file_name: &str) -> Result<Framework, Problems> {
     }
 }
 
+/// Reads a JSON framework file and works out which framework it is a version of: the one
+/// that holds its CASE document already, whatever the document's title is now. `requested`
+/// is an id the person importing chose, which makes the file that framework (a copy of a
+/// document Pathway already holds becomes a new document); an id the file gives in Pathway's
+/// own terms counts as chosen. A file whose id is taken by a different document is refused,
+/// with how to give it an id of its own.
+pub async fn read_json_into(
+    store: &Store,
+    bytes: &[u8],
+    file_name: &str,
+    requested: Option<FrameworkId>,
+) -> Result<Result<Framework, Problems>, StoreError> {
+    let framework = match read_json(bytes, file_name) {
+        Ok(f) => f,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let documents = store.case_documents().await?;
+    let is_case = pathway_domain::framework::json_kind(bytes) == JsonKind::Case;
+    // A file that names its framework (Pathway's own format, or Pathway's CASE extension) is
+    // that framework, as if the importer had chosen the id.
+    let names_itself = !is_case
+        || serde_json::from_slice::<serde_json::Value>(bytes).is_ok_and(|v| {
+            v.pointer("/extensions/pathway/frameworkId")
+                .is_some_and(serde_json::Value::is_string)
+        });
+    let requested = requested.or_else(|| names_itself.then(|| framework.id().clone()));
+    Ok(identify(framework, requested, &documents, is_case).map_err(|p| p.within(file_name)))
+}
+
+/// [`read_json_into`] given each stored framework's id and kept CASE document identifier.
+fn identify(
+    mut framework: Framework,
+    requested: Option<FrameworkId>,
+    documents: &[(String, Option<String>)],
+    is_case: bool,
+) -> Result<Framework, Problems> {
+    let document_of = |id: &str, kept: &Option<String>| {
+        kept.as_deref()
+            .and_then(|k| uuid::Uuid::parse_str(k).ok())
+            .or_else(|| {
+                FrameworkId::parse(id)
+                    .ok()
+                    .map(|id| case::derived_document_identifier(&id))
+            })
+    };
+    let document = case::document_identifier(&framework);
+    let holder = documents
+        .iter()
+        .find(|(id, kept)| document_of(id, kept) == Some(document))
+        .map(|(id, _)| id.as_str());
+    match requested {
+        Some(id) if holder.is_some_and(|h| h != id.as_str()) => {
+            // Another framework is this document: the copy is a document of its own, and so
+            // are its items.
+            framework.meta.case_identifier = None;
+            framework.meta.case_identifiers.clear();
+            framework.meta.id = id;
+        }
+        Some(id) => {
+            framework.meta.case_identifier = Some(document);
+            framework.meta.id = id;
+        }
+        None => {
+            if let Some(holder) = holder.and_then(|h| FrameworkId::parse(h).ok()) {
+                framework.meta.id = holder;
+            }
+        }
+    }
+    // Kept only when it is not the one the id gives anyway, as an import keeps it.
+    if framework.meta.case_identifier == Some(case::derived_document_identifier(framework.id())) {
+        framework.meta.case_identifier = None;
+    }
+    let document = case::document_identifier(&framework);
+    let taken = documents.iter().find(|(id, kept)| {
+        id == framework.id().as_str() && document_of(id, kept) != Some(document)
+    });
+    if let Some((id, kept)) = taken {
+        let (location, theirs) = if is_case {
+            ("$.CFDocument.identifier", "CASE document")
+        } else {
+            ("$.id", "framework")
+        };
+        let existing = document_of(id, kept)
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        return Err(Problems::one(
+            location,
+            format!(
+                "Pathway already has a framework \"{id}\" that is a different {theirs} (identifier {existing}; this file's is {document}), so this file is another framework, not a new version of it. Import it under an id of its own: --id on the command line, the id query parameter in the API, or Framework id on the import page"
+            ),
+        ));
+    }
+    Ok(framework)
+}
+
 /// Stores an imported framework as a new version, after [`check_levels_kept`]. Nothing is
 /// written if anything fails; a version imported as published retires the one before.
 /// `source` names the file (or "request body") in problems and in the audit log.
@@ -246,4 +342,74 @@ pub async fn publish(
     )
     .await?;
     tx.commit().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FOREIGN: &[u8] =
+        include_bytes!("../../domain/tests/fixtures/case-foreign-dysphagia-rubric.json");
+    const ITS_DOCUMENT: &str = "1cf7ed7c-361c-412b-9115-34d8c3cc1fbd";
+
+    fn foreign(edit: impl FnOnce(&mut serde_json::Value)) -> Framework {
+        let mut v: serde_json::Value = serde_json::from_slice(FOREIGN).unwrap();
+        edit(&mut v);
+        read_json(&serde_json::to_vec(&v).unwrap(), "case.json").unwrap()
+    }
+
+    fn stored(id: &str, document: Option<&str>) -> (String, Option<String>) {
+        (id.to_owned(), document.map(str::to_owned))
+    }
+
+    #[test]
+    fn a_package_whose_document_pathway_holds_is_a_new_version_of_it_whatever_its_title() {
+        let f = foreign(|v| v["CFDocument"]["title"] = "Swallowing support".into());
+        assert_eq!(f.id().as_str(), "swallowing-support");
+        let documents = [stored("dysphagia", Some(ITS_DOCUMENT))];
+        let f = identify(f, None, &documents, true).unwrap();
+        assert_eq!(f.id().as_str(), "dysphagia");
+        assert_eq!(
+            f.meta.case_identifier.map(|u| u.to_string()).as_deref(),
+            Some(ITS_DOCUMENT)
+        );
+    }
+
+    #[test]
+    fn a_different_document_with_a_taken_id_is_refused_with_what_to_do() {
+        // Same title, so the same id, but another tool's different document.
+        let other = String::from_utf8_lossy(FOREIGN).replace(
+            "1CF7ED7C-361C-412B-9115-34D8C3CC1FBD",
+            "6b1c1c8e-1f43-4f0e-9a53-3c8b3bb0c001",
+        );
+        let f = read_json(other.as_bytes(), "case.json").unwrap();
+        let documents = [stored(f.id().as_str(), Some(ITS_DOCUMENT))];
+        let problems = identify(f, None, &documents, true).unwrap_err();
+        let text = problems.to_string();
+        assert!(text.starts_with("$.CFDocument.identifier: Pathway already has a framework \"dysphagia-support-competencies\" that is a different CASE document"), "{text}");
+        assert!(text.contains("--id on the command line"), "{text}");
+        // Pathway's own framework, which has no kept identifier, is a different document too.
+        let f = foreign(|_| {});
+        let documents = [stored(f.id().as_str(), None)];
+        assert!(identify(f, None, &documents, true).is_err());
+    }
+
+    #[test]
+    fn a_chosen_id_imports_a_copy_as_a_document_of_its_own() {
+        let f = foreign(|_| {});
+        let documents = [stored("dysphagia", Some(ITS_DOCUMENT))];
+        let copy = identify(f, "dysphagia-copy".parse().ok(), &documents, true).unwrap();
+        assert_eq!(copy.id().as_str(), "dysphagia-copy");
+        assert_eq!(copy.meta.case_identifier, None, "a new document");
+        assert!(
+            copy.meta.case_identifiers.is_empty(),
+            "new item identifiers"
+        );
+        assert_ne!(case::document_identifier(&copy).to_string(), ITS_DOCUMENT);
+
+        // Chosen for a document Pathway does not hold yet, the id keeps the document's identity.
+        let f = foreign(|_| {});
+        let kept = identify(f, "dysphagia".parse().ok(), &[], true).unwrap();
+        assert_eq!(case::document_identifier(&kept).to_string(), ITS_DOCUMENT);
+    }
 }

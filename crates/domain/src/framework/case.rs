@@ -86,7 +86,8 @@ pub fn document_identifier(framework: &Framework) -> Uuid {
         .unwrap_or_else(|| derived_document_identifier(framework.id()))
 }
 
-fn derived_document_identifier(id: &FrameworkId) -> Uuid {
+/// The CASE identifier Pathway gives the document of a framework that came with none of its own.
+pub fn derived_document_identifier(id: &FrameworkId) -> Uuid {
     Uuid::new_v5(&NAMESPACE, id.as_str().as_bytes())
 }
 

@@ -319,7 +319,8 @@ pub async fn export(
 
 #[derive(Deserialize, IntoParams)]
 pub struct ImportParams {
-    /// For CSV: the framework id.
+    /// The framework id: needed for CSV. For JSON, imports the file as this framework instead
+    /// of the one it names (a copy of a framework Pathway has becomes one of its own).
     id: Option<String>,
     /// For CSV: the title.
     title: Option<String>,
@@ -347,7 +348,7 @@ pub struct ImportParams {
         (status = 409, description = "The framework already has a version with this label", body = ErrorBody),
         (status = 413, description = "The file is larger than 10 MiB", body = ErrorBody),
         (status = 415, description = "Neither JSON nor CSV", body = ErrorBody),
-        (status = 422, description = "The file has problems; each names its location", body = ErrorBody)))]
+        (status = 422, description = "The file has problems, or names a framework that is a different document; each problem names its location", body = ErrorBody)))]
 pub async fn import(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -388,7 +389,16 @@ pub async fn import(
         };
         operations::read_csv(&state.store, &body, "request body", details).await?
     } else if content_type.starts_with("application/json") {
-        operations::read_json(&body, "request body")
+        let id = q
+            .id
+            .as_deref()
+            .map(|id| {
+                FrameworkId::parse(id).map_err(|e| {
+                    AppError::Invalid(pathway_domain::framework::Problems::one("id", e))
+                })
+            })
+            .transpose()?;
+        operations::read_json_into(&state.store, &body, "request body", id).await?
     } else {
         return Err(AppError::Refused {
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -768,7 +768,19 @@ async fn import_submit(
         };
         operations::read_csv(&state.store, &bytes, &file_name, details).await?
     } else {
-        operations::read_json(&bytes, &file_name)
+        // An id given with a JSON file imports it as that framework.
+        let id = match values.id.as_str() {
+            "" => None,
+            id => match pathway_domain::framework::FrameworkId::parse(id) {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    let mut errors = Errors::default();
+                    errors.add("id", e);
+                    return Ok(again(errors, Vec::new(), values));
+                }
+            },
+        };
+        operations::read_json_into(&state.store, &bytes, &file_name, id).await?
     };
     let framework = match parsed {
         Ok(f) => f,
