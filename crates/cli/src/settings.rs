@@ -480,3 +480,78 @@ pub fn init_tracing(global: &Global) {
         LogFormat::Text => builder.init(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Checks a flag's name, environment variable and default.
+    fn pin(command: &clap::Command, id: &str, env: Option<&str>, default: Option<&str>) {
+        let arg = command
+            .get_arguments()
+            .find(|a| a.get_id() == id)
+            .unwrap_or_else(|| panic!("no argument {id} in {}", command.get_name()));
+        assert_eq!(arg.get_long(), Some(id.replace('_', "-").as_str()), "{id}");
+        assert_eq!(arg.get_env().and_then(|e| e.to_str()), env, "{id}");
+        let defaults: Vec<_> = arg
+            .get_default_values()
+            .iter()
+            .filter_map(|v| v.to_str())
+            .collect();
+        assert_eq!(defaults.first().copied(), default, "{id}");
+    }
+
+    fn sub<'a>(command: &'a clap::Command, path: &[&str]) -> &'a clap::Command {
+        path.iter().fold(command, |c, name| {
+            c.find_subcommand(name)
+                .unwrap_or_else(|| panic!("no subcommand {name}"))
+        })
+    }
+
+    #[test]
+    fn the_names_scripts_and_operators_rely_on_stay_the_same() {
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        pin(
+            &cli,
+            "data_dir",
+            Some("PATHWAY_DATA_DIR"),
+            Some("./pathway-data"),
+        );
+        pin(&cli, "database_url", Some("DATABASE_URL"), None);
+        pin(
+            sub(&cli, &["serve"]),
+            "addr",
+            Some("PATHWAY_ADDR"),
+            Some("127.0.0.1:8080"),
+        );
+        pin(
+            sub(&cli, &["demo"]),
+            "addr",
+            Some("PATHWAY_ADDR"),
+            Some("127.0.0.1:8080"),
+        );
+        let export = sub(&cli, &["framework", "export"]);
+        pin(export, "format", None, Some("case"));
+        pin(export, "output", None, None);
+        for path in [
+            &["serve"][..],
+            &["demo"],
+            &["framework", "list"],
+            &["framework", "show"],
+            &["framework", "import"],
+            &["framework", "export"],
+            &["org", "add"],
+            &["user", "add"],
+            &["audit", "verify"],
+            &["backup"],
+        ] {
+            sub(&cli, path);
+        }
+        let platform_admin = sub(&cli, &["user", "add"])
+            .get_arguments()
+            .any(|a| a.get_long() == Some("platform-admin"));
+        assert!(platform_admin, "user add --platform-admin");
+    }
+}

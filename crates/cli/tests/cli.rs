@@ -692,3 +692,68 @@ fn a_case_package_is_known_by_its_document_identifier_not_its_title() {
         "{list}"
     );
 }
+
+#[test]
+fn the_readme_csv_example_imports_as_written() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("pathway framework import docs/framework-csv-example.csv")
+        .expect("the README shows the CSV import");
+    let command: String = readme[start..]
+        .lines()
+        .take_while(|l| !l.starts_with("```"))
+        .map(|l| l.trim_end_matches('\\'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = shell_words(&command);
+    assert_eq!(words[..3], ["pathway", "framework", "import"], "{command}");
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pathway"))
+        .current_dir(&root)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(&words[1..])
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{command}: {stderr}");
+    assert!(
+        stdout.contains("Imported my-framework version 1"),
+        "{stdout}"
+    );
+}
+
+/// Splits a command as a POSIX shell does for plain words and double-quoted ones.
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut in_word = false;
+    for c in command.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                in_word = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}

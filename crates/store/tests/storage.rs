@@ -1124,3 +1124,20 @@ async fn a_keyed_seal_catches_entries_written_outside_pathway(db: &TestDb) {
         .await;
     assert!(matches!(refused, Err(StoreError::Config(m)) if m.contains("never sealed")));
 }
+
+#[tokio::test]
+async fn a_sqlite_database_is_one_file_in_wal_mode() {
+    use sqlx::{Connection, Row};
+    let db = sqlite().await;
+    // WAL is a property of the file: any connection, not only Pathway's, reads it so.
+    let mut other = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(&mut other)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(mode, "wal");
+    other.close().await.unwrap();
+    db.finish().await;
+}
