@@ -253,13 +253,32 @@ pub enum ChangeView<'a> {
     Same {
         previous: &'a str,
     },
+    /// A few words changed: the card offers a word diff against `previous`.
     Changed {
         previous: &'a str,
         segments: &'a [Segment],
     },
+    /// Most words changed: a word diff would mark nearly everything, so none is offered.
+    Rewritten {
+        previous: &'a str,
+    },
+    Introduced,
     Replaced {
         previous: &'a str,
     },
+}
+
+impl ChangeView<'_> {
+    /// The note at the top of a level's card saying how it relates to the level before.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Same { previous } => format!("Same as {previous}"),
+            Self::Changed { previous, .. } => format!("Changed from {previous}"),
+            Self::Rewritten { previous } => format!("Rewritten from {previous}"),
+            Self::Introduced => "New at this level".to_owned(),
+            Self::Replaced { previous } => format!("Different from {previous}"),
+        }
+    }
 }
 
 /// The item's columns, from the version's precomputed [`LevelChanges`].
@@ -286,6 +305,8 @@ pub fn level_cells<'a>(
             let change = match change {
                 DescriptorChange::First => None,
                 DescriptorChange::Same => Some(ChangeView::Same { previous }),
+                DescriptorChange::Rewritten => Some(ChangeView::Rewritten { previous }),
+                DescriptorChange::Introduced => Some(ChangeView::Introduced),
                 DescriptorChange::Replaced => Some(ChangeView::Replaced { previous }),
                 DescriptorChange::Changed { segments } => {
                     Some(ChangeView::Changed { previous, segments })
