@@ -116,6 +116,29 @@ async fn a_rewritten_descriptor_is_labelled_so_without_a_word_diff() {
 }
 
 #[tokio::test]
+async fn every_framework_page_has_a_back_link_for_phones() {
+    let app = spawn_app().await;
+    let overview = format!(r#"class="nhsuk-back-link" href="/frameworks/{FRAMEWORK}""#);
+    for (page, back) in [
+        (
+            path(""),
+            r#"class="nhsuk-back-link" href="/frameworks""#.to_owned(),
+        ),
+        (path("/domains/3"), overview.clone()),
+        (path("/items/3.9"), overview.clone()),
+        (path("/levels/intermediate"), overview.clone()),
+        (path("/expectations"), overview.clone()),
+    ] {
+        let (status, html) = app.get_page(&page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            html.contains(&back),
+            "{page} has no back link {back}: {html}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_item_the_same_at_every_level_says_so() {
     let app = spawn_app().await;
     let (status, html) = app.get_page(&path("/items/2.1")).await;
