@@ -529,7 +529,8 @@ fn edit_page(
             visitor,
             format!("Edit {} {}", item.code, item.title),
             "frameworks",
-        ),
+        )
+        .with_errors(!errors.is_empty()),
         f: l.framework.clone(),
         item: item.clone(),
         title,
@@ -742,9 +743,17 @@ async fn import_submit(
             _ => {}
         }
     }
-    let again = |errors: Errors, problems: Vec<String>, values: ImportValues| {
+    let again = |mut errors: Errors, problems: Vec<String>, values: ImportValues| {
+        if !problems.is_empty() {
+            // The problems are in the file, so the file field is the one to fix.
+            errors.add(
+                "file",
+                "The file was not imported. Fix the problems listed at the top of the page and upload it again",
+            );
+        }
         let page = ImportPage {
-            ctx: PageCtx::new(&visitor, "Import a framework", "import"),
+            ctx: PageCtx::new(&visitor, "Import a framework", "import")
+                .with_errors(!errors.is_empty()),
             errors,
             problems,
             form: values,

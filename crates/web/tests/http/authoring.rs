@@ -218,6 +218,10 @@ async fn an_edit_without_a_title_is_refused_and_changes_nothing() {
         page_text(&html).contains("Enter a title for the item"),
         "{html}"
     );
+    assert!(
+        html.contains("<title>Error: "),
+        "the title says first that something is wrong: {html}"
+    );
     let item = item_page(&author, &version).await;
     assert!(page_text(&item).contains("Reporting, Referring and Escalating Concerns"));
 }
@@ -345,4 +349,67 @@ async fn the_api_serves_a_draft_as_it_is_now_and_a_published_version_as_it_was()
     let (_, second) = app.get_json(&format!("/api/frameworks/{FRAMEWORK}")).await;
     assert_eq!(first, second);
     assert_ne!(item_text(&first), NEW_TEXT);
+}
+
+/// Submits the import page's form as a browser does: multipart, with the page's token.
+async fn submit_import(author: &Browser, file: Option<(&str, &str)>) -> (StatusCode, String) {
+    let (_, page) = author.get_page("/frameworks/import").await;
+    let boundary = "pathway-test-boundary";
+    let mut body = String::new();
+    for (name, value) in [("csrf_token", get_csrf(&page).as_str()), ("format", "case")] {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    let (file_name, content) = file.unwrap_or(("", ""));
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/json\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    ));
+    let response = author
+        .post_body(
+            "/frameworks/import",
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
+            None,
+        )
+        .await;
+    let status = response.status();
+    (status, response.text().await.unwrap_or_default())
+}
+
+/// The form group around the field `id`, from its opening `<div` to the field itself.
+fn form_group_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let field = html
+        .find(&format!(r#"id="{id}""#))
+        .unwrap_or_else(|| panic!("no field {id}: {html}"));
+    let start = html[..field]
+        .rfind(r#"<div class="nhsuk-form-group"#)
+        .unwrap_or_else(|| panic!("field {id} is not in a form group: {html}"));
+    &html[start..field]
+}
+
+#[tokio::test]
+async fn the_import_page_marks_the_file_field_and_says_error_in_its_title() {
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+
+    let (status, html) = submit_import(&author, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("<title>Error: "), "{html}");
+    assert!(
+        form_group_of(&html, "file").contains("nhsuk-form-group--error"),
+        "{html}"
+    );
+    assert!(page_text(&html).contains("Select a CASE JSON or CSV file"));
+
+    // A file with problems: they are listed, and the file field is the one to fix.
+    let (status, html) = submit_import(&author, Some(("broken.json", "{}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("<title>Error: "), "{html}");
+    let group = form_group_of(&html, "file");
+    assert!(
+        group.contains("nhsuk-form-group--error") && group.contains(r#"id="file-error""#),
+        "{html}"
+    );
+    assert!(html.contains(r##"href="#file""##), "{html}");
 }

@@ -139,6 +139,26 @@ async fn every_framework_page_has_a_back_link_for_phones() {
 }
 
 #[tokio::test]
+async fn choosing_no_level_says_to_choose_one() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_page(&path("/expectations?level=")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = page_text(&html);
+    assert!(text.contains("There is a problem"), "{text}");
+    assert!(
+        html.contains(r##"href="#level""##) && html.contains(r#"id="level-error""#),
+        "the summary links to the select, which shows the message too: {html}"
+    );
+    assert!(text.contains("Choose a level"), "{text}");
+    assert!(html.contains("<title>Error: "), "{html}");
+
+    // A first visit, before anything is chosen, is not an error.
+    let (status, html) = app.get_page(&path("/expectations")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("nhsuk-error-summary"), "{html}");
+}
+
+#[tokio::test]
 async fn an_item_the_same_at_every_level_says_so() {
     let app = spawn_app().await;
     let (status, html) = app.get_page(&path("/items/2.1")).await;
