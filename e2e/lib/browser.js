@@ -93,6 +93,25 @@ async function checkA11y(page, name) {
   }
 }
 
+/** Fail if the page is wider than the window, i.e. it scrolls sideways. */
+async function assertNoSidewaysScroll(page, name) {
+  const { scrollWidth, innerWidth, widest } = await page.evaluate(() => {
+    const over = [...document.querySelectorAll('body *')].filter(
+      (e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest('[role="region"][tabindex="0"]'),
+    );
+    const last = over[over.length - 1];
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+      widest: last ? last.outerHTML.slice(0, 200) : '',
+    };
+  });
+  assert.ok(
+    scrollWidth <= innerWidth,
+    `${name} scrolls sideways: ${scrollWidth}px wide in a ${innerWidth}px window; it sticks out at ${widest}`,
+  );
+}
+
 /** Go to path and check the HTTP status. Returns the response. */
 async function visit(page, baseUrl, path, expectedStatus = 200) {
   const response = await page.goto(baseUrl + path);
@@ -128,8 +147,8 @@ async function signOut(page) {
 }
 
 /** A browser with a signed-in page for `user` (or anonymous if user is null). */
-async function pageAs(browser, baseUrl, user) {
-  const { context, page } = await newPage(browser);
+async function pageAs(browser, baseUrl, user, options = {}) {
+  const { context, page } = await newPage(browser, options);
   if (user) await signIn(page, baseUrl, user);
   return { context, page };
 }
@@ -139,6 +158,7 @@ module.exports = {
   newPage,
   pageAs,
   checkA11y,
+  assertNoSidewaysScroll,
   visit,
   submitSignIn,
   signIn,

@@ -35,6 +35,15 @@ impl PageCtx {
         }
     }
 
+    /// Starts the title with "Error: " when the page shows errors, as the NHS.UK error
+    /// summary pattern asks: the title is the first thing a screen reader announces.
+    pub fn with_errors(mut self, shows_errors: bool) -> Self {
+        if shows_errors {
+            self.title = format!("Error: {}", self.title);
+        }
+        self
+    }
+
     /// For pages rendered without a request context (error pages), in the default words.
     pub fn bare(title: impl Into<String>) -> Self {
         Self {

@@ -27,7 +27,12 @@ pub enum DescriptorChange {
     Same,
     /// Text at both levels that differs; the segments mark added and removed words.
     Changed { segments: Vec<Segment> },
-    /// One side is text and the other is "N/A" or missing, or both are non-text and differ.
+    /// Text at both levels with most words changed (see [`is_rewrite`]): a word diff would
+    /// mark nearly everything, so readers are told it was rewritten instead.
+    Rewritten,
+    /// Text where the level before was "N/A" or missing: the item starts to apply here.
+    Introduced,
+    /// Text to "N/A" or missing, or both non-text and different.
     Replaced,
 }
 
@@ -45,15 +50,37 @@ pub fn compare(previous: &Descriptor, current: &Descriptor) -> DescriptorChange 
         return DescriptorChange::Same;
     }
     match (previous, current) {
-        (Descriptor::Text(a), Descriptor::Text(b)) => DescriptorChange::Changed {
-            segments: word_diff(a, b),
-        },
+        (Descriptor::Text(a), Descriptor::Text(b)) => {
+            let segments = word_diff(a, b);
+            if is_rewrite(&segments) {
+                DescriptorChange::Rewritten
+            } else {
+                DescriptorChange::Changed { segments }
+            }
+        }
+        (_, Descriptor::Text(_)) => DescriptorChange::Introduced,
         _ => DescriptorChange::Replaced,
     }
 }
 
+/// True when more than half of the words of the two descriptors together are added or
+/// removed, i.e. fewer words are kept than changed on either side. Counting both sides
+/// catches a long descriptor cut down to a few words as well as a short one expanded.
+pub fn is_rewrite(segments: &[Segment]) -> bool {
+    let (mut kept, mut changed) = (0, 0);
+    for s in segments {
+        match s {
+            Segment::Same(t) => kept += 2 * t.split_whitespace().count(),
+            Segment::Added(t) | Segment::Removed(t) => changed += t.split_whitespace().count(),
+        }
+    }
+    changed > kept
+}
+
 /// The name of [`compare`]'s answer without working out the word diff: `same`, `changed` or
-/// `replaced`, as the API reports it.
+/// `replaced`, as the API reports it. The API's names predate [`DescriptorChange::Rewritten`]
+/// and [`DescriptorChange::Introduced`], which it reports as `changed` and `replaced`, so
+/// clients keep working.
 pub fn change_name(previous: &Descriptor, current: &Descriptor) -> &'static str {
     match (previous, current) {
         (a, b) if a == b => "same",
@@ -67,8 +94,8 @@ impl DescriptorChange {
         match self {
             Self::First => "first",
             Self::Same => "same",
-            Self::Changed { .. } => "changed",
-            Self::Replaced => "replaced",
+            Self::Changed { .. } | Self::Rewritten => "changed",
+            Self::Replaced | Self::Introduced => "replaced",
         }
     }
 }
@@ -220,9 +247,17 @@ mod tests {
     }
 
     #[test]
-    fn na_to_text_is_a_replacement() {
+    fn text_after_na_or_nothing_is_new_and_anything_else_non_text_a_replacement() {
         assert_eq!(
             compare(&Descriptor::NotApplicable, &text("x")),
+            DescriptorChange::Introduced
+        );
+        assert_eq!(
+            compare(&Descriptor::Missing, &text("x")),
+            DescriptorChange::Introduced
+        );
+        assert_eq!(
+            compare(&text("x"), &Descriptor::NotApplicable),
             DescriptorChange::Replaced
         );
         assert_eq!(
@@ -233,6 +268,33 @@ mod tests {
             compare(&Descriptor::NotApplicable, &Descriptor::NotApplicable),
             DescriptorChange::Same
         );
+    }
+
+    #[test]
+    fn a_descriptor_with_most_words_changed_is_rewritten_not_diffed() {
+        // 4 of 6 words kept on each side: 8 kept against 4 changed.
+        assert!(matches!(
+            compare(
+                &text("Works well with others in teams."),
+                &text("Works well with others across services.")
+            ),
+            DescriptorChange::Changed { .. }
+        ));
+        // Half kept, half changed is still a change worth showing word by word.
+        assert!(!is_rewrite(&word_diff("a b c d", "a b e f")));
+        // One word kept on each side: 2 kept against 7 changed.
+        assert_eq!(
+            compare(
+                &text("Reports concerns promptly."),
+                &text("Escalates concerns to the registered professional.")
+            ),
+            DescriptorChange::Rewritten
+        );
+        // A long descriptor cut down to a few of its words is rewritten too.
+        assert!(is_rewrite(&word_diff(
+            "Maintains records accurately in line with local policy and national guidance",
+            "Maintains records"
+        )));
     }
 
     #[test]

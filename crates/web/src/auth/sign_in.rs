@@ -3,6 +3,7 @@
 use super::{SESSION_COOKIE, Visitor, append_cookie, cookies};
 use crate::accounts::verify_off_thread;
 use crate::error::AppError;
+use crate::pages::forms::Errors;
 use crate::state::AppState;
 use crate::views::{PageCtx, render};
 use askama::Template;
@@ -33,7 +34,7 @@ struct SignInPage {
     ctx: PageCtx,
     email: String,
     next: String,
-    error: Option<String>,
+    errors: Errors,
 }
 
 #[derive(Deserialize)]
@@ -63,7 +64,7 @@ async fn show(visitor: Visitor, Query(q): Query<NextQuery>) -> Response {
         ctx: PageCtx::new(&visitor, "Sign in", ""),
         email: String::new(),
         next: safe_next(q.next.as_deref()),
-        error: None,
+        errors: Errors::default(),
     })
 }
 
@@ -87,20 +88,18 @@ async fn submit(
     let ip =
         crate::client_ip::client_ip(peer.ip(), &headers, state.config.trusted_proxies).to_string();
     let next = safe_next(form.next.as_deref());
-    let again = |status, error: &str| {
+    let again = |status, errors: Errors| {
         let page = SignInPage {
-            ctx: PageCtx::new(&visitor, "Sign in", ""),
+            ctx: PageCtx::new(&visitor, "Sign in", "").with_errors(true),
             email: form.email.clone(),
             next: next.clone(),
-            error: Some(error.to_owned()),
+            errors,
         };
         (status, render(&page)).into_response()
     };
-    if email.is_empty() || form.password.is_empty() {
-        return Ok(again(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "Enter your email address and password",
-        ));
+    let missing = missing_fields(&email, &form.password);
+    if !missing.is_empty() {
+        return Ok(again(axum::http::StatusCode::UNPROCESSABLE_ENTITY, missing));
     }
 
     // The attempt is counted before the password is checked, so requests sent all at once
@@ -113,8 +112,11 @@ async fn submit(
         state.store.forget_login_attempt(attempt).await?;
         return Ok(again(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
-            &format!(
-                "Too many failed attempts to sign in. Wait {WINDOW_MINUTES} minutes and try again, or ask your administrator to reset your password"
+            Errors::one(
+                "email",
+                format!(
+                    "Too many failed attempts to sign in. Wait {WINDOW_MINUTES} minutes and try again, or ask your administrator to reset your password"
+                ),
             ),
         ));
     }
@@ -128,9 +130,10 @@ async fn submit(
     };
     let matches = verify_off_thread(form.password.clone(), hash).await?;
     let Some(user) = user.filter(|u| matches && !u.disabled) else {
+        // Which of the two is wrong is not said, so as not to reveal who has an account.
         return Ok(again(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "Enter a correct email address and password",
+            Errors::one("email", "Enter a correct email address and password"),
         ));
     };
     state.store.mark_login_succeeded(attempt).await?;
@@ -144,6 +147,18 @@ async fn submit(
     let mut response = Redirect::to(&next).into_response();
     append_cookie(&mut response, &cookie);
     Ok(response)
+}
+
+/// An error on each field left empty, so the summary links to the one to fill in.
+fn missing_fields(email: &str, password: &str) -> Errors {
+    let mut errors = Errors::default();
+    if email.is_empty() {
+        errors.add("email", "Enter your email address");
+    }
+    if password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    errors
 }
 
 async fn sign_out(
@@ -164,7 +179,21 @@ async fn sign_out(
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{missing_fields, safe_next};
+
+    #[test]
+    fn each_empty_field_gets_its_own_error() {
+        let fields = |e: &str, p: &str| {
+            missing_fields(e, p)
+                .iter()
+                .map(|f| f.field.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields("a@b.example", ""), ["password"]);
+        assert_eq!(fields("", "secret"), ["email"]);
+        assert_eq!(fields("", ""), ["email", "password"]);
+        assert!(fields("a@b.example", "secret").is_empty());
+    }
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {

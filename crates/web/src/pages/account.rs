@@ -95,13 +95,8 @@ struct PasswordPage {
 }
 
 fn password_page(visitor: &Visitor, user: &SignedIn, errors: Errors) -> PasswordPage {
-    let title = if errors.is_empty() {
-        "Change your password"
-    } else {
-        "Error: Change your password"
-    };
     PasswordPage {
-        ctx: PageCtx::new(visitor, title, ""),
+        ctx: PageCtx::new(visitor, "Change your password", "").with_errors(!errors.is_empty()),
         errors,
         required: user.must_change_password,
     }

@@ -74,6 +74,7 @@ async fn page(
     let f = &l.framework;
     let rule = f.meta.level_placement;
     let (placement, errors) = match placement_from(f, &params) {
+        Ok(None) => (None, unanswered(f, &params)),
         Ok(p) => (p, Errors::default()),
         Err(problems) => {
             let mut errors = Errors::default();
@@ -132,7 +133,8 @@ async fn page(
             &visitor,
             format!("What is expected: {}", f.meta.title),
             "frameworks",
-        ),
+        )
+        .with_errors(!errors.is_empty()),
         per_domain: rule == LevelPlacement::PerDomain,
         selects,
         errors,
@@ -142,6 +144,31 @@ async fn page(
         vq: l.vq,
     };
     Ok((status, render(&page)).into_response())
+}
+
+/// A first visit has no level parameters; the form submitted without a choice sends them
+/// empty, and then each is an error to fix rather than a page that silently shows nothing.
+fn unanswered(f: &Framework, params: &[(String, String)]) -> Errors {
+    let rule = f.meta.level_placement;
+    let mut errors = Errors::default();
+    for d in f.domains() {
+        let field = field_for(rule, &d.code);
+        let submitted = params.iter().any(|(k, _)| *k == field);
+        if !submitted || errors.get(&field).is_some() {
+            continue;
+        }
+        let message = match rule {
+            LevelPlacement::WholeFramework => {
+                "Choose a level to see what is expected of someone at it".to_owned()
+            }
+            LevelPlacement::PerDomain => format!(
+                "Choose a level for domain {}: {} to see what is expected",
+                d.code, d.title
+            ),
+        };
+        errors.add(field, message);
+    }
+    errors
 }
 
 fn groups(f: &Framework, placement: &Placement) -> Result<Vec<ExpectedGroup>, AppError> {

@@ -253,13 +253,32 @@ pub enum ChangeView<'a> {
     Same {
         previous: &'a str,
     },
+    /// A few words changed: the card offers a word diff against `previous`.
     Changed {
         previous: &'a str,
         segments: &'a [Segment],
     },
+    /// Most words changed: a word diff would mark nearly everything, so none is offered.
+    Rewritten {
+        previous: &'a str,
+    },
+    Introduced,
     Replaced {
         previous: &'a str,
     },
+}
+
+impl ChangeView<'_> {
+    /// The note at the top of a level's card saying how it relates to the level before.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Same { previous } => format!("Same as {previous}"),
+            Self::Changed { previous, .. } => format!("Changed from {previous}"),
+            Self::Rewritten { previous } => format!("Rewritten from {previous}"),
+            Self::Introduced => "New at this level".to_owned(),
+            Self::Replaced { previous } => format!("Different from {previous}"),
+        }
+    }
 }
 
 /// The item's columns, from the version's precomputed [`LevelChanges`].
@@ -286,6 +305,8 @@ pub fn level_cells<'a>(
             let change = match change {
                 DescriptorChange::First => None,
                 DescriptorChange::Same => Some(ChangeView::Same { previous }),
+                DescriptorChange::Rewritten => Some(ChangeView::Rewritten { previous }),
+                DescriptorChange::Introduced => Some(ChangeView::Introduced),
                 DescriptorChange::Replaced => Some(ChangeView::Replaced { previous }),
                 DescriptorChange::Changed { segments } => {
                     Some(ChangeView::Changed { previous, segments })
@@ -508,7 +529,8 @@ fn edit_page(
             visitor,
             format!("Edit {} {}", item.code, item.title),
             "frameworks",
-        ),
+        )
+        .with_errors(!errors.is_empty()),
         f: l.framework.clone(),
         item: item.clone(),
         title,
@@ -728,9 +750,17 @@ async fn import_submit(
             _ => {}
         }
     }
-    let again = |errors: Errors, problems: Vec<String>, values: ImportValues| {
+    let again = |mut errors: Errors, problems: Vec<String>, values: ImportValues| {
+        if !problems.is_empty() {
+            // The problems are in the file, so the file field is the one to fix.
+            errors.add(
+                "file",
+                "The file was not imported. Fix the problems listed at the top of the page and upload it again",
+            );
+        }
         let page = ImportPage {
-            ctx: PageCtx::new(&visitor, "Import a framework", "import"),
+            ctx: PageCtx::new(&visitor, "Import a framework", "import")
+                .with_errors(!errors.is_empty()),
             errors,
             problems,
             form: values,

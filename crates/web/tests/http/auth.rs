@@ -2,7 +2,7 @@
 
 use crate::helpers::{
     ADMIN, NORTH_LEAD, NORTH_WORKER, PASSWORD, TestApp, cookie_attributes, cookie_value, get_csrf,
-    location, set_cookie, spawn_app, spawn_app_with,
+    location, page_text, set_cookie, spawn_app, spawn_app_with,
 };
 use pathway_web::Config;
 use reqwest::StatusCode;
@@ -153,10 +153,27 @@ async fn an_empty_form_asks_for_both_fields() {
     let response = app.submit_sign_in("", "").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.expect("read the page");
+    let text = page_text(&html);
+    assert!(text.contains("Enter your email address"), "{text}");
+    assert!(text.contains("Enter your password"), "{text}");
+    assert!(html.contains("<title>Error: Sign in"), "{html}");
+}
+
+#[tokio::test]
+async fn an_empty_password_is_the_field_in_error() {
+    let app = spawn_app().await;
+    let response = app.submit_sign_in(ADMIN, "").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.expect("read the page");
     assert!(
-        html.contains("Enter your email address and password"),
-        "{html}"
+        html.contains(r##"href="#password""##) && !html.contains(r##"href="#email""##),
+        "the summary links to the password field, not the email: {html}"
     );
+    assert!(
+        html.contains(r#"id="password-error""#) && !html.contains(r#"id="email-error""#),
+        "the message is beside the password field: {html}"
+    );
+    assert!(page_text(&html).contains("Enter your password"), "{html}");
 }
 
 #[tokio::test]

@@ -2,8 +2,7 @@
 //! item, publication; and what readers on this and other app instances see meanwhile.
 
 use crate::helpers::{
-    AUTHOR, Browser, FRAMEWORK, NORTH_LEAD, get_csrf, location, page_text, spawn_app,
-    text_without_deletions,
+    AUTHOR, Browser, FRAMEWORK, NORTH_LEAD, get_csrf, location, page_text, spawn_app, text_without,
 };
 use pathway_domain::framework::VersionStatus;
 use reqwest::StatusCode;
@@ -31,6 +30,22 @@ pub(crate) async fn create_draft(author: &Browser) -> String {
 
 /// Edits item 3.9 of a draft through its form: a new Intermediate descriptor.
 pub(crate) async fn edit_item(author: &Browser, version: &str) -> reqwest::Response {
+    edit_item_to(
+        author,
+        version,
+        "Reporting, Referring and Escalating Concerns",
+        ["Reports concerns.", NEW_TEXT, "N/A"],
+    )
+    .await
+}
+
+/// Submits item 3.9's edit form of a draft with this title and these descriptors.
+async fn edit_item_to(
+    author: &Browser,
+    version: &str,
+    title: &str,
+    levels: [&str; 3],
+) -> reqwest::Response {
     let edit = format!("/frameworks/{FRAMEWORK}/items/3.9/edit?version={version}");
     let (status, html) = author.get_page(&edit).await;
     assert_eq!(status, StatusCode::OK, "{html}");
@@ -40,13 +55,23 @@ pub(crate) async fn edit_item(author: &Browser, version: &str) -> reqwest::Respo
             &edit,
             &[
                 ("csrf_token", &token),
-                ("title", "Reporting, Referring and Escalating Concerns"),
-                ("level_0", "Reports concerns."),
-                ("level_1", NEW_TEXT),
-                ("level_2", "N/A"),
+                ("title", title),
+                ("level_0", levels[0]),
+                ("level_1", levels[1]),
+                ("level_2", levels[2]),
             ],
         )
         .await
+}
+
+/// Item 3.9's page in `version`, as this visitor sees it.
+async fn item_page(visitor: &Browser, version: &str) -> String {
+    let (_, html) = visitor
+        .get_page(&format!(
+            "/frameworks/{FRAMEWORK}/items/3.9?version={version}"
+        ))
+        .await;
+    html
 }
 
 pub(crate) async fn publish(author: &Browser, version: &str) -> reqwest::Response {
@@ -79,19 +104,17 @@ async fn an_author_drafts_edits_and_publishes_a_new_version() {
     let response = edit_item(&author, &version).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
-    // The draft shows the edit, marked against the level before; the public still reads 2021.
-    let (_, html) = author
-        .get_page(&format!(
-            "/frameworks/{FRAMEWORK}/items/3.9?version={version}"
-        ))
-        .await;
+    // The draft shows the edit against the level before (most of its words are new, so it is
+    // rewritten rather than word-diffed); the public still reads 2021.
+    let html = item_page(&author, &version).await;
     let text = page_text(&html);
-    assert!(text.contains("Changed from Entry"), "{text}");
+    assert!(text.contains("Rewritten from Entry"), "{text}");
+    assert!(text.contains(NEW_TEXT), "shown in full: {text}");
     assert!(text.contains("Not applicable at this level"), "{text}");
     let (_, public) = app
         .get_page(&format!("/frameworks/{FRAMEWORK}/items/3.9"))
         .await;
-    assert!(!text_without_deletions(&public).contains(NEW_TEXT));
+    assert!(!page_text(&public).contains(NEW_TEXT));
     let (status, _) = app
         .get_page(&format!(
             "/frameworks/{FRAMEWORK}/items/3.9?version={version}"
@@ -109,7 +132,7 @@ async fn an_author_drafts_edits_and_publishes_a_new_version() {
     let (_, public) = app
         .get_page(&format!("/frameworks/{FRAMEWORK}/items/3.9"))
         .await;
-    assert!(text_without_deletions(&public).contains(NEW_TEXT));
+    assert!(text_without(&public, "details").contains(NEW_TEXT));
 
     // The old version is retired, still readable by version, and unchanged.
     let versions = app.store.versions_of(FRAMEWORK, true).await.unwrap();
@@ -128,7 +151,7 @@ async fn an_author_drafts_edits_and_publishes_a_new_version() {
         .get_page(&format!("/frameworks/{FRAMEWORK}/items/3.9?version=2021"))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!text_without_deletions(&old).contains(NEW_TEXT));
+    assert!(!page_text(&old).contains(NEW_TEXT));
 
     let log = app.store.audit_page(0, 20).await.unwrap();
     let actions: Vec<&str> = log
@@ -184,20 +207,7 @@ async fn an_edit_without_a_title_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     let author = app.signed_in(AUTHOR).await;
     let version = create_draft(&author).await;
-    let edit = format!("/frameworks/{FRAMEWORK}/items/3.9/edit?version={version}");
-    let (_, html) = author.get_page(&edit).await;
-    let response = author
-        .post_form(
-            &edit,
-            &[
-                ("csrf_token", &get_csrf(&html)),
-                ("title", "  "),
-                ("level_0", "a"),
-                ("level_1", "b"),
-                ("level_2", "c"),
-            ],
-        )
-        .await;
+    let response = edit_item_to(&author, &version, "  ", ["a", "b", "c"]).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
     assert!(
@@ -208,12 +218,40 @@ async fn an_edit_without_a_title_is_refused_and_changes_nothing() {
         page_text(&html).contains("Enter a title for the item"),
         "{html}"
     );
-    let (_, item) = author
-        .get_page(&format!(
-            "/frameworks/{FRAMEWORK}/items/3.9?version={version}"
-        ))
-        .await;
+    assert!(
+        html.contains("<title>Error: "),
+        "the title says first that something is wrong: {html}"
+    );
+    let item = item_page(&author, &version).await;
     assert!(page_text(&item).contains("Reporting, Referring and Escalating Concerns"));
+}
+
+#[tokio::test]
+async fn an_item_that_starts_to_apply_at_a_level_is_new_there() {
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let version = create_draft(&author).await;
+    let response = edit_item_to(
+        &author,
+        &version,
+        "Reporting, Referring and Escalating Concerns",
+        ["N/A", NEW_TEXT, NEW_TEXT],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let html = item_page(&author, &version).await;
+    let text = page_text(&html);
+    assert!(text.contains("New at this level"), "{text}");
+    for wrong in [
+        "Changed from Entry",
+        "Different from Entry",
+        "Rewritten from Entry",
+    ] {
+        assert!(!text.contains(wrong), "{wrong}: {text}");
+    }
+    assert!(text.contains("Same as Intermediate"), "{text}");
+    assert!(text_without(&html, "details").contains(NEW_TEXT), "{text}");
 }
 
 #[tokio::test]
@@ -311,4 +349,67 @@ async fn the_api_serves_a_draft_as_it_is_now_and_a_published_version_as_it_was()
     let (_, second) = app.get_json(&format!("/api/frameworks/{FRAMEWORK}")).await;
     assert_eq!(first, second);
     assert_ne!(item_text(&first), NEW_TEXT);
+}
+
+/// Submits the import page's form as a browser does: multipart, with the page's token.
+async fn submit_import(author: &Browser, file: Option<(&str, &str)>) -> (StatusCode, String) {
+    let (_, page) = author.get_page("/frameworks/import").await;
+    let boundary = "pathway-test-boundary";
+    let mut body = String::new();
+    for (name, value) in [("csrf_token", get_csrf(&page).as_str()), ("format", "case")] {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    let (file_name, content) = file.unwrap_or(("", ""));
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/json\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    ));
+    let response = author
+        .post_body(
+            "/frameworks/import",
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
+            None,
+        )
+        .await;
+    let status = response.status();
+    (status, response.text().await.unwrap_or_default())
+}
+
+/// The form group around the field `id`, from its opening `<div` to the field itself.
+fn form_group_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let field = html
+        .find(&format!(r#"id="{id}""#))
+        .unwrap_or_else(|| panic!("no field {id}: {html}"));
+    let start = html[..field]
+        .rfind(r#"<div class="nhsuk-form-group"#)
+        .unwrap_or_else(|| panic!("field {id} is not in a form group: {html}"));
+    &html[start..field]
+}
+
+#[tokio::test]
+async fn the_import_page_marks_the_file_field_and_says_error_in_its_title() {
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+
+    let (status, html) = submit_import(&author, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("<title>Error: "), "{html}");
+    assert!(
+        form_group_of(&html, "file").contains("nhsuk-form-group--error"),
+        "{html}"
+    );
+    assert!(page_text(&html).contains("Select a CASE JSON or CSV file"));
+
+    // A file with problems: they are listed, and the file field is the one to fix.
+    let (status, html) = submit_import(&author, Some(("broken.json", "{}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("<title>Error: "), "{html}");
+    let group = form_group_of(&html, "file");
+    assert!(
+        group.contains("nhsuk-form-group--error") && group.contains(r#"id="file-error""#),
+        "{html}"
+    );
+    assert!(html.contains(r##"href="#file""##), "{html}");
 }

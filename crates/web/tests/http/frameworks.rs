@@ -1,6 +1,6 @@
 //! The framework pages anyone can read: the list, a framework, a domain, a level, an item.
 
-use crate::helpers::{FRAMEWORK, marked, page_text, shipped, spawn_app, text_without_deletions};
+use crate::helpers::{FRAMEWORK, marked, page_text, shipped, spawn_app, text_without};
 use reqwest::StatusCode;
 
 fn path(rest: &str) -> String {
@@ -56,22 +56,22 @@ async fn the_framework_page_links_to_every_item() {
 }
 
 #[tokio::test]
-async fn an_item_page_shows_every_level_and_marks_what_changes() {
+async fn an_item_page_shows_every_level_in_full_and_what_changes() {
     let app = spawn_app().await;
-    let (status, html) = app.get_page(&path("/items/3.9")).await;
+    let (status, html) = app.get_page(&path("/items/2.8")).await;
     assert_eq!(status, StatusCode::OK);
     let text = page_text(&html);
     assert!(
-        text.contains("Reporting, Referring and Escalating Concerns"),
+        text.contains("Legal and ethical responsibilities"),
         "{text}"
     );
     for level in ["Entry", "Intermediate", "Assistant Practitioner"] {
         assert!(text.contains(level), "level {level}: {text}");
     }
 
-    // Word for word as published, read as the level says it (words taken away struck out).
-    let as_published = text_without_deletions(&html);
-    let texts = descriptors("3.9");
+    // Word for word as published, before any word diff is opened.
+    let as_published = text_without(&html, "details");
+    let texts = descriptors("2.8");
     assert_eq!(texts.len(), 3);
     for (level, descriptor) in texts.iter().enumerate() {
         assert!(
@@ -79,17 +79,83 @@ async fn an_item_page_shows_every_level_and_marks_what_changes() {
             "level {level}'s descriptor is missing:\n{descriptor}\n\npage:\n{as_published}"
         );
     }
-    // Entry → Intermediate: "recognise signs of discomfort" gives way to "recognise deterioration".
+    assert!(text.contains("Changed from Entry"), "{text}");
+    assert!(text.contains("What changed from Entry"), "{text}");
+    assert!(text.contains("What changed from Intermediate"), "{text}");
+    // Entry → Intermediate: "Aware of" gives way to "Understands and can explain", each
+    // saying in words what it is, as screen readers mostly do not announce <ins> and <del>.
     let added = marked(&html, "ins");
     assert!(
-        added.iter().any(|t| t.contains("deterioration")),
-        "added words are marked with <ins>: {added:?}"
+        added
+            .iter()
+            .any(|t| t.starts_with("added: ") && t.contains("explain")),
+        "added words are marked with <ins> and say so: {added:?}"
     );
     let removed = marked(&html, "del");
     assert!(
-        removed.iter().any(|t| t.contains("discomfort")),
-        "removed words are marked with <del>: {removed:?}"
+        removed
+            .iter()
+            .any(|t| t.starts_with("removed: ") && t.contains("Aware")),
+        "removed words are marked with <del> and say so: {removed:?}"
     );
+}
+
+#[tokio::test]
+async fn a_rewritten_descriptor_is_labelled_so_without_a_word_diff() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_page(&path("/items/3.9")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = page_text(&html);
+    assert!(text.contains("Rewritten from Entry"), "{text}");
+    assert!(text.contains("Rewritten from Intermediate"), "{text}");
+    assert!(!text.contains("What changed from"), "no word diff: {text}");
+    let as_published = text_without(&html, "details");
+    for descriptor in descriptors("3.9") {
+        assert!(as_published.contains(descriptor.as_str()), "{descriptor}");
+    }
+}
+
+#[tokio::test]
+async fn every_framework_page_has_a_back_link_for_phones() {
+    let app = spawn_app().await;
+    let overview = format!(r#"class="nhsuk-back-link" href="/frameworks/{FRAMEWORK}""#);
+    for (page, back) in [
+        (
+            path(""),
+            r#"class="nhsuk-back-link" href="/frameworks""#.to_owned(),
+        ),
+        (path("/domains/3"), overview.clone()),
+        (path("/items/3.9"), overview.clone()),
+        (path("/levels/intermediate"), overview.clone()),
+        (path("/expectations"), overview.clone()),
+    ] {
+        let (status, html) = app.get_page(&page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            html.contains(&back),
+            "{page} has no back link {back}: {html}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn choosing_no_level_says_to_choose_one() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_page(&path("/expectations?level=")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = page_text(&html);
+    assert!(text.contains("There is a problem"), "{text}");
+    assert!(
+        html.contains(r##"href="#level""##) && html.contains(r#"id="level-error""#),
+        "the summary links to the select, which shows the message too: {html}"
+    );
+    assert!(text.contains("Choose a level"), "{text}");
+    assert!(html.contains("<title>Error: "), "{html}");
+
+    // A first visit, before anything is chosen, is not an error.
+    let (status, html) = app.get_page(&path("/expectations")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("nhsuk-error-summary"), "{html}");
 }
 
 #[tokio::test]

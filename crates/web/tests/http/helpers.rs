@@ -517,16 +517,17 @@ pub fn page_text(html: &str) -> String {
     collapse_spaces(&decode_entities(&out))
 }
 
-/// The page as it reads at the new level: `<del>` elements (words taken away) removed.
-/// Word changes start and end between words, so marking them never splits one.
-pub fn text_without_deletions(html: &str) -> String {
+/// The page's text without every `<name>` element, e.g. without the `<details>` an item's
+/// word diff is folded into: what a reader sees before opening anything.
+pub fn text_without(html: &str, name: &str) -> String {
+    let close = format!("</{name}>");
     let mut kept = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(start) = find_tag(rest, "del") {
+    while let Some(start) = find_tag(rest, name) {
         kept.push_str(&rest[..start]);
         rest = rest[start..]
-            .find("</del>")
-            .map_or("", |end| &rest[start + end + "</del>".len()..]);
+            .find(&close)
+            .map_or("", |end| &rest[start + end + close.len()..]);
     }
     kept.push_str(rest);
     page_text(&kept)

@@ -190,11 +190,6 @@ async fn form_page(
     errors: Errors,
 ) -> Result<NewPage, AppError> {
     let scope = Scope::of(state, user).await?;
-    let title = if errors.is_empty() {
-        "Add an organisation"
-    } else {
-        "Error: Add an organisation"
-    };
     let kinds = OrgKind::ALL
         .into_iter()
         .map(|k| Choice {
@@ -204,7 +199,7 @@ async fn form_page(
         })
         .collect();
     Ok(NewPage {
-        ctx: PageCtx::new(visitor, title, "admin"),
+        ctx: PageCtx::new(visitor, "Add an organisation", "admin").with_errors(!errors.is_empty()),
         parents: org_choices(&scope.orgs, form.parent.trim()),
         kinds,
         form,

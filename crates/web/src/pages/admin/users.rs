@@ -234,13 +234,8 @@ async fn form_page(
     let scope = Scope::of(state, user).await?;
     // A password is never sent back to the browser.
     form.password.clear();
-    let title = if errors.is_empty() {
-        "Add a user"
-    } else {
-        "Error: Add a user"
-    };
     Ok(NewPage {
-        ctx: PageCtx::new(visitor, title, "admin"),
+        ctx: PageCtx::new(visitor, "Add a user", "admin").with_errors(!errors.is_empty()),
         orgs: org_choices(&scope.orgs, form.org.trim()),
         roles: role_choices(&grantable_roles(&user.principal), form.role.trim()),
         platform_admin: user.principal.is_platform_admin(),
@@ -462,13 +457,8 @@ async fn user_page(
             org_name: g.org_name,
         })
         .collect();
-    let title = if errors.is_empty() {
-        shown.name.clone()
-    } else {
-        format!("Error: {}", shown.name)
-    };
     Ok(UserPage {
-        ctx: PageCtx::new(visitor, title, "admin"),
+        ctx: PageCtx::new(visitor, shown.name.clone(), "admin").with_errors(!errors.is_empty()),
         created: uk_date(&shown.created_at),
         shown,
         grants,
