@@ -137,3 +137,52 @@ async fn upload(author: &Browser, name: &str, body: &str, id: &str) -> (StatusCo
     let status = response.status();
     (status, response.text().await.expect("read the page"))
 }
+
+#[tokio::test]
+async fn a_case_file_whose_id_is_taken_by_another_document_is_imported_under_a_chosen_id() {
+    const FOREIGN: &str =
+        include_str!("../../../domain/tests/fixtures/case-foreign-dysphagia-rubric.json");
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let (_, page) = author.get_page("/frameworks/import").await;
+    let token = get_csrf(&page);
+    let fields = [("csrf_token", token.as_str()), ("format", "case")];
+    let response = author
+        .post_upload("/frameworks/import", &fields, "first.json", FOREIGN)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // The same title from another document: refused, saying what to do.
+    let other = FOREIGN.replace(
+        "1CF7ED7C-361C-412B-9115-34D8C3CC1FBD",
+        "6B1C1C8E-1F43-4F0E-9A53-3C8B3BB0C001",
+    );
+    let before = written(&app).await;
+    let response = author
+        .post_upload("/frameworks/import", &fields, "other.json", &other)
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = page_text(&response.text().await.expect("read the page"));
+    assert!(
+        text.contains("other.json: $.CFDocument.identifier: Pathway already has a framework \"dysphagia-support-competencies\" that is a different CASE document"),
+        "{text}"
+    );
+    assert!(text.contains("Framework id on the import page"), "{text}");
+    assert_eq!(written(&app).await, before, "nothing was written");
+
+    // Given an id of its own on the page, it imports as a framework of its own.
+    let with_id = [
+        ("csrf_token", token.as_str()),
+        ("format", "case"),
+        ("id", "dysphagia-other"),
+    ];
+    let response = author
+        .post_upload("/frameworks/import", &with_id, "other.json", &other)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        crate::helpers::location(&response).starts_with("/frameworks/dysphagia-other?"),
+        "{}",
+        crate::helpers::location(&response)
+    );
+}
