@@ -120,6 +120,30 @@ fn sqlite_file(url: &str) -> Option<PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
+/// Checks `--public-url`: every exported CASE identifier is built on it, and one made on a
+/// wrong address points nowhere once it is in other systems. Returned without a trailing `/`.
+fn public_url(raw: &str) -> Result<String, String> {
+    let example =
+        "give the address people use to reach Pathway, e.g. https://pathway.example.nhs.uk";
+    let url = url::Url::parse(raw.trim())
+        .map_err(|e| format!("\"{raw}\" is not an address ({e}); {example}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!(
+            "\"{raw}\" is not an http or https address; {example}"
+        ));
+    }
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(format!(
+            "\"{raw}\" has a query, a fragment or a user name; {example}, with a path if Pathway is served under one"
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
 /// A secret file others can read is made private, with a warning: someone may have read it.
 pub fn keep_secret(path: &std::path::Path) {
     #[cfg(unix)]
@@ -173,8 +197,9 @@ pub struct ServeArgs {
     /// always may).
     #[arg(long, env = "PATHWAY_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
-    /// The address people use to reach Pathway, used in exported identifiers.
-    #[arg(long, env = "PATHWAY_PUBLIC_URL")]
+    /// The address people use to reach Pathway, used in exported identifiers, e.g.
+    /// https://pathway.example.nhs.uk.
+    #[arg(long, env = "PATHWAY_PUBLIC_URL", value_parser = public_url)]
     pub public_url: Option<String>,
     /// How many reverse proxies or load balancers in front of Pathway append to
     /// X-Forwarded-For; the client address used for sign-in rate limiting is that many
@@ -362,8 +387,9 @@ pub enum FrameworkCommand {
         format: Format,
         #[arg(long)]
         version: Option<String>,
-        /// The address people use to reach Pathway, the base of CASE identifiers.
-        #[arg(long, env = "PATHWAY_PUBLIC_URL")]
+        /// The address people use to reach Pathway, the base of CASE identifiers, e.g.
+        /// https://pathway.example.nhs.uk.
+        #[arg(long, env = "PATHWAY_PUBLIC_URL", value_parser = public_url)]
         public_url: Option<String>,
         /// Write to this file instead of standard output.
         #[arg(long)]
@@ -507,6 +533,28 @@ mod tests {
             c.find_subcommand(name)
                 .unwrap_or_else(|| panic!("no subcommand {name}"))
         })
+    }
+
+    #[test]
+    fn a_public_url_must_be_an_http_address() {
+        assert_eq!(
+            super::public_url("https://pathway.example.nhs.uk/").unwrap(),
+            "https://pathway.example.nhs.uk"
+        );
+        assert_eq!(
+            super::public_url("http://10.0.0.5:8080/pathway/").unwrap(),
+            "http://10.0.0.5:8080/pathway"
+        );
+        for bad in [
+            "pathway.example.nhs.uk",
+            "ftp://x.nhs.uk",
+            "https://x.nhs.uk/?a=1",
+            "https://u:p@x.nhs.uk",
+            "",
+        ] {
+            let e = super::public_url(bad).unwrap_err();
+            assert!(e.contains("https://pathway.example.nhs.uk"), "{bad}: {e}");
+        }
     }
 
     #[test]

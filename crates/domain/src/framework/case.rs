@@ -32,6 +32,7 @@ use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use super::ids::{MAX_LEVEL_KEY, unique_slug};
 use super::{
     Descriptor, Domain, DomainCode, Framework, FrameworkDraft, FrameworkId, FrameworkMeta, Item,
     ItemCode, ItemKind, Level, LevelKey, LevelPlacement, Origins, Problems, ProviderMapping,
@@ -1298,7 +1299,7 @@ fn levels_from_qualities(cells: &[Cell<'_>]) -> Vec<Level> {
     found
         .into_iter()
         .filter_map(|(title, _)| {
-            let key = unique_slug(&slugify(title), 60, &mut keys);
+            let key = unique_slug(&slugify(title), MAX_LEVEL_KEY, &mut keys);
             Some(Level {
                 key: LevelKey::parse(&key).ok()?,
                 title: title.to_owned(),
@@ -1309,20 +1310,6 @@ fn levels_from_qualities(cells: &[Cell<'_>]) -> Vec<Level> {
 }
 
 /// `slug` cut to `max` characters, made unique among `taken` with a "-2", "-3"… suffix.
-fn unique_slug(slug: &str, max: usize, taken: &mut HashSet<String>) -> String {
-    let cut = |s: &str, max: usize| s[..s.len().min(max)].trim_end_matches('-').to_owned();
-    let base = cut(slug, max);
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while taken.contains(&candidate) {
-        n += 1;
-        let suffix = format!("-{n}");
-        candidate = format!("{}{suffix}", cut(&base, max - suffix.len()));
-    }
-    taken.insert(candidate.clone());
-    candidate
-}
-
 fn framework_id_from_title(title: &str) -> Option<FrameworkId> {
     let slug = if title.chars().any(|c| c.is_ascii_alphanumeric()) {
         slugify(title)
@@ -2494,6 +2481,18 @@ mod tests {
     }
 
     #[test]
+    fn domain_codes_follow_the_same_rules_as_item_codes() {
+        // Other tools code domains as they code items: with spaces, and longer than 40.
+        let long = "Communication and relationship building 1";
+        for code in ["Domain A", long] {
+            let mut p = typed_package();
+            p["CFItems"][0]["humanCodingScheme"] = code.into();
+            let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+            assert_eq!(f.domains()[0].code.as_str(), code);
+        }
+    }
+
+    #[test]
     fn invalid_codes_are_reported() {
         let mut p = typed_package();
         p["CFItems"][1]["humanCodingScheme"] = "D/1".into();
@@ -2501,7 +2500,7 @@ mod tests {
         assert_eq!(
             errors(&p),
             [
-                "case.json: $.CFItems[0].humanCodingScheme: domain code \"Dom/1\" may hold only letters, digits, full stops, hyphens and underscores",
+                "case.json: $.CFItems[0].humanCodingScheme: domain code \"Dom/1\" holds \"/\", which a code may not; a code may hold only letters, digits, single spaces between them, and . - _ ( ) [ ] : + '",
                 "case.json: $.CFItems[1].humanCodingScheme: item code \"D/1\" holds \"/\", which a code may not; a code may hold only letters, digits, single spaces between them, and . - _ ( ) [ ] : + '",
             ]
         );

@@ -64,26 +64,6 @@ fn slug(raw: &str, what: &str, max: usize) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
-fn code(raw: &str, what: &str) -> Result<String, String> {
-    // Seed 000 writes "4.4." for item 4.4; a trailing full stop is punctuation, not part of the code.
-    let s = raw.trim().trim_end_matches('.');
-    if s.is_empty() {
-        return Err(format!("{what} is empty"));
-    }
-    if s.len() > 40 {
-        return Err(format!("{what} \"{s}\" is longer than 40 characters"));
-    }
-    if !s
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-    {
-        return Err(format!(
-            "{what} \"{s}\" may hold only letters, digits, full stops, hyphens and underscores"
-        ));
-    }
-    Ok(s.to_owned())
-}
-
 /// The longest item code, in characters.
 pub const MAX_ITEM_CODE_CHARS: usize = 50;
 
@@ -92,18 +72,20 @@ pub const MAX_ITEM_CODE_CHARS: usize = 50;
 /// `\` stay out because codes are part of page addresses.
 const ITEM_CODE_PUNCTUATION: [char; 10] = ['.', '-', '_', '(', ')', '[', ']', ':', '+', '\''];
 
-fn item_code(raw: &str) -> Result<String, String> {
+/// An item's or a domain's code, as other tools write them: the same rules for both, as
+/// both are part of page addresses and CASE `humanCodingScheme` values.
+fn code(raw: &str, what: &str) -> Result<String, String> {
     // Seed 000 writes "4.4." for item 4.4; a trailing full stop is punctuation, not part of the code.
     let s = raw.trim().trim_end_matches('.').trim_end();
     let allowed = "letters, digits, single spaces between them, and . - _ ( ) [ ] : + '";
     if s.is_empty() {
-        return Err("item code is empty".to_owned());
+        return Err(format!("{what} is empty"));
     }
     let length = s.chars().count();
     if length > MAX_ITEM_CODE_CHARS {
         let start: String = s.chars().take(MAX_ITEM_CODE_CHARS).collect();
         return Err(format!(
-            "item code \"{start}…\" is {length} characters long; the limit is {MAX_ITEM_CODE_CHARS}. Use a shorter code"
+            "{what} \"{start}…\" is {length} characters long; the limit is {MAX_ITEM_CODE_CHARS}. Use a shorter code"
         ));
     }
     if let Some(bad) = s
@@ -116,13 +98,13 @@ fn item_code(raw: &str) -> Result<String, String> {
             format!("\"{bad}\"")
         };
         return Err(format!(
-            "item code \"{}\" holds {shown}, which a code may not; a code may hold only {allowed}",
+            "{what} \"{}\" holds {shown}, which a code may not; a code may hold only {allowed}",
             s.escape_debug()
         ));
     }
     if s.contains("  ") {
         return Err(format!(
-            "item code \"{s}\" has two spaces together; a code may hold only {allowed}"
+            "{what} \"{s}\" has two spaces together; a code may hold only {allowed}"
         ));
     }
     Ok(s.to_owned())
@@ -137,11 +119,11 @@ id_type!(
 id_type!(
     /// A level's key, e.g. `intermediate` or `band-5`.
     LevelKey,
-    |s| slug(s, "level key", 60),
+    |s| slug(s, "level key", MAX_LEVEL_KEY),
     "level key"
 );
 id_type!(
-    /// A domain's code, e.g. `3` or `PP`.
+    /// A domain's code, e.g. `3`, `PP` or `Domain A`, under the same rules as an item's.
     DomainCode,
     |s| code(s, "domain code"),
     "domain code"
@@ -150,9 +132,33 @@ id_type!(
     /// An item's code, e.g. `3.9` or `LS 1.A(i)`: letters and digits in any script, single
     /// spaces, and `. - _ ( ) [ ] : + '`.
     ItemCode,
-    item_code,
+    |s| code(s, "item code"),
     "item code"
 );
+
+/// `slug` cut to `max` bytes, with `-2`, `-3`… added until it is not in `taken`; the result
+/// is added to `taken`. Titles that are different but slug alike (titles in scripts other than
+/// Latin all slug to the same word) each get a key of their own.
+pub(crate) fn unique_slug(
+    slug: &str,
+    max: usize,
+    taken: &mut std::collections::HashSet<String>,
+) -> String {
+    let cut = |s: &str, max: usize| s[..s.len().min(max)].trim_end_matches('-').to_owned();
+    let base = cut(slug, max);
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while taken.contains(&candidate) {
+        n += 1;
+        let suffix = format!("-{n}");
+        candidate = format!("{}{suffix}", cut(&base, max - suffix.len()));
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+/// The longest level key, in bytes.
+pub(crate) const MAX_LEVEL_KEY: usize = 60;
 
 /// Turns a title into a key: "Assistant Practitioner" → "assistant-practitioner".
 pub fn slugify(title: &str) -> String {
@@ -234,9 +240,12 @@ mod tests {
     }
 
     #[test]
-    fn domain_codes_keep_the_narrow_alphabet() {
+    fn domain_codes_follow_the_item_code_rules() {
         assert!(DomainCode::parse("PP").is_ok());
-        assert!(DomainCode::parse("P P").is_err());
+        assert_eq!(DomainCode::parse("Domain A.").unwrap().as_str(), "Domain A");
+        assert!(DomainCode::parse("P  P").is_err());
+        assert!(DomainCode::parse("P/P").is_err());
+        assert!(DomainCode::parse(&"D".repeat(51)).is_err());
     }
 
     #[test]
