@@ -1170,6 +1170,11 @@ impl<'v> Package<'v> {
                     found
                 }
                 None => {
+                    // Levels made from positions alone are titled by them.
+                    let by_position = cell
+                        .position
+                        .and_then(|p| levels.iter().position(|l| l.title == position_title(p)))
+                        .or(by_position);
                     if by_position.is_none() {
                         r.push(
                             format!("{}.quality", cell.at),
@@ -1280,7 +1285,13 @@ fn same_title(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
-/// Distinct criterion-level qualities, ordered by their lowest position, then first appearance.
+/// The title of a level known only by its criterion levels' position.
+fn position_title(position: i64) -> String {
+    format!("Level {position}")
+}
+
+/// Distinct criterion-level qualities, ordered by their lowest position, then first appearance;
+/// with no qualities at all, one level per distinct position.
 fn levels_from_qualities(cells: &[Cell<'_>]) -> Vec<Level> {
     let mut found: Vec<(&str, i64)> = Vec::new();
     for cell in cells {
@@ -1292,6 +1303,22 @@ fn levels_from_qualities(cells: &[Cell<'_>]) -> Vec<Level> {
             Some((_, p)) => *p = (*p).min(position),
             None => found.push((quality, position)),
         }
+    }
+    if found.is_empty() {
+        // No criterion level names its level: the positions are the levels.
+        let mut positions: Vec<i64> = cells.iter().filter_map(|c| c.position).collect();
+        positions.sort_unstable();
+        positions.dedup();
+        return positions
+            .into_iter()
+            .filter_map(|p| {
+                Some(Level {
+                    key: LevelKey::parse(&format!("level-{}", p.unsigned_abs())).ok()?,
+                    title: position_title(p),
+                    description: None,
+                })
+            })
+            .collect();
     }
     // A stable sort keeps first appearance among equal positions.
     found.sort_by_key(|&(_, p)| p);
@@ -2490,6 +2517,22 @@ mod tests {
             let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
             assert_eq!(f.domains()[0].code.as_str(), code);
         }
+    }
+
+    #[test]
+    fn criterion_levels_without_qualities_are_levels_by_position() {
+        let mut p = typed_package();
+        let level = |position: i64, description: &str| {
+            json!({"identifier": format!("l-{position}-{description}"), "uri": "u", "lastChangeDateTime": "2024-01-01T00:00:00Z", "position": position, "description": description})
+        };
+        p["CFRubrics"] = rubric(json!([
+            criterion("a", json!([level(1, "Does"), level(2, "Leads")])),
+            criterion("b", json!([level(1, "Helps"), level(2, "Teaches")])),
+        ]));
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        let titles: Vec<&str> = f.levels().iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(titles, ["Level 1", "Level 2"]);
+        assert_eq!(f.items()[1].descriptors, [text("Helps"), text("Teaches")]);
     }
 
     #[test]
