@@ -112,7 +112,7 @@ async fn error_shape(request: Request, next: Next) -> Response {
         .await
         .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
         .unwrap_or_default();
-    let error = refusal(status, &parts.headers, &detail, is_api, &method);
+    let error = refusal(status, &parts.headers, &detail, is_api, &method, &path);
     let mut shaped = if is_api {
         ApiError(error).into_response()
     } else {
@@ -146,6 +146,7 @@ fn refusal(
     detail: &str,
     is_api: bool,
     method: &axum::http::Method,
+    path: &str,
 ) -> AppError {
     let (code, message) = match status {
         StatusCode::NOT_FOUND if is_api => (
@@ -168,8 +169,8 @@ fn refusal(
         StatusCode::PAYLOAD_TOO_LARGE => (
             "payload_too_large",
             format!(
-                "The request is too large; send at most {} MiB",
-                crate::auth::MAX_BODY / (1024 * 1024)
+                "The request is too large; send at most {}",
+                crate::auth::size(crate::auth::body_limit(path, true))
             ),
         ),
         StatusCode::REQUEST_TIMEOUT => (

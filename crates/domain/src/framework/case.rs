@@ -2522,9 +2522,7 @@ mod tests {
     #[test]
     fn criterion_levels_without_qualities_are_levels_by_position() {
         let mut p = typed_package();
-        let level = |position: i64, description: &str| {
-            json!({"identifier": format!("l-{position}-{description}"), "uri": "u", "lastChangeDateTime": "2024-01-01T00:00:00Z", "position": position, "description": description})
-        };
+        let level = |position: i64, description: &str| json!({"identifier": format!("l-{position}-{description}"), "uri": "u", "lastChangeDateTime": "2024-01-01T00:00:00Z", "position": position, "description": description});
         p["CFRubrics"] = rubric(json!([
             criterion("a", json!([level(1, "Does"), level(2, "Leads")])),
             criterion("b", json!([level(1, "Helps"), level(2, "Teaches")])),

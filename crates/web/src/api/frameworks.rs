@@ -20,7 +20,12 @@ use utoipa::IntoParams;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/frameworks", get(list))
-        .route("/api/frameworks/import", post(import))
+        .route(
+            "/api/frameworks/import",
+            post(import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::auth::MAX_IMPORT_BODY,
+            )),
+        )
         .route("/api/frameworks/{id}", get(show))
         .route("/api/frameworks/{id}/versions", get(versions))
         .route("/api/frameworks/{id}/items/{code}", get(item))
@@ -346,7 +351,7 @@ pub struct ImportParams {
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a framework author, or the CSRF token is missing or wrong", body = ErrorBody),
         (status = 409, description = "The framework already has a version with this label", body = ErrorBody),
-        (status = 413, description = "The file is larger than 10 MiB", body = ErrorBody),
+        (status = 413, description = "The file is larger than 64 MiB", body = ErrorBody),
         (status = 415, description = "Neither JSON nor CSV", body = ErrorBody),
         (status = 422, description = "The file has problems, or names a framework that is a different document; each problem names its location", body = ErrorBody)))]
 pub async fn import(

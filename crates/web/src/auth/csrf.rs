@@ -3,7 +3,8 @@
 //! including file uploads).
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequest, Multipart, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request};
+use tower::{Layer, ServiceExt};
 use axum::http::header;
 
 /// Largest body the check will read for a signed-in user; bigger uploads are refused
@@ -11,6 +12,31 @@ use axum::http::header;
 pub const MAX_BODY: usize = 10 * 1024 * 1024;
 /// Largest body read from someone not signed in: the sign-in form is well under it.
 pub const MAX_ANONYMOUS_BODY: usize = 64 * 1024;
+/// Largest framework file the import page and API take: a CASE export of a framework at the
+/// item limit (10,000 items at three levels is about 40 MiB) must import back.
+pub const MAX_IMPORT_BODY: usize = 64 * 1024 * 1024;
+/// Where framework files are imported, which take [`MAX_IMPORT_BODY`].
+pub const IMPORT_PATHS: [&str; 2] = ["/frameworks/import", "/api/frameworks/import"];
+
+/// A body limit as people say it: "64 KiB", "10 MiB".
+pub fn size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}
+
+/// The largest body read for a request to `path`.
+pub fn body_limit(path: &str, signed_in: bool) -> usize {
+    if !signed_in {
+        MAX_ANONYMOUS_BODY
+    } else if IMPORT_PATHS.contains(&path) {
+        MAX_IMPORT_BODY
+    } else {
+        MAX_BODY
+    }
+}
 
 /// Why a state-changing request was refused.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,7 +69,12 @@ pub async fn check(request: Request, expected: &str, limit: usize) -> Result<Req
         form_urlencoded_field(&bytes)
     } else if content_type.starts_with("multipart/form-data") {
         let copy = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
-        multipart_field(copy).await
+        // The upload is read already, within `limit`: the multipart reader may take all of
+        // it, whatever limit the routes in general have.
+        let reader = DefaultBodyLimit::max(limit).layer(tower::service_fn(|r: Request| async {
+            Ok::<_, std::convert::Infallible>(multipart_field(r).await)
+        }));
+        reader.oneshot(copy).await.unwrap_or(None)
     } else {
         None
     };

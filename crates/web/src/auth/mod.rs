@@ -9,7 +9,7 @@ mod cookies;
 mod csrf;
 mod sign_in;
 
-pub use csrf::{MAX_ANONYMOUS_BODY, MAX_BODY, same as same_token};
+pub use csrf::{MAX_BODY, MAX_IMPORT_BODY, body_limit, same as same_token, size};
 pub use sign_in::router;
 
 use crate::error::AppError;
@@ -272,11 +272,7 @@ pub async fn session_layer(
     let mut request = Request::from_parts(parts, body);
     if !is_safe(request.method()) {
         // Someone not signed in can only sign in, which is a small form.
-        let limit = if is_signed_in {
-            MAX_BODY
-        } else {
-            MAX_ANONYMOUS_BODY
-        };
+        let limit = body_limit(request.uri().path(), is_signed_in);
         request = match csrf::check(request, &csrf_token, limit).await {
             Ok(r) => r,
             Err(csrf::Refusal::TooLarge) => {
@@ -284,8 +280,8 @@ pub async fn session_layer(
                     status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
                     code: "payload_too_large",
                     message: format!(
-                        "The request is too large; send at most {} KiB{}",
-                        limit / 1024,
+                        "The request is too large; send at most {}{}",
+                        size(limit),
                         if is_signed_in {
                             ""
                         } else {

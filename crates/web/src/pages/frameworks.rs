@@ -22,9 +22,15 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
     Router::new()
         .route("/frameworks", get(list))
-        .route("/frameworks/import", get(import_form).post(import_submit))
+        .route(
+            "/frameworks/import",
+            get(import_form)
+                .post(import_submit)
+                .layer(DefaultBodyLimit::max(crate::auth::MAX_IMPORT_BODY)),
+        )
         .route("/frameworks/{id}", get(overview))
         .route("/frameworks/{id}/domains/{code}", get(domain))
         .route("/frameworks/{id}/items/{code}", get(item))

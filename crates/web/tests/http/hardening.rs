@@ -371,13 +371,14 @@ async fn a_database_failure_is_the_services_problem_not_a_missing_framework() {
 }
 
 #[tokio::test]
-async fn a_signed_in_author_may_send_up_to_ten_mebibytes() {
+async fn a_framework_file_may_be_as_large_as_a_full_export_and_other_requests_ten_mebibytes() {
     let app = spawn_app().await;
     let author = app.signed_in(crate::helpers::AUTHOR).await;
     let (_, page) = author.get_page("/frameworks/import").await;
     let token = get_csrf(&page);
-    // Three megabytes of JSON that is not a framework: read whole, then refused for what it is.
-    let big = format!("{{\"padding\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    // Twelve megabytes of JSON that is not a framework, more than other requests may send:
+    // read whole, then refused for what it is.
+    let big = format!("{{\"padding\": \"{}\"}}", "x".repeat(12 * 1024 * 1024));
     let response = author
         .post_body(
             "/api/frameworks/import",
@@ -397,8 +398,20 @@ async fn a_signed_in_author_may_send_up_to_ten_mebibytes() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    // Beyond the limit, the refusal says what the limit is.
-    let huge = "x".repeat(11 * 1024 * 1024);
+    // Anywhere else, twelve megabytes is too much, and the refusal says what the limit is.
+    let response = author
+        .post_body(
+            "/account/password",
+            "application/x-www-form-urlencoded",
+            big,
+            Some(&token),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("send at most 10 MiB"), "{page}");
+    // Beyond the import limit, the import is refused the same way.
+    let huge = "x".repeat(65 * 1024 * 1024);
     let response = author
         .post_body(
             "/api/frameworks/import",
@@ -412,7 +425,7 @@ async fn a_signed_in_author_may_send_up_to_ten_mebibytes() {
         body["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("10240 KiB"),
+            .contains("send at most 64 MiB"),
         "{body}"
     );
 }
