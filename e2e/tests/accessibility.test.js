@@ -39,6 +39,8 @@ const PAGES = {
     [`${FRAMEWORK}/expectations?level=band-12`, 422],
     [`${FRAMEWORK}/expectations?level=`, 422],
     ['/api/docs', 200],
+    ['/accessibility', 200],
+    ['/privacy', 200],
     ['/frameworks/no-such-framework', 404],
   ],
   admin: [

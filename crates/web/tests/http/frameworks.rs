@@ -243,7 +243,7 @@ async fn a_deployment_that_says_capability_and_service_users_sees_its_words() {
     let (_, home) = app.get_page("/").await;
     let home = crate::helpers::page_text(&home);
     assert!(
-        home.contains("Capability frameworks, skills passports"),
+        home.contains("Capability frameworks for the allied health professions"),
         "{home}"
     );
     assert!(
