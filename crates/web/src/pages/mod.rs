@@ -7,6 +7,7 @@ pub mod forms;
 mod frameworks;
 mod home;
 mod policies;
+mod versions;
 
 use crate::state::AppState;
 use axum::Router;
