@@ -38,7 +38,10 @@ const PAGES = {
     [`${FRAMEWORK}/expectations?level=assistant-practitioner`, 200],
     [`${FRAMEWORK}/expectations?level=band-12`, 422],
     [`${FRAMEWORK}/expectations?level=`, 422],
+    [`${FRAMEWORK}?code=9.9`, 422],
     ['/api/docs', 200],
+    ['/accessibility', 200],
+    ['/privacy', 200],
     ['/frameworks/no-such-framework', 404],
   ],
   admin: [
@@ -159,7 +162,7 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
   async function openDraft(page) {
     await visit(page, server.baseUrl, FRAMEWORK);
     const draft = await page
-      .locator('main li', { has: page.locator('.nhsuk-tag', { hasText: 'Draft' }) })
+      .locator('main tr', { has: page.locator('.nhsuk-tag', { hasText: 'Draft' }) })
       .locator('a')
       .first();
     if (await draft.count()) {
@@ -215,6 +218,26 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
           }
         });
       }
+
+      it('an item found by its code, and a code not in the framework (error summary)', TIMEOUT, async () => {
+        const { context, page } = await as(null);
+        try {
+          const find = async (code) => {
+            await visit(page, server.baseUrl, FRAMEWORK);
+            await page.getByLabel('Find an item by its code', { exact: true }).fill(code);
+            await page.getByRole('button', { name: 'Go to the item', exact: true }).click();
+            await page.waitForLoadState();
+          };
+          await find('3.9');
+          assert.equal(new URL(page.url()).pathname, `${FRAMEWORK}/items/3.9`);
+          await find('9.9');
+          await page.locator('.nhsuk-error-summary').waitFor({ state: 'visible' });
+          assert.match(await page.title(), /^Error: /);
+          await checkPage(page, screen, 'the overview with an unknown item code');
+        } finally {
+          await context.close();
+        }
+      });
 
       it('a draft version, one of its items, and its edit form with errors', TIMEOUT, async () => {
         const { context, page } = await as(USERS.author);

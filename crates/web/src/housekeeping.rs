@@ -10,7 +10,7 @@ use pathway_store::{Store, StoreResult};
 /// How often each app instance tidies up; several instances doing it is harmless.
 const EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 /// Sign-in attempts are kept this long (the rate limit needs only 15 minutes).
-const KEEP_SIGN_IN_ATTEMPTS_HOURS: i64 = 24;
+pub const KEEP_SIGN_IN_ATTEMPTS_HOURS: i64 = 24;
 
 /// Tidies once; returns how many sessions and sign-in attempts went.
 pub async fn tidy(store: &Store) -> StoreResult<(u64, u64)> {

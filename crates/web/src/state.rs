@@ -119,16 +119,23 @@ impl AppState {
         version: Option<&str>,
         include_drafts: bool,
     ) -> StoreResult<VersionSummary> {
-        if include_drafts {
-            return self
-                .store
-                .resolve_version(framework_id, version, true)
-                .await;
-        }
-        let versions = self.published_versions(framework_id).await?;
+        let versions = self.versions_of(framework_id, include_drafts).await?;
         pick_version(&versions, version)
             .cloned()
             .ok_or(StoreError::NotFound("framework version"))
+    }
+
+    /// A framework's versions in creation order, drafts only when asked for; without them,
+    /// from the list kept for [`PUBLISHED_VERSIONS_TTL`] (see [`Self::resolve_version`]).
+    pub async fn versions_of(
+        &self,
+        framework_id: &str,
+        include_drafts: bool,
+    ) -> StoreResult<Arc<[VersionSummary]>> {
+        if include_drafts {
+            return Ok(self.store.versions_of(framework_id, true).await?.into());
+        }
+        self.published_versions(framework_id).await
     }
 
     async fn published_versions(&self, framework_id: &str) -> StoreResult<Arc<[VersionSummary]>> {

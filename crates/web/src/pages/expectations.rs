@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::pages::forms::{Choice, Errors};
 use crate::placement_query::{field_for, placement_from};
 use crate::state::AppState;
-use crate::views::{PageCtx, render};
+use crate::views::{PageCtx, render, url_encode};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -36,6 +36,7 @@ struct ExpectationsPage {
     selects: Vec<LevelSelect>,
     errors: Errors,
     groups: Vec<ExpectedGroup>,
+    notice: Option<crate::pages::versions::VersionNotice>,
 }
 
 struct LevelSelect {
@@ -129,12 +130,9 @@ async fn page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = ExpectationsPage {
-        ctx: PageCtx::new(
-            &visitor,
-            format!("What is expected: {}", f.meta.title),
-            "frameworks",
-        )
-        .with_errors(!errors.is_empty()),
+        ctx: PageCtx::new(&visitor, l.title("What is expected"), "frameworks")
+            .with_errors(!errors.is_empty()),
+        notice: l.notice_at(&same_choices_in_current(&id, &params)),
         per_domain: rule == LevelPlacement::PerDomain,
         selects,
         errors,
@@ -144,6 +142,19 @@ async fn page(
         vq: l.vq,
     };
     Ok((status, render(&page)).into_response())
+}
+
+/// This page with the reader's choices but no version: the same question of the current one.
+fn same_choices_in_current(id: &str, params: &[(String, String)]) -> String {
+    let query: Vec<String> = params
+        .iter()
+        .filter(|(k, _)| k != "version")
+        .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
+        .collect();
+    match query.is_empty() {
+        true => format!("/frameworks/{id}/expectations"),
+        false => format!("/frameworks/{id}/expectations?{}", query.join("&")),
+    }
 }
 
 /// A first visit has no level parameters; the form submitted without a choice sends them

@@ -1,11 +1,12 @@
 //! The framework browser (public) and the framework author's pages.
 
+use super::versions::{self, Publication, VersionNotice, publication};
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::operations;
 use crate::pages::forms::Errors;
 use crate::state::AppState;
-use crate::views::{PageCtx, render, uk_date};
+use crate::views::{PageCtx, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
@@ -55,6 +56,34 @@ pub(super) struct Loaded {
     pub changes: Arc<LevelChanges>,
     /// Query suffix that keeps links on this version: "" for the current one.
     pub vq: String,
+    /// Every version of the framework the reader may see, in creation order.
+    pub versions: Arc<[VersionSummary]>,
+}
+
+impl Loaded {
+    /// A page's title naming the framework, and the version when it is not the one in force,
+    /// so a tab or a bookmark says which text it holds.
+    pub fn title(&self, page: &str) -> String {
+        let framework = &self.framework.meta.title;
+        let whole = if page.is_empty() {
+            framework.clone()
+        } else {
+            format!("{page} – {framework}")
+        };
+        match self.summary.status {
+            VersionStatus::Published => whole,
+            status => format!(
+                "{whole} (version {}, {})",
+                self.summary.version,
+                status.as_str()
+            ),
+        }
+    }
+
+    /// The warning shown on a draft's or a replaced version's page at `here` (its path).
+    pub fn notice_at(&self, here: &str) -> Option<VersionNotice> {
+        versions::notice(&self.summary, &self.versions, here)
+    }
 }
 
 /// Finds the version a reader asked for. Drafts are visible to framework authors only.
@@ -65,14 +94,10 @@ pub(super) async fn load(
     version: Option<&str>,
 ) -> Result<Loaded, AppError> {
     let authors = visitor.may(Action::AuthorFrameworks);
-    let summary = state
-        .resolve_version(id, version, authors)
-        .await
-        .map_err(|e| match e {
-            // Any other failure (the database is down) is the service's problem, not a 404.
-            pathway_store::StoreError::NotFound(_) => AppError::NotFound(format!("Framework {id}")),
-            other => other.into(),
-        })?;
+    let versions = state.versions_of(id, authors).await?;
+    let summary = pathway_store::pick_version(&versions, version)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("Framework {id}")))?;
     let content = state.framework(summary.version_id).await?;
     let vq = match version {
         Some(v) => format!("?version={}", crate::views::url_encode(v)),
@@ -83,6 +108,7 @@ pub(super) async fn load(
         framework: content.framework,
         changes: content.changes,
         vq,
+        versions,
     })
 }
 
@@ -149,39 +175,115 @@ struct OverviewPage {
     summary: VersionSummary,
     status: (&'static str, &'static str),
     vq: String,
-    published_on: Option<String>,
-    versions: Vec<(String, (&'static str, &'static str), String)>,
+    publication: Publication,
+    notice: Option<VersionNotice>,
+    versions: Vec<VersionRow>,
     can_author: bool,
+    /// The "find an item by code" form: what was typed, and what was wrong with it.
+    code: String,
+    code_hint: String,
+    errors: Errors,
+}
+
+/// A row of the overview's table of versions.
+struct VersionRow {
+    label: String,
+    status: (&'static str, &'static str),
+    publication: Publication,
+    vq: String,
+    shown: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct OverviewQuery {
+    version: Option<String>,
+    /// An item code to go to, from the "find an item by code" form.
+    code: Option<String>,
 }
 
 async fn overview(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
-    Query(q): Query<VersionQuery>,
+    Query(q): Query<OverviewQuery>,
 ) -> Result<Response, AppError> {
     let l = load(&state, &visitor, &id, q.version.as_deref()).await?;
-    let can_author = visitor.may(Action::AuthorFrameworks);
-    let versions = state
-        .store
-        .versions_of(&id, can_author)
-        .await?
-        .into_iter()
-        .map(|v| {
-            let vq = format!("?version={}", crate::views::url_encode(&v.version));
-            (v.version, status_tag(v.status), vq)
+    let errors = match find_item(&l.framework, q.code.as_deref()) {
+        Ok(Some(found)) => {
+            return Ok(Redirect::to(&format!(
+                "/frameworks/{id}/items/{}{}",
+                crate::views::url_encode(found),
+                l.vq
+            ))
+            .into_response());
+        }
+        Ok(None) => Errors::default(),
+        Err(errors) => errors,
+    };
+    let versions = l
+        .versions
+        .iter()
+        .map(|v| VersionRow {
+            label: v.version.clone(),
+            status: status_tag(v.status),
+            publication: publication(v),
+            vq: format!("?version={}", crate::views::url_encode(&v.version)),
+            shown: v.version_id == l.summary.version_id,
         })
         .collect();
-    Ok(render(&OverviewPage {
-        ctx: PageCtx::new(&visitor, l.framework.meta.title.clone(), "frameworks"),
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = OverviewPage {
+        ctx: PageCtx::new(&visitor, l.title(""), "frameworks").with_errors(!errors.is_empty()),
         status: status_tag(l.summary.status),
-        published_on: l.summary.published_at.as_deref().map(uk_date),
+        publication: publication(&l.summary),
+        notice: l.notice_at(&format!("/frameworks/{id}")),
+        can_author: visitor.may(Action::AuthorFrameworks),
+        code: q.code.unwrap_or_default(),
+        code_hint: format!("For example, {}", example_code(&l.framework)),
         f: l.framework,
         summary: l.summary,
         vq: l.vq,
         versions,
-        can_author,
-    }))
+        errors,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// A code of this framework to show what codes look like: its first item's.
+fn example_code(f: &Framework) -> &str {
+    f.items().first().map_or("1.1", |i| i.code.as_str())
+}
+
+/// The item the "find an item by code" form asks for: none when the form was not sent, or
+/// the error to show when the code is empty or names no item.
+fn find_item<'a>(f: &'a Framework, code: Option<&str>) -> Result<Option<&'a str>, Errors> {
+    let Some(code) = code else {
+        return Ok(None);
+    };
+    let example = example_code(f);
+    let wanted = code.trim();
+    if wanted.is_empty() {
+        return Err(Errors::one(
+            "code",
+            format!("Enter an item code, for example {example}"),
+        ));
+    }
+    f.items()
+        .iter()
+        .find(|i| i.code.as_str().eq_ignore_ascii_case(wanted))
+        .map(|i| Some(i.code.as_str()))
+        .ok_or_else(|| {
+            Errors::one(
+                "code",
+                format!(
+                    "There is no item {wanted} in this framework. Codes look like {example}: check the code, or find the item in the list of domains below"
+                ),
+            )
+        })
 }
 
 // ---- domain ----
@@ -196,6 +298,7 @@ struct DomainPage {
     description: String,
     items: Vec<ItemLink>,
     vq: String,
+    notice: Option<VersionNotice>,
 }
 
 struct ItemLink {
@@ -230,9 +333,13 @@ async fn domain(
     Ok(render(&DomainPage {
         ctx: PageCtx::new(
             &visitor,
-            format!("Domain {}: {}", d.code, d.title),
+            l.title(&format!("Domain {}: {}", d.code, d.title)),
             "frameworks",
         ),
+        notice: l.notice_at(&format!(
+            "/frameworks/{id}/domains/{}",
+            crate::views::url_encode(d.code.as_str())
+        )),
         code: d.code.to_string(),
         title: d.title,
         description: d.description,
@@ -246,6 +353,7 @@ async fn domain(
 
 /// One level's column on the item page, borrowed from the cached version content.
 pub struct LevelCell<'a> {
+    pub key: &'a str,
     pub level: &'a str,
     pub level_description: Option<&'a str>,
     /// "text", "na" or "missing".
@@ -319,6 +427,7 @@ pub fn level_cells<'a>(
                 }
             };
             LevelCell {
+                key: levels[i].key.as_str(),
                 level: &levels[i].title,
                 level_description: levels[i].description.as_deref(),
                 kind,
@@ -339,6 +448,7 @@ struct ItemPage<'a> {
     cells: Vec<LevelCell<'a>>,
     mappings: Vec<&'a ProviderMapping>,
     vq: &'a str,
+    notice: Option<VersionNotice>,
     editable: bool,
     prev: Option<ItemLink>,
     next: Option<ItemLink>,
@@ -361,9 +471,13 @@ async fn item(
     let page = ItemPage {
         ctx: PageCtx::new(
             &visitor,
-            format!("{} {}", item.code, item.title),
+            l.title(&format!("{} {}", item.code, item.title)),
             "frameworks",
         ),
+        notice: l.notice_at(&format!(
+            "/frameworks/{id}/items/{}",
+            crate::views::url_encode(item.code.as_str())
+        )),
         domain_title: f
             .domain(item.domain.as_str())
             .map_or("", |d| d.title.as_str()),
@@ -388,10 +502,13 @@ struct LevelPage {
     f: Arc<Framework>,
     level_title: String,
     level_description: Option<String>,
+    /// Whether a person holds a level per domain, which changes what "at this level" means.
+    per_domain: bool,
     previous_title: Option<String>,
     groups: Vec<LevelGroup>,
     changed_count: usize,
     vq: String,
+    notice: Option<VersionNotice>,
 }
 
 struct LevelGroup {
@@ -455,11 +572,16 @@ async fn level(
     Ok(render(&LevelPage {
         ctx: PageCtx::new(
             &visitor,
-            format!("Everything expected at {}", lvl.title),
+            l.title(&format!("Everything expected at {}", lvl.title)),
             "frameworks",
         ),
+        notice: l.notice_at(&format!(
+            "/frameworks/{id}/levels/{}",
+            crate::views::url_encode(lvl.key.as_str())
+        )),
         level_title: lvl.title.clone(),
         level_description: lvl.description.clone(),
+        per_domain: f.meta.level_placement == LevelPlacement::PerDomain,
         previous_title: index.checked_sub(1).map(|i| f.levels()[i].title.clone()),
         groups,
         changed_count,

@@ -6,6 +6,8 @@ mod expectations;
 pub mod forms;
 mod frameworks;
 mod home;
+mod policies;
+mod versions;
 
 use crate::state::AppState;
 use axum::Router;
@@ -17,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .merge(frameworks::router())
         .merge(expectations::router())
         .merge(admin::router())
+        .merge(policies::router())
         .fallback(not_found)
 }
 

@@ -413,3 +413,89 @@ async fn the_import_page_marks_the_file_field_and_says_error_in_its_title() {
     );
     assert!(html.contains(r##"href="#file""##), "{html}");
 }
+
+/// Every framework page of a version, with the path of the same page in the current version.
+const VERSION_PAGES: [&str; 5] = [
+    "",
+    "/domains/3",
+    "/items/3.9",
+    "/levels/entry",
+    "/expectations",
+];
+
+/// The warning callout on a page, as read: empty when there is none.
+fn warning(html: &str) -> String {
+    let Some(start) = html.find(r#"<div class="nhsuk-warning-callout">"#) else {
+        return String::new();
+    };
+    let rest = &html[start..];
+    page_text(&rest[..rest.find("</div>").expect("a closed callout")])
+}
+
+#[tokio::test]
+async fn drafts_and_replaced_versions_are_marked_on_every_page_with_a_way_to_the_current() {
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let draft = create_draft(&author).await;
+    for page in VERSION_PAGES {
+        let (status, html) = author
+            .get_page(&format!("/frameworks/{FRAMEWORK}{page}?version={draft}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let said = warning(&html);
+        assert!(
+            said.starts_with("Important: Draft version This is a draft, not yet published.")
+                && said.ends_with("Read this in version 2021, the current version"),
+            "{page}: {said}"
+        );
+        assert!(
+            html.contains(&format!(r#"href="/frameworks/{FRAMEWORK}{page}""#)),
+            "{page} links to itself in the current version"
+        );
+        assert!(
+            html.contains("(version 2021.1, draft) – Pathway</title>"),
+            "{page}: the title says which version"
+        );
+    }
+
+    assert_eq!(
+        publish(&author, &draft).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let reader = app.browser();
+    for page in VERSION_PAGES {
+        let (status, html) = reader
+            .get_page(&format!("/frameworks/{FRAMEWORK}{page}?version=2021"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let said = warning(&html);
+        assert!(
+            said.starts_with(
+                "Important: Replaced version This version has been replaced by version 2021.1."
+            ) && said.ends_with("Read this in version 2021.1, the current version"),
+            "{page}: {said}"
+        );
+        let (_, current) = reader
+            .get_page(&format!("/frameworks/{FRAMEWORK}{page}"))
+            .await;
+        assert_eq!(warning(&current), "", "{page} in the current version");
+    }
+
+    // The overview lists both, the new one published here and dated so.
+    let (_, html) = reader.get_page(&format!("/frameworks/{FRAMEWORK}")).await;
+    let text = page_text(&html);
+    assert!(
+        text.contains(
+            "Version 2021 Retired Published by Health Education England in 2021 Added to Pathway on"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("2021.1 (this page) Published Published in Pathway on"),
+        "{text}"
+    );
+    assert!(
+        html.contains(&format!(r#"href="/frameworks/{FRAMEWORK}?version=2021""#)),
+        "the old version is a link"
+    );
+}

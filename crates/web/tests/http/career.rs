@@ -271,3 +271,24 @@ async fn the_api_answers_with_each_item_at_its_pillars_band() {
     let body = assert_api_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
     assert_eq!(body["error"]["problems"][0]["location"], "level");
 }
+
+#[tokio::test]
+async fn a_band_page_says_what_a_band_in_a_pillar_means() {
+    let app = spawn_app().await;
+    with_dorset(&app).await;
+    let (status, html) = app
+        .get_page(&format!("/frameworks/{DORSET}/levels/band-6"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = page_text(&html);
+    // The band's own description, then what holding it in one pillar means.
+    assert!(text.contains("Agenda for Change band 6"), "{text}");
+    assert!(
+        text.contains("a person holds a level in each domain, and it may differ from one domain to the next. Being at Band 6 in a domain means meeting that domain's items as they read at Band 6"),
+        "{text}"
+    );
+    assert!(
+        html.contains(&format!(r#"href="/frameworks/{DORSET}/expectations""#)),
+        "{html}"
+    );
+}

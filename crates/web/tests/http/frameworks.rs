@@ -1,6 +1,6 @@
 //! The framework pages anyone can read: the list, a framework, a domain, a level, an item.
 
-use crate::helpers::{FRAMEWORK, marked, page_text, shipped, spawn_app, text_without};
+use crate::helpers::{FRAMEWORK, location, marked, page_text, shipped, spawn_app, text_without};
 use reqwest::StatusCode;
 
 fn path(rest: &str) -> String {
@@ -243,7 +243,7 @@ async fn a_deployment_that_says_capability_and_service_users_sees_its_words() {
     let (_, home) = app.get_page("/").await;
     let home = crate::helpers::page_text(&home);
     assert!(
-        home.contains("Capability frameworks, skills passports"),
+        home.contains("Capability frameworks for the allied health professions"),
         "{home}"
     );
     assert!(
@@ -282,4 +282,161 @@ async fn a_deployment_that_says_capability_and_service_users_sees_its_words() {
         crate::helpers::page_text(&domain)
             .contains("3.9 Reporting, Referring and Escalating Concerns Capability")
     );
+}
+
+/// The text of the page's `<title>`.
+fn title_of(html: &str) -> String {
+    let start = html.find("<title>").expect("a title") + "<title>".len();
+    let end = html.find("</title>").expect("a closed title");
+    page_text(&html[start..end])
+}
+
+#[tokio::test]
+async fn framework_page_titles_name_the_framework() {
+    let app = spawn_app().await;
+    let framework = shipped().meta.title;
+    for (page, named) in [
+        ("", framework.clone()),
+        (
+            "/items/3.9",
+            format!("3.9 Reporting, Referring and Escalating Concerns – {framework} – Pathway"),
+        ),
+        (
+            "/domains/3",
+            format!(
+                "Domain 3: Clinical, technical and scientific roles and responsibilities – {framework} – Pathway"
+            ),
+        ),
+        (
+            "/levels/intermediate",
+            format!("Everything expected at Intermediate – {framework} – Pathway"),
+        ),
+        (
+            "/expectations",
+            format!("What is expected – {framework} – Pathway"),
+        ),
+    ] {
+        let (status, html) = app.get_page(&path(page)).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            title_of(&html).starts_with(&named),
+            "{page}: {}",
+            title_of(&html)
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_shipped_framework_is_dated_by_its_publisher_not_by_the_day_it_was_loaded() {
+    let app = spawn_app().await;
+    let (_, html) = app.get_page(&path("")).await;
+    let text = page_text(&html);
+    assert!(
+        text.contains("Published by Health Education England in 2021. Added to Pathway on"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(", published "),
+        "no load date as a publication date: {text}"
+    );
+    // The versions are listed with their status and dates, so older ones can be found.
+    let table = &html[html.find("<h2>Versions</h2>").expect("a list of versions")..];
+    let table = page_text(&table[..table.find("</table>").expect("a table")]);
+    assert!(
+        table.contains("Version Status Published 2021 (this page) Published Published by Health Education England in 2021 Added to Pathway on"),
+        "{table}"
+    );
+}
+
+#[tokio::test]
+async fn an_item_page_links_to_its_domain_and_to_each_level() {
+    let app = spawn_app().await;
+    let (_, html) = app.get_page(&path("/items/3.9")).await;
+    assert!(
+        html.contains(&format!(r#"href="/frameworks/{FRAMEWORK}/domains/3""#)),
+        "{html}"
+    );
+    for level in shipped().levels() {
+        assert!(
+            html.contains(&format!(
+                r#"href="/frameworks/{FRAMEWORK}/levels/{}""#,
+                level.key
+            )),
+            "no link to {}",
+            level.key
+        );
+    }
+    assert!(
+        page_text(&html).contains("Intermediate : everything expected at this level"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn an_item_found_by_its_code_opens_and_a_code_not_there_is_explained() {
+    let app = spawn_app().await;
+    let (_, overview) = app.get_page(&path("")).await;
+    assert!(
+        overview.contains(&format!(r#"action="/frameworks/{FRAMEWORK}""#))
+            && overview.contains(r#"name="code""#),
+        "the overview has the form: {overview}"
+    );
+    let found = app.get(&path("?code=+3.9+")).await;
+    assert_eq!(found.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&found),
+        format!("/frameworks/{FRAMEWORK}/items/3.9")
+    );
+
+    let (status, html) = app.get_page(&path("?code=9.9")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = page_text(&html);
+    assert!(
+        text.contains("There is no item 9.9 in this framework. Codes look like 1.1"),
+        "{text}"
+    );
+    assert!(
+        html.contains(r##"<a href="#code">"##),
+        "in the error summary: {html}"
+    );
+    assert!(html.contains(r#"value="9.9""#), "kept to correct: {html}");
+    assert!(
+        title_of(&html).starts_with("Error: "),
+        "{}",
+        title_of(&html)
+    );
+
+    let (status, html) = app.get_page(&path("?code=")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page_text(&html).contains("Enter an item code, for example 1.1"));
+}
+
+#[tokio::test]
+async fn a_level_page_says_what_the_level_means_and_how_to_use_it() {
+    let app = spawn_app().await;
+    let (_, html) = app.get_page(&path("/levels/intermediate")).await;
+    let text = page_text(&html);
+    assert!(
+        text.contains("a person holds one level for the whole framework, so this page is everything expected of someone at Intermediate"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Each item is marked with whether it says something different from Entry. Select an item to read it at every level"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_published_version_carries_no_version_warning() {
+    let app = spawn_app().await;
+    for page in [
+        "",
+        "/items/3.9",
+        "/domains/3",
+        "/levels/entry",
+        "/expectations",
+    ] {
+        let (_, html) = app.get_page(&path(page)).await;
+        assert!(!html.contains("nhsuk-warning-callout"), "{page}");
+    }
 }

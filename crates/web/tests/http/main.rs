@@ -18,5 +18,6 @@ mod hardening;
 mod helpers;
 mod imports;
 mod ops;
+mod policies;
 mod postgres;
 mod routes;

@@ -25,6 +25,8 @@ use Access::{Permitted, Public, SignedIn};
 /// Method, path as the router declares it, and who may use it.
 const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/", Public),
+    ("GET", "/accessibility", Public),
+    ("GET", "/privacy", Public),
     ("GET", "/assets/{*path}", Public),
     ("GET", "/healthz", Public),
     ("GET", "/readyz", Public),
