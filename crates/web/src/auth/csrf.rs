@@ -4,8 +4,8 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request};
-use tower::{Layer, ServiceExt};
 use axum::http::header;
+use tower::{Layer, ServiceExt};
 
 /// Largest body the check will read for a signed-in user; bigger uploads are refused
 /// before any handler runs.

@@ -186,3 +186,34 @@ async fn a_case_file_whose_id_is_taken_by_another_document_is_imported_under_a_c
         crate::helpers::location(&response)
     );
 }
+
+#[tokio::test]
+async fn a_domain_code_with_a_space_is_browsable() {
+    let shipped = include_str!("../../../../frameworks/hee-ahp-support-worker-2021.json");
+    let mut v: serde_json::Value = serde_json::from_str(shipped).expect("the shipped file");
+    v["id"] = "spaced-codes".into();
+    v["domains"][0]["code"] = "Domain A".into();
+    for item in v["items"].as_array_mut().expect("items") {
+        if item["domain"] == "1" {
+            item["domain"] = "Domain A".into();
+        }
+    }
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let (_, page) = author.get_page("/").await;
+    let response = author
+        .post_json(
+            "/api/frameworks/import",
+            v.to_string(),
+            Some(&get_csrf(&page)),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let (status, overview) = author.get_page("/frameworks/spaced-codes").await;
+    assert_eq!(status, StatusCode::OK);
+    let link = "/frameworks/spaced-codes/domains/Domain%20A";
+    assert!(overview.contains(link), "{overview}");
+    let (status, domain) = author.get_page(link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page_text(&domain).contains("Domain Domain A:"), "{domain}");
+}
