@@ -17,6 +17,11 @@ const { startServer, USERS } = require('../lib/server');
 const { launch, pageAs, checkA11y, assertNoSidewaysScroll, visit, submitSignIn } = require('../lib/browser');
 
 const FRAMEWORK = '/frameworks/hee-ahp-support-worker-2021';
+// A CASE package from another tool, with keywords and associations Pathway does not keep.
+const FOREIGN_CASE = require('node:path').join(
+  __dirname,
+  '../../crates/domain/tests/fixtures/case-foreign-dysphagia-rubric.json',
+);
 
 const DESKTOP = { name: 'desktop', viewport: { width: 1280, height: 900 } };
 const PHONE = { name: 'phone', viewport: { width: 375, height: 812 } };
@@ -234,6 +239,22 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
           await page.locator('.nhsuk-error-summary').waitFor({ state: 'visible' });
           assert.match(await page.title(), /^Error: /);
           await checkPage(page, screen, 'the overview with an unknown item code');
+        } finally {
+          await context.close();
+        }
+      });
+
+      it('a CASE file imported with what was not kept listed', TIMEOUT, async () => {
+        const { context, page } = await as(USERS.author);
+        try {
+          await visit(page, server.baseUrl, '/frameworks/import');
+          await page.getByLabel('Framework file', { exact: true }).setInputFiles(FOREIGN_CASE);
+          // Under an id of its own on each screen, so the second is not the same version again.
+          await page.getByLabel('Framework id', { exact: true }).fill(`dysphagia-${screen.name}`);
+          await page.getByRole('button', { name: 'Import', exact: true }).click();
+          await page.waitForLoadState();
+          await page.getByRole('heading', { name: 'Not kept' }).waitFor();
+          await checkPage(page, screen, 'a framework imported with notes of what was not kept');
         } finally {
           await context.close();
         }

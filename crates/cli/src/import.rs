@@ -94,12 +94,12 @@ impl Import {
             None => {
                 operations::read_json_into(store, &self.bytes, &self.name, self.id.clone()).await?
             }
-            Some(details) => {
-                operations::read_csv(store, &self.bytes, &self.name, details.clone()).await?
-            }
+            Some(details) => operations::read_csv(store, &self.bytes, &self.name, details.clone())
+                .await?
+                .map(|f| (f, Problems::default())),
         };
-        let mut framework: Framework = match parsed {
-            Ok(f) => f,
+        let (mut framework, notices): (Framework, Problems) = match parsed {
+            Ok(read) => read,
             Err(problems) => return Ok(self.refuse(&problems)),
         };
         if self.publish {
@@ -126,6 +126,14 @@ impl Import {
             framework.domains().len(),
             framework.items().len()
         );
+        if !notices.is_empty() {
+            println!(
+                "Not kept, as Pathway has no place for them (a re-export will not carry them):"
+            );
+            for n in notices.iter() {
+                println!("  {n}");
+            }
+        }
         Ok(ExitCode::SUCCESS)
     }
 

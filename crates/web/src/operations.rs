@@ -132,11 +132,16 @@ pub async fn check_levels_kept(
 /// Reads a JSON framework file: a CASE package (1.0 or 1.1), or Pathway's own framework
 /// file (the form of the shipped framework and the test fixtures).
 pub fn read_json(bytes: &[u8], file_name: &str) -> Result<Framework, Problems> {
+    read_json_noting(bytes, file_name).map(|(framework, _)| framework)
+}
+
+/// [`read_json`], with notices of what the file says that Pathway does not keep.
+pub fn read_json_noting(bytes: &[u8], file_name: &str) -> Result<(Framework, Problems), Problems> {
     use pathway_domain::framework::native::{JsonKind, json_kind, parse_native};
     match json_kind(bytes) {
-        JsonKind::Native => parse_native(file_name, bytes),
+        JsonKind::Native => parse_native(file_name, bytes).map(|f| (f, Problems::default())),
         // CASE, or something else: the CASE reader says best what is wrong with it.
-        _ => pathway_domain::framework::case::import(bytes, file_name),
+        _ => pathway_domain::framework::case::import_noting(bytes, file_name),
     }
 }
 
@@ -145,15 +150,16 @@ pub fn read_json(bytes: &[u8], file_name: &str) -> Result<Framework, Problems> {
 /// is an id the person importing chose, which makes the file that framework (a copy of a
 /// document Pathway already holds becomes a new document); an id the file gives in Pathway's
 /// own terms counts as chosen. A file whose id is taken by a different document is refused,
-/// with how to give it an id of its own.
+/// with how to give it an id of its own. Comes with notices of what the file says that
+/// Pathway does not keep.
 pub async fn read_json_into(
     store: &Store,
     bytes: &[u8],
     file_name: &str,
     requested: Option<FrameworkId>,
-) -> Result<Result<Framework, Problems>, StoreError> {
-    let framework = match read_json(bytes, file_name) {
-        Ok(f) => f,
+) -> Result<Result<(Framework, Problems), Problems>, StoreError> {
+    let (framework, notices) = match read_json_noting(bytes, file_name) {
+        Ok(read) => read,
         Err(problems) => return Ok(Err(problems)),
     };
     let documents = store.case_documents().await?;
@@ -166,7 +172,9 @@ pub async fn read_json_into(
                 .is_some_and(serde_json::Value::is_string)
         });
     let requested = requested.or_else(|| names_itself.then(|| framework.id().clone()));
-    Ok(identify(framework, requested, &documents, is_case).map_err(|p| p.within(file_name)))
+    Ok(identify(framework, requested, &documents, is_case)
+        .map(|f| (f, notices))
+        .map_err(|p| p.within(file_name)))
 }
 
 /// [`read_json_into`] given each stored framework's id and kept CASE document identifier.

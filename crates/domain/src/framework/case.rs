@@ -397,10 +397,19 @@ impl Exporter<'_> {
 
 /// Reads a CASE 1.0 or 1.1 CFPackage. `file_name` prefixes every problem location.
 pub fn import(bytes: &[u8], file_name: &str) -> Result<Framework, Problems> {
-    read_package(bytes).map_err(|p| p.within(file_name))
+    import_noting(bytes, file_name).map(|(framework, _)| framework)
 }
 
-fn read_package(bytes: &[u8]) -> Result<Framework, Problems> {
+/// [`import`], with notices of what the package says that Pathway does not keep (keywords,
+/// notes on items, associations other than the hierarchy…), each with where it is, so the
+/// person importing knows what a re-export will not carry.
+pub fn import_noting(bytes: &[u8], file_name: &str) -> Result<(Framework, Problems), Problems> {
+    read_package(bytes)
+        .map(|(framework, notices)| (framework, notices.within(file_name)))
+        .map_err(|p| p.within(file_name))
+}
+
+fn read_package(bytes: &[u8]) -> Result<(Framework, Problems), Problems> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Problems::one(
@@ -434,11 +443,31 @@ fn read_package(bytes: &[u8]) -> Result<Framework, Problems> {
     let mut r = Reader::default();
     let draft = Package::read(&mut r, root, doc).into_draft(&mut r);
     match draft {
-        Some((draft, origins)) if r.problems.is_empty() => {
-            Framework::new(draft).map_err(|p| p.relocate(&origins))
-        }
+        Some((draft, origins)) if r.problems.is_empty() => Framework::new(draft)
+            .map(|f| (f, r.notices()))
+            .map_err(|p| p.relocate(&origins)),
         _ if r.problems.is_empty() => Err(Problems::one("$", "the package could not be read")),
         _ => Err(r.problems),
+    }
+}
+
+/// CFItem fields with content Pathway has no place for, and what to call them in a notice.
+const NOT_KEPT_ITEM_FIELDS: [(&str, &str); 6] = [
+    ("alternativeLabel", "alternative labels"),
+    ("conceptKeywords", "keywords"),
+    ("educationLevel", "education levels"),
+    ("subject", "subjects"),
+    ("statusStartDate", "status dates"),
+    ("statusEndDate", "status dates"),
+];
+
+fn is_empty_value(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
     }
 }
 
@@ -483,9 +512,34 @@ fn json_problem(e: serde_json::Error) -> Problems {
 #[derive(Default)]
 struct Reader {
     problems: Problems,
+    /// What the package says that Pathway does not keep, by what it is: how many places say
+    /// it and the first of them.
+    not_kept: std::collections::BTreeMap<String, (usize, String)>,
 }
 
 impl Reader {
+    /// Records that something the package says at `at` is not kept, as `what`.
+    fn not_kept(&mut self, what: impl Into<String>, at: &str) {
+        let entry = self
+            .not_kept
+            .entry(what.into())
+            .or_insert_with(|| (0, at.to_owned()));
+        entry.0 += 1;
+    }
+
+    /// The notices for [`import_noting`]: one per kind of thing not kept.
+    fn notices(&self) -> Problems {
+        let mut notices = Problems::default();
+        for (what, (count, first)) in &self.not_kept {
+            let location = match count {
+                1 => first.clone(),
+                n => format!("{first} and {} more", n - 1),
+            };
+            notices.push(location, what.clone());
+        }
+        notices
+    }
+
     fn push(&mut self, at: impl Into<String>, message: impl Into<String>) {
         self.problems.push(at, message);
     }
@@ -712,6 +766,14 @@ impl<'v> Package<'v> {
                     r.text(obj, "listEnumeration", &at)
                         .map(|c| ("listEnumeration", c))
                 });
+            for (field, what) in NOT_KEPT_ITEM_FIELDS {
+                if obj.get(field).is_some_and(|v| !is_empty_value(v)) {
+                    r.not_kept(
+                        format!("{what} ({field}) are not kept"),
+                        &format!("{at}.{field}"),
+                    );
+                }
+            }
             index.insert(key(id), (nodes.len(), at.clone()));
             nodes.push(Node {
                 index: i,
@@ -739,6 +801,10 @@ impl<'v> Package<'v> {
                 continue;
             };
             if !kind.eq_ignore_ascii_case("isChildOf") {
+                r.not_kept(
+                    format!("\"{kind}\" associations are not kept: Pathway keeps the hierarchy (isChildOf) only"),
+                    &at,
+                );
                 continue;
             }
             let origin = r.link(
@@ -1043,6 +1109,20 @@ impl<'v> Package<'v> {
                 Descriptors::Standard => node.abbreviated_statement.unwrap_or(full),
                 Descriptors::ByNode(_) => full,
             };
+            if node.notes.is_some() {
+                r.not_kept(
+                    "notes on items are not kept (notes on domains are their descriptions)",
+                    &format!("{}.notes", node.at),
+                );
+            }
+            if matches!(descriptors, Descriptors::ByNode(_))
+                && node.abbreviated_statement.is_some_and(|a| a != full)
+            {
+                r.not_kept(
+                    "abbreviated statements of items whose levels are in rubrics are not kept: the full statement is the item's title",
+                    &format!("{}.abbreviatedStatement", node.at),
+                );
+            }
             let kind = match node.item_type.and_then(ItemKind::parse) {
                 Some(ItemKind::EntryRequirement) => ItemKind::EntryRequirement,
                 _ => ItemKind::Competency,
@@ -2531,6 +2611,40 @@ mod tests {
         let titles: Vec<&str> = f.levels().iter().map(|l| l.title.as_str()).collect();
         assert_eq!(titles, ["Level 1", "Level 2"]);
         assert_eq!(f.items()[1].descriptors, [text("Helps"), text("Teaches")]);
+    }
+
+    #[test]
+    fn what_pathway_does_not_keep_is_noted_with_where_it_is() {
+        let mut p = typed_package();
+        p["CFItems"][1]["conceptKeywords"] = json!(["swallowing"]);
+        p["CFItems"][2]["conceptKeywords"] = json!(["eating"]);
+        p["CFItems"][2]["notes"] = "Seen by the SLT.".into();
+        p["CFItems"][1]["alternativeLabel"] = "".into();
+        let related = json!({
+            "identifier": "r", "uri": "u", "lastChangeDateTime": "2024-01-01T00:00:00Z",
+            "associationType": "isRelatedTo",
+            "originNodeURI": {"title": "a", "identifier": "a", "uri": "u"},
+            "destinationNodeURI": {"title": "b", "identifier": "b", "uri": "u"},
+        });
+        p["CFAssociations"].as_array_mut().unwrap().push(related);
+        let (f, notices) = import_noting(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        assert_eq!(f.items().len(), 2);
+        let notices: Vec<String> = notices.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            notices,
+            [
+                "case.json: $.CFAssociations[3]: \"isRelatedTo\" associations are not kept: Pathway keeps the hierarchy (isChildOf) only",
+                "case.json: $.CFItems[1].conceptKeywords and 1 more: keywords (conceptKeywords) are not kept",
+                "case.json: $.CFItems[2].notes: notes on items are not kept (notes on domains are their descriptions)",
+            ]
+        );
+        // A package Pathway wrote has nothing to note.
+        let (_, notices) = import_noting(
+            &serde_json::to_vec(&export(&f, &opts())).unwrap(),
+            "case.json",
+        )
+        .unwrap();
+        assert!(notices.is_empty(), "{notices}");
     }
 
     #[test]

@@ -369,7 +369,7 @@ pub async fn import(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let framework = if content_type.starts_with("text/csv") {
+    let (framework, notices) = if content_type.starts_with("text/csv") {
         let id = FrameworkId::parse(q.id.as_deref().unwrap_or_default()).map_err(|e| {
             AppError::Invalid(pathway_domain::framework::Problems::one(
                 "id",
@@ -392,7 +392,9 @@ pub async fn import(
             version: q.version.unwrap_or_else(|| "1".into()),
             level_placement,
         };
-        operations::read_csv(&state.store, &body, "request body", details).await?
+        operations::read_csv(&state.store, &body, "request body", details)
+            .await?
+            .map(|f| (f, pathway_domain::framework::Problems::default()))
     } else if content_type.starts_with("application/json") {
         let id = q
             .id
@@ -422,6 +424,13 @@ pub async fn import(
         levels: framework.levels().len(),
         domains: framework.domains().len(),
         items: framework.items().len(),
+        not_kept: notices
+            .iter()
+            .map(|n| crate::error::ProblemBody {
+                location: n.location.clone(),
+                message: n.message.clone(),
+            })
+            .collect(),
     };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }

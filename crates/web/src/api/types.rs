@@ -137,6 +137,10 @@ pub struct ImportedBody {
     pub levels: usize,
     pub domains: usize,
     pub items: usize,
+    /// What the file says that Pathway has no place for (keywords, notes on items,
+    /// associations other than the hierarchy), each with where it is; a re-export will not
+    /// carry these.
+    pub not_kept: Vec<crate::error::ProblemBody>,
 }
 
 pub fn descriptor_body(f: &Framework, item: &Item, index: usize) -> DescriptorBody {

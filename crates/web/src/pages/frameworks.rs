@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use pathway_domain::access::Action;
 use pathway_domain::framework::{
     Descriptor, DescriptorChange, Framework, Item, ItemKind, LevelChanges, LevelPlacement,
-    ProviderMapping, Segment, VersionStatus,
+    Problems, ProviderMapping, Segment, VersionStatus,
 };
 use pathway_store::VersionSummary;
 use serde::Deserialize;
@@ -799,6 +799,19 @@ fn edit_field(location: &str) -> String {
 
 // ---- import ----
 
+/// Shown after an import that left things out, instead of going straight to the framework,
+/// so the person importing sees what was not kept.
+#[derive(Template)]
+#[template(path = "frameworks/imported.html")]
+struct ImportedPage {
+    ctx: PageCtx,
+    title: String,
+    version: String,
+    status: &'static str,
+    link: String,
+    notices: Vec<String>,
+}
+
 #[derive(Template)]
 #[template(path = "frameworks/import.html")]
 struct ImportPage {
@@ -924,7 +937,9 @@ async fn import_submit(
             version: values.version.clone(),
             level_placement: LevelPlacement::parse(&values.level_placement),
         };
-        operations::read_csv(&state.store, &bytes, &file_name, details).await?
+        operations::read_csv(&state.store, &bytes, &file_name, details)
+            .await?
+            .map(|f| (f, Problems::default()))
     } else {
         // An id given with a JSON file imports it as that framework.
         let id = match values.id.as_str() {
@@ -940,8 +955,8 @@ async fn import_submit(
         };
         operations::read_json_into(&state.store, &bytes, &file_name, id).await?
     };
-    let framework = match parsed {
-        Ok(f) => f,
+    let (framework, notices) = match parsed {
+        Ok(read) => read,
         Err(problems) => {
             return Ok(again(
                 Errors::default(),
@@ -953,13 +968,21 @@ async fn import_submit(
     let imported =
         operations::import_framework(&state.store, &framework, &user.actor(), &file_name).await;
     state.forget_versions(framework.id().as_str());
+    let link = format!(
+        "/frameworks/{}?version={}",
+        framework.id(),
+        crate::views::url_encode(&framework.meta.version)
+    );
     match imported {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/frameworks/{}?version={}",
-            framework.id(),
-            crate::views::url_encode(&framework.meta.version)
-        ))
-        .into_response()),
+        Ok(_) if notices.is_empty() => Ok(Redirect::to(&link).into_response()),
+        Ok(_) => Ok(render(&ImportedPage {
+            ctx: PageCtx::new(&visitor, "Framework imported", "import"),
+            title: framework.meta.title.clone(),
+            version: framework.meta.version.clone(),
+            status: framework.meta.status.as_str(),
+            link,
+            notices: notices.iter().map(ToString::to_string).collect(),
+        })),
         Err(pathway_store::StoreError::Conflict { message, .. }) => Ok(again(
             Errors::default(),
             vec![format!("{file_name}: {message}")],
