@@ -6,6 +6,7 @@ mod expectations;
 pub mod forms;
 mod frameworks;
 mod home;
+pub mod paging;
 
 use crate::state::AppState;
 use axum::Router;
