@@ -7,6 +7,9 @@
 // Not checked here, and why:
 // - /api/... other than /api/docs, /healthz, /readyz, /metrics and the CASE
 //   provider API answer JSON or plain text, not pages.
+// - Disabling an account or removing a role once confirmed: it changes demo data other
+//   tests rely on, and each ends on a user page already checked. Their questions are
+//   checked, and a confirmed password reset (of Sam Supervisor, whom no test signs in as).
 // - The sign-in page refusing a burst of guesses (429) and the password page a
 //   person must fill in before anything else are the sign-in and change-password
 //   templates already checked below, with a different message.
@@ -26,8 +29,9 @@ const FOREIGN_CASE = require('node:path').join(
 const DESKTOP = { name: 'desktop', viewport: { width: 1280, height: 900 } };
 const PHONE = { name: 'phone', viewport: { width: 375, height: 812 } };
 
-// [path, expected HTTP status], or [list path, pattern of a link on it to follow]
+// [path, expected HTTP status], or [list path, patterns of links to follow in turn]
 // for pages whose address holds an id the demo data chooses.
+const A_WORKER = ['/admin/users?q=worker%40north-trust', /^\/admin\/users\/\d+$/];
 const PAGES = {
   anonymous: [
     ['/', 200],
@@ -58,11 +62,21 @@ const PAGES = {
     ['/admin/users', /^\/admin\/users\/\d+$/],
     ['/admin/users/new', 200],
     ['/admin/audit', 200],
+    ['/admin/audit?page=2', 200],
+    ['/admin/users?q=north', 200],
+    ['/admin/users?q=nobody-has-this-name', 200],
+    ['/admin/organisations?q=trust', 200],
+    ['/admin/organisations?q=North%20Trust', /^\/admin\/organisations\/\d+$/, /^\/admin\/organisations\/\d+\/edit$/],
+    [...A_WORKER, /^\/admin\/users\/\d+\/edit$/],
+    [...A_WORKER, /^\/admin\/users\/\d+\/password$/],
+    [...A_WORKER, /^\/admin\/users\/\d+\/disable$/],
+    [...A_WORKER, /^\/admin\/users\/\d+\/grants\/\d+\/revoke$/],
   ],
   author: [['/frameworks/import', 200]],
   worker: [
     ['/account', 200],
     ['/account/password', 200],
+    ['/account/name', 200],
     ['/admin', 403],
   ],
 };
@@ -90,17 +104,21 @@ const BACK_LINKS = [
 ];
 
 /** Visit a page as listed in PAGES; returns a name for it in messages. */
-async function open(page, baseUrl, [path, expected]) {
-  if (typeof expected === 'number') {
-    await visit(page, baseUrl, path, expected);
+async function open(page, baseUrl, [path, ...follow]) {
+  if (typeof follow[0] === 'number') {
+    await visit(page, baseUrl, path, follow[0]);
     return path;
   }
   await visit(page, baseUrl, path);
-  const hrefs = await page.locator('main a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
-  const href = hrefs.find((h) => expected.test(h));
-  assert.ok(href, `no link matching ${expected} on ${path}: ${hrefs.join(', ')}`);
-  await visit(page, baseUrl, href);
-  return href;
+  let at = path;
+  for (const pattern of follow) {
+    const hrefs = await page.locator('main a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    const href = hrefs.find((h) => pattern.test(h));
+    assert.ok(href, `no link matching ${pattern} on ${at}: ${hrefs.join(', ')}`);
+    await visit(page, baseUrl, href);
+    at = href;
+  }
+  return at;
 }
 
 /** The axe check, and on a phone the check that the page does not scroll sideways. */
@@ -145,7 +163,7 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
 
         for (const entry of pages) {
           const [path, expected] = entry;
-          const what = typeof expected === 'number' ? path : `a page linked from ${path}`;
+          const what = typeof expected === 'number' ? path : `a page reached from ${path} by ${entry.slice(1).join(' then ')}`;
           it(`${what} has no violations`, TIMEOUT, async () => {
             const name = await open(page, server.baseUrl, entry);
             await checkPage(page, screen, `${name} (${who})`);
@@ -206,6 +224,44 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
           await page.getByRole('link', { name: 'Sam Supervisor' }).click();
           await page.waitForLoadState();
           await checkPage(page, screen, 'a user page with account actions');
+          await page.getByRole('link', { name: /^Reset password/ }).click();
+          await page.waitForLoadState();
+          await checkPage(page, screen, 'the question before a password reset');
+          await page.getByRole('button', { name: 'Reset password', exact: true }).click();
+          await page.waitForLoadState();
+          await page.locator('#new-password').waitFor({ state: 'visible' });
+          await checkPage(page, screen, 'a user page showing a new password');
+        } finally {
+          await context.close();
+        }
+      });
+
+      it('the forms that change a user, an organisation and your own name, with errors', TIMEOUT, async () => {
+        const { context, page } = await as(USERS.lead);
+        try {
+          await visit(page, server.baseUrl, '/admin/users?q=Sam');
+          await page.getByRole('link', { name: 'Sam Supervisor' }).click();
+          await page.waitForLoadState();
+          await page.getByRole('link', { name: /^Change name or email address/ }).click();
+          await page.waitForLoadState();
+          await page.getByLabel('Full name', { exact: true }).fill('');
+          await page.getByLabel('Email address', { exact: true }).fill('sam@');
+          await submitForErrors(page, 'Save changes');
+          await checkPage(page, screen, 'a user edit form with errors');
+
+          await visit(page, server.baseUrl, '/admin/organisations?q=North%20Trust');
+          await page.getByRole('link', { name: 'North Trust', exact: true }).click();
+          await page.waitForLoadState();
+          await page.getByRole('link', { name: /^Change the name or ODS code/ }).click();
+          await page.waitForLoadState();
+          await page.getByLabel('ODS code (optional)', { exact: true }).fill('R-8');
+          await submitForErrors(page, 'Save changes');
+          await checkPage(page, screen, 'an organisation edit form with errors');
+
+          await visit(page, server.baseUrl, '/account/name');
+          await page.getByLabel('Full name', { exact: true }).fill('');
+          await submitForErrors(page, 'Save name');
+          await checkPage(page, screen, 'your name with errors');
         } finally {
           await context.close();
         }

@@ -40,6 +40,8 @@ pub enum Action {
     ViewOrganisation,
     /// Add users to, and grant roles at, the target organisation.
     ManageUsers,
+    /// Rename the target organisation or change its code: whoever administers it.
+    EditOrganisation,
     /// Grant this role at the target organisation.
     GrantRole(Role),
     /// Read and verify the audit log.
@@ -77,9 +79,10 @@ impl Principal {
             Action::OpenAdministration => self.grants.iter().any(|g| lead(g.role)),
             Action::ReadAuditLog => false,
             // Only platform administrators add top-level organisations.
-            Action::CreateOrganisation | Action::ViewOrganisation | Action::ManageUsers => {
-                !target.is_empty() && self.roles_over(target).any(lead)
-            }
+            Action::CreateOrganisation
+            | Action::ViewOrganisation
+            | Action::ManageUsers
+            | Action::EditOrganisation => !target.is_empty() && self.roles_over(target).any(lead),
             Action::GrantRole(role) => {
                 !target.is_empty()
                     && self
@@ -277,6 +280,23 @@ mod tests {
         assert!(ics.may_revoke(Role::EmployerLead, at));
         assert!(!ics.may_revoke(Role::IcsLead, &[ICS, REGION]));
         assert!(who(&[(Role::PlatformAdmin, None)]).may_revoke(Role::PlatformAdmin, &[]));
+    }
+
+    #[test]
+    fn organisations_are_edited_by_whoever_administers_them() {
+        let lead = who(&[(Role::EmployerLead, Some(TRUST_A))]);
+        assert!(lead.may(Action::EditOrganisation, &[TRUST_A, ICS, REGION]));
+        assert!(lead.may(Action::EditOrganisation, &[TEAM_A, TRUST_A, ICS, REGION]));
+        assert!(!lead.may(Action::EditOrganisation, &[TRUST_B, ICS, REGION]));
+        assert!(
+            !lead.may(Action::EditOrganisation, &[ICS, REGION]),
+            "not above them"
+        );
+        assert!(!who(&[(Role::Worker, Some(TRUST_A))]).may(Action::EditOrganisation, &[TRUST_A]));
+        assert!(
+            !who(&[(Role::FrameworkAuthor, Some(REGION))]).may(Action::EditOrganisation, &[REGION])
+        );
+        assert!(who(&[(Role::PlatformAdmin, None)]).may(Action::EditOrganisation, &[REGION]));
     }
 
     #[test]

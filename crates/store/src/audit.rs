@@ -257,6 +257,31 @@ impl Store {
         })
     }
 
+    /// Titles and version labels of these framework versions, by id, to describe audit
+    /// entries about them. Kept here rather than with the frameworks: only the log needs it.
+    pub async fn version_labels(
+        &self,
+        ids: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, (String, String)>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT id, title, version FROM framework_versions WHERE id IN ({})",
+            crate::id_list(ids)
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    (r.try_get("title")?, r.try_get("version")?),
+                ))
+            })
+            .collect()
+    }
+
     /// Entries about one subject, oldest first.
     pub async fn audit_for(
         &self,

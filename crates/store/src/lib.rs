@@ -17,7 +17,7 @@ mod users;
 pub use audit::{Actor, AuditErasure, AuditPage, KeyUse};
 pub use error::{StoreError, StoreResult};
 pub use frameworks::{VersionSummary, pick_version};
-pub use orgs::Organisation;
+pub use orgs::{OrgSummary, Organisation};
 pub use sessions::SessionRecord;
 pub use users::{GrantRow, User};
 
@@ -233,6 +233,128 @@ impl Tx {
     pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
         &mut self.tx
     }
+}
+
+/// One page of a longer list, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+}
+
+impl<T> Default for Listing<T> {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            total: 0,
+        }
+    }
+}
+
+/// The fields an edit changes, each before and after, for its audit entry: only what
+/// changed, so the log says what the edit was.
+#[derive(Debug, Default)]
+pub(crate) struct Changes {
+    before: serde_json::Map<String, serde_json::Value>,
+    after: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Changes {
+    pub(crate) fn field<T: serde::Serialize + PartialEq + ?Sized>(
+        &mut self,
+        key: &str,
+        was: &T,
+        now: &T,
+    ) {
+        if was != now {
+            self.before.insert(key.into(), serde_json::json!(was));
+            self.after.insert(key.into(), serde_json::json!(now));
+        }
+    }
+
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.after.contains_key(key)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.after.is_empty()
+    }
+
+    /// Before and after, for [`Tx::audit`].
+    pub(crate) fn values(self) -> (Option<serde_json::Value>, Option<serde_json::Value>) {
+        (Some(self.before.into()), Some(self.after.into()))
+    }
+}
+
+impl Store {
+    /// One page of a list filtered by `search` in the database: `from` is the query after
+    /// SELECT, with the search bound as `$1` and `{scope}` where the scope's condition goes
+    /// (`scoped`, using the `scope` of [`scope_cte`], or nothing when `roots` is `None`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn listing<T>(
+        &self,
+        roots: Option<&[i64]>,
+        scoped: &str,
+        columns: &str,
+        from: &str,
+        order: &str,
+        search: &str,
+        (offset, limit): (i64, i64),
+        row: impl Fn(&sqlx::any::AnyRow) -> StoreResult<T>,
+    ) -> StoreResult<Listing<T>> {
+        let (with, from) = match roots {
+            None => (String::new(), from.replace("{scope}", "")),
+            Some([]) => return Ok(Listing::default()),
+            Some(roots) => (scope_cte(roots), from.replace("{scope}", scoped)),
+        };
+        let pattern = contains_pattern(search);
+        let total: i64 = sqlx::query_scalar(&format!("{with} SELECT COUNT(*) {from}"))
+            .bind(&pattern)
+            .fetch_one(self.pool())
+            .await?;
+        let rows = sqlx::query(&format!(
+            "{with} SELECT {columns} {from} ORDER BY {order} LIMIT $2 OFFSET $3"
+        ))
+        .bind(&pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(Listing {
+            rows: rows.iter().map(row).collect::<StoreResult<_>>()?,
+            total,
+        })
+    }
+}
+
+/// Ids for an `IN (…)` list. They are integers the server holds, never text from a request,
+/// so writing them into the query is safe, and keeps one query for any number of them.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// A `WITH RECURSIVE` clause naming `scope(id)`: the organisations at or below `roots`.
+pub(crate) fn scope_cte(roots: &[i64]) -> String {
+    format!(
+        "WITH RECURSIVE scope(id) AS ( \
+           SELECT id FROM organisations WHERE id IN ({}) \
+           UNION \
+           SELECT o.id FROM organisations o JOIN scope ON o.parent_id = scope.id \
+         )",
+        id_list(roots)
+    )
+}
+
+/// A `LIKE … ESCAPE '\'` pattern for text containing `search`, lower-cased: `%` and `_`
+/// typed by someone searching match themselves, not anything.
+pub(crate) fn contains_pattern(search: &str) -> String {
+    let escaped = search
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 pub(crate) fn now() -> String {

@@ -1,9 +1,10 @@
 //! Organisations and their hierarchy.
 
-use crate::{Actor, Store, StoreError, StoreResult, Tx, now};
+use crate::{Actor, Changes, Listing, Store, StoreError, StoreResult, Tx, id_list, now, scope_cte};
 use pathway_domain::identity::OrgKind;
 use serde::Serialize;
 use sqlx::Row;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Organisation {
@@ -12,6 +13,13 @@ pub struct Organisation {
     pub kind: OrgKind,
     pub parent_id: Option<i64>,
     pub code: Option<String>,
+}
+
+/// An organisation as a list shows it, with its parent's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgSummary {
+    pub org: Organisation,
+    pub parent_name: Option<String>,
 }
 
 fn org_from(row: &sqlx::any::AnyRow) -> StoreResult<Organisation> {
@@ -76,7 +84,103 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// Renames an organisation and sets or clears its ODS code, with an audit entry holding
+    /// the fields that changed before and after. A code another organisation has is a
+    /// conflict on `code`. Returns whether anything changed.
+    pub async fn update_org(
+        &mut self,
+        actor: &Actor,
+        org_id: i64,
+        name: &str,
+        code: Option<&str>,
+    ) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT name, code FROM organisations WHERE id = $1")
+            .bind(org_id)
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("organisation"))?;
+        let was_name: String = row.try_get("name")?;
+        let was_code: Option<String> = row.try_get("code")?;
+        let mut changes = Changes::default();
+        changes.field("name", was_name.as_str(), name);
+        changes.field("code", &was_code.as_deref(), &code);
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE organisations SET name = $1, code = $2 WHERE id = $3")
+            .bind(name)
+            .bind(code)
+            .bind(org_id)
+            .execute(self.conn())
+            .await
+            .map_err(StoreError::on_unique(
+                "code",
+                format!(
+                    "another organisation already has the code {}",
+                    code.unwrap_or_default()
+                ),
+            ))?;
+        let (before, after) = changes.values();
+        self.audit(
+            actor,
+            "organisation.update",
+            "organisation",
+            org_id,
+            before,
+            after,
+        )
+        .await?;
+        Ok(true)
+    }
+}
+
 impl Store {
+    /// One page of the organisations at or below `roots` (every one when `None`) whose name
+    /// or ODS code contains `search` (any case; empty for all), ordered by name, each with
+    /// its parent's name. Filtered, scoped and counted in the database.
+    pub async fn orgs_page(
+        &self,
+        roots: Option<&[i64]>,
+        search: &str,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<Listing<OrgSummary>> {
+        self.listing(
+            roots,
+            " AND o.id IN (SELECT id FROM scope)",
+            "o.id, o.name, o.kind, o.parent_id, o.code, p.name AS parent_name",
+            "FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id \
+             WHERE (LOWER(o.name) LIKE $1 ESCAPE '\\' OR LOWER(COALESCE(o.code, '')) LIKE $1 ESCAPE '\\'){scope}",
+            "o.name, o.id",
+            search,
+            (offset, limit),
+            |r| {
+                Ok(OrgSummary {
+                    org: org_from(r)?,
+                    parent_name: r.try_get("parent_name")?,
+                })
+            },
+        )
+        .await
+    }
+
+    /// Names of these organisations, by id, to describe audit entries.
+    pub async fn org_names(&self, ids: &[i64]) -> StoreResult<HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT id, name FROM organisations WHERE id IN ({})",
+            id_list(ids)
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+            .collect()
+    }
+
     pub async fn org(&self, id: i64) -> StoreResult<Organisation> {
         let row =
             sqlx::query("SELECT id, name, kind, parent_id, code FROM organisations WHERE id = $1")
@@ -124,19 +228,10 @@ impl Store {
                 .await?,
                 Some([]) => Vec::new(),
                 Some(roots) => {
-                    // Ids are integers we hold, not user text, so listing them inline is safe.
-                    let list = roots
-                        .iter()
-                        .map(i64::to_string)
-                        .collect::<Vec<_>>()
-                        .join(",");
                     sqlx::query(&format!(
-                        "WITH RECURSIVE down(id) AS ( \
-                       SELECT id FROM organisations WHERE id IN ({list}) \
-                       UNION \
-                       SELECT o.id FROM organisations o JOIN down ON o.parent_id = down.id \
-                     ) SELECT id, name, kind, parent_id, code FROM organisations \
-                       WHERE id IN (SELECT id FROM down) ORDER BY name, id"
+                        "{} SELECT id, name, kind, parent_id, code FROM organisations \
+                         WHERE id IN (SELECT id FROM scope) ORDER BY name, id",
+                        scope_cte(roots)
                     ))
                     .fetch_all(self.pool())
                     .await?

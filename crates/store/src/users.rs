@@ -1,11 +1,12 @@
 //! Users and the roles they hold.
 
-use crate::{Actor, Store, StoreError, StoreResult, Tx, now};
+use crate::{Actor, Changes, Listing, Store, StoreError, StoreResult, Tx, id_list, now};
 use pathway_domain::access::{Grant, Principal};
 use pathway_domain::identity::{Email, Role};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
@@ -183,6 +184,62 @@ impl Tx {
         Ok(true)
     }
 
+    /// Changes a user's name and, when given, email address, with an audit entry holding
+    /// the fields that changed before and after. Email addresses stay unique whatever their
+    /// case: one taken by someone else is a conflict on `email`. Returns whether anything
+    /// changed (saving the same details writes no audit entry).
+    pub async fn update_user(
+        &mut self,
+        actor: &Actor,
+        user_id: i64,
+        name: &str,
+        email: Option<&Email>,
+    ) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT name, email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("user"))?;
+        let was_name: String = row.try_get("name")?;
+        let was_email: String = row.try_get("email")?;
+        let email = email.map_or(was_email.as_str(), Email::as_str);
+        let mut changes = Changes::default();
+        changes.field("name", was_name.as_str(), name);
+        changes.field("email", was_email.as_str(), email);
+        let taken = format!("another user already has the email address {email}");
+        if changes.has("email") {
+            // The column is unique as stored; this also catches addresses stored before
+            // every address was lower-cased.
+            let clash: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM users WHERE LOWER(email) = LOWER($1) AND id <> $2",
+            )
+            .bind(email)
+            .bind(user_id)
+            .fetch_optional(self.conn())
+            .await?;
+            if clash.is_some() {
+                return Err(StoreError::Conflict {
+                    field: "email",
+                    message: taken,
+                });
+            }
+        }
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE users SET name = $1, email = $2 WHERE id = $3")
+            .bind(name)
+            .bind(email)
+            .bind(user_id)
+            .execute(self.conn())
+            .await
+            .map_err(StoreError::on_unique("email", taken))?;
+        let (before, after) = changes.values();
+        self.audit(actor, "user.update", "user", user_id, before, after)
+            .await?;
+        Ok(true)
+    }
+
     /// Ends a user's sessions, except the one whose token hash is `keep`.
     async fn end_sessions(&mut self, user_id: i64, keep: Option<&str>) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
@@ -342,12 +399,7 @@ impl Store {
             }
             Some([]) => Vec::new(),
             Some(orgs) => {
-                // Ids are integers we loaded, not user text.
-                let list = orgs
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",");
+                let list = id_list(orgs);
                 sqlx::query(&format!(
                     "SELECT {USER_COLUMNS} FROM users WHERE id IN \
                      (SELECT user_id FROM role_grants WHERE org_id IN ({list})) ORDER BY name, id"
@@ -357,6 +409,47 @@ impl Store {
             }
         };
         rows.iter().map(user_from).collect()
+    }
+
+    /// One page of the users an administrator may see, whose name or email address
+    /// contains `search` (any case; empty for everyone), ordered by name: everyone when
+    /// `roots` is `None`, else those holding a role at or below one of `roots`. Filtering,
+    /// scoping and counting happen in the database, so no page loads every user.
+    pub async fn users_page(
+        &self,
+        roots: Option<&[i64]>,
+        search: &str,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<Listing<User>> {
+        self.listing(
+            roots,
+            " AND id IN (SELECT user_id FROM role_grants WHERE org_id IN (SELECT id FROM scope))",
+            USER_COLUMNS,
+            "FROM users WHERE (LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(email) LIKE $1 ESCAPE '\\'){scope}",
+            "name, id",
+            search,
+            (offset, limit),
+            user_from,
+        )
+        .await
+    }
+
+    /// Names and email addresses of these users, by id, to describe audit entries; ids
+    /// that name nobody are left out.
+    pub async fn user_labels(&self, ids: &[i64]) -> StoreResult<HashMap<i64, (String, String)>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT id, name, email FROM users WHERE id IN ({})",
+            id_list(ids)
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, (r.try_get("name")?, r.try_get("email")?))))
+            .collect()
     }
 
     pub async fn count_users(&self) -> StoreResult<i64> {

@@ -96,6 +96,9 @@ on_both!(
     the_database_keeps_the_audit_log_append_only,
     a_keyed_seal_catches_entries_written_outside_pathway,
     login_attempts_are_counted_per_account_and_address,
+    users_and_organisations_are_edited_with_their_before_and_after,
+    lists_are_searched_and_paged_in_the_database_within_scope,
+    audit_descriptions_look_names_up_in_bulk,
 );
 
 /// Who makes the changes in these tests: Pathway itself, so no user row is needed for it.
@@ -515,6 +518,393 @@ async fn users_roles_and_unique_emails(db: &TestDb) {
     );
 }
 
+async fn users_and_organisations_are_edited_with_their_before_and_after(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let region = tx
+        .create_org(&actor(), "Region", OrgKind::Region, None, Some("Y63"))
+        .await
+        .unwrap();
+    let other = tx
+        .create_org(&actor(), "Other", OrgKind::Region, None, Some("Y62"))
+        .await
+        .unwrap();
+    let ann_email = Email::parse("ann@trust.nhs.uk").unwrap();
+    let ann = tx
+        .create_user(&actor(), &ann_email, "Ann Smith", "hash", false)
+        .await
+        .unwrap();
+    let bob = tx
+        .create_user(
+            &actor(),
+            &Email::parse("bob@trust.nhs.uk").unwrap(),
+            "Bob Jones",
+            "hash",
+            false,
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    // A new name and address, recorded as what changed from what.
+    let new_email = Email::parse("Ann.Jones@Trust.nhs.uk").unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        tx.update_user(&actor(), ann.id, "Ann Jones", Some(&new_email))
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let now = store.user(ann.id).await.unwrap();
+    assert_eq!(
+        (now.name.as_str(), now.email.as_str()),
+        ("Ann Jones", "ann.jones@trust.nhs.uk")
+    );
+    let log = store.audit_for("user", &ann.id.to_string()).await.unwrap();
+    let entry = log.last().unwrap();
+    assert_eq!(entry.action, "user.update");
+    let json = |s: &Option<String>| -> serde_json::Value {
+        serde_json::from_str(s.as_deref().unwrap()).unwrap()
+    };
+    assert_eq!(
+        json(&entry.before),
+        serde_json::json!({"name": "Ann Smith", "email": "ann@trust.nhs.uk"})
+    );
+    assert_eq!(
+        json(&entry.after),
+        serde_json::json!({"name": "Ann Jones", "email": "ann.jones@trust.nhs.uk"})
+    );
+
+    // Only the name, keeping the address: just the name is recorded.
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        tx.update_user(&actor(), ann.id, "Ann B Jones", None)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let entry = store
+        .audit_for("user", &ann.id.to_string())
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(
+        json(&entry.before),
+        serde_json::json!({"name": "Ann Jones"})
+    );
+    assert_eq!(
+        store.user(ann.id).await.unwrap().email,
+        "ann.jones@trust.nhs.uk"
+    );
+
+    // Saving the same details is no change, and writes nothing.
+    let entries = store.audit_page(0, 1).await.unwrap().total;
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        !tx.update_user(&actor(), ann.id, "Ann B Jones", None)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(store.audit_page(0, 1).await.unwrap().total, entries);
+
+    // Someone else's address, in any case, is taken; nothing changes.
+    let mut tx = store.begin().await.unwrap();
+    let taken = tx
+        .update_user(
+            &actor(),
+            bob.id,
+            "Bob",
+            Some(&Email::parse("ANN.JONES@trust.nhs.uk").unwrap()),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(taken, StoreError::Conflict { field: "email", .. }),
+        "{taken}"
+    );
+    drop(tx);
+    assert_eq!(store.user(bob.id).await.unwrap().name, "Bob Jones");
+    assert!(matches!(
+        store
+            .begin()
+            .await
+            .unwrap()
+            .update_user(&actor(), 9999, "X", None)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // Organisations: a new name and code, then the code cleared.
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        tx.update_org(&actor(), region.id, "North East", Some("Y64"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        tx.update_org(&actor(), region.id, "North East", None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !tx.update_org(&actor(), region.id, "North East", None)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let org = store.org(region.id).await.unwrap();
+    assert_eq!((org.name.as_str(), org.code), ("North East", None));
+    let log = store
+        .audit_for("organisation", &region.id.to_string())
+        .await
+        .unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "organisation.create",
+            "organisation.update",
+            "organisation.update"
+        ]
+    );
+    assert_eq!(
+        (json(&log[1].before), json(&log[1].after)),
+        (
+            serde_json::json!({"name": "Region", "code": "Y63"}),
+            serde_json::json!({"name": "North East", "code": "Y64"})
+        )
+    );
+    assert_eq!(
+        (json(&log[2].before), json(&log[2].after)),
+        (
+            serde_json::json!({"code": "Y64"}),
+            serde_json::json!({"code": null})
+        )
+    );
+    // Another organisation's code is taken.
+    let mut tx = store.begin().await.unwrap();
+    let taken = tx
+        .update_org(&actor(), region.id, "North East", Some("Y62"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(taken, StoreError::Conflict { field: "code", .. }),
+        "{taken}"
+    );
+    drop(tx);
+    assert_eq!(
+        store.org(other.id).await.unwrap().code.as_deref(),
+        Some("Y62")
+    );
+    assert_eq!(store.org(region.id).await.unwrap().code, None);
+}
+
+async fn lists_are_searched_and_paged_in_the_database_within_scope(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let region = tx
+        .create_org(&actor(), "Region", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    let ics = tx
+        .create_org(&actor(), "ICS", OrgKind::Ics, Some(&region), Some("QOQ"))
+        .await
+        .unwrap();
+    let north = tx
+        .create_org(
+            &actor(),
+            "North Trust",
+            OrgKind::Employer,
+            Some(&ics),
+            Some("RR8"),
+        )
+        .await
+        .unwrap();
+    let team = tx
+        .create_org(&actor(), "North Physio", OrgKind::Team, Some(&north), None)
+        .await
+        .unwrap();
+    let south = tx
+        .create_org(&actor(), "South Trust", OrgKind::Employer, Some(&ics), None)
+        .await
+        .unwrap();
+    // Twelve workers in the north team, three in the south, one with no role.
+    let mut add = async |email: &str, name: &str, org: Option<i64>| {
+        let user = tx
+            .create_user(&actor(), &Email::parse(email).unwrap(), name, "hash", false)
+            .await
+            .unwrap();
+        if let Some(org) = org {
+            tx.grant_role(&actor(), user.id, Role::Worker, Some(org))
+                .await
+                .unwrap();
+        }
+        user
+    };
+    for i in 0..12 {
+        add(
+            &format!("n{i:02}@north.nhs.uk"),
+            &format!("North Worker {i:02}"),
+            Some(team.id),
+        )
+        .await;
+    }
+    for i in 0..3 {
+        add(
+            &format!("s{i}@south.nhs.uk"),
+            &format!("South Worker {i}"),
+            Some(south.id),
+        )
+        .await;
+    }
+    add("percent_100%@north.nhs.uk", "Pat O'Brien", Some(north.id)).await;
+    add("nobody@example.org", "Nora Noone", None).await;
+    tx.commit().await.unwrap();
+
+    let names = |l: &pathway_store::Listing<pathway_store::User>| -> Vec<String> {
+        l.rows.iter().map(|u| u.name.clone()).collect()
+    };
+    // Everyone, a page at a time, in name order.
+    let all = store.users_page(None, "", 0, 5).await.unwrap();
+    assert_eq!(all.total, 17);
+    assert_eq!(names(&all)[0], "Nora Noone");
+    let last = store.users_page(None, "", 15, 5).await.unwrap();
+    assert_eq!(names(&last), ["South Worker 1", "South Worker 2"]);
+
+    // Scoped to the north trust: its team's workers and its own, never the south's or the
+    // person with no role.
+    let scoped = store
+        .users_page(Some(&[north.id]), "", 0, 50)
+        .await
+        .unwrap();
+    assert_eq!(scoped.total, 13);
+    assert!(
+        names(&scoped)
+            .iter()
+            .all(|n| n.starts_with("North") || n == "Pat O'Brien")
+    );
+    let page_two = store
+        .users_page(Some(&[north.id]), "", 10, 10)
+        .await
+        .unwrap();
+    assert_eq!(page_two.rows.len(), 3);
+    assert_eq!(page_two.total, 13);
+
+    // Search by part of a name or email address, in any case, within the scope.
+    let found = store
+        .users_page(Some(&[north.id]), "WORKER 1", 0, 50)
+        .await
+        .unwrap();
+    assert_eq!(names(&found), ["North Worker 10", "North Worker 11"]);
+    assert_eq!(
+        store
+            .users_page(Some(&[north.id]), "south", 0, 50)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(
+        store
+            .users_page(None, "@SOUTH.nhs", 0, 50)
+            .await
+            .unwrap()
+            .total,
+        3
+    );
+    // Wildcards typed in a search match only themselves.
+    assert_eq!(
+        names(&store.users_page(None, "_100%", 0, 50).await.unwrap()),
+        ["Pat O'Brien"]
+    );
+    assert_eq!(store.users_page(None, "%", 0, 50).await.unwrap().total, 1);
+    assert_eq!(
+        store
+            .users_page(None, "o'brien", 0, 50)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    assert_eq!(
+        store.users_page(Some(&[]), "", 0, 50).await.unwrap().total,
+        0
+    );
+
+    // Organisations: scoped, searched by name or code, with the parent's name.
+    let orgs = store.orgs_page(Some(&[north.id]), "", 0, 50).await.unwrap();
+    let listed: Vec<(&str, Option<&str>)> = orgs
+        .rows
+        .iter()
+        .map(|o| (o.org.name.as_str(), o.parent_name.as_deref()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("North Physio", Some("North Trust")),
+            ("North Trust", Some("ICS"))
+        ]
+    );
+    assert_eq!(store.orgs_page(None, "", 0, 50).await.unwrap().total, 5);
+    let by_code = store.orgs_page(None, "rr8", 0, 50).await.unwrap();
+    assert_eq!(by_code.rows[0].org.id, north.id);
+    assert_eq!(
+        store
+            .orgs_page(Some(&[ics.id]), "trust", 0, 1)
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+    assert_eq!(
+        store
+            .orgs_page(Some(&[ics.id]), "trust", 1, 1)
+            .await
+            .unwrap()
+            .rows[0]
+            .org
+            .id,
+        south.id
+    );
+    assert_eq!(
+        store
+            .orgs_page(Some(&[north.id]), "south", 0, 50)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+}
+
+async fn audit_descriptions_look_names_up_in_bulk(db: &TestDb) {
+    let store = &db.store;
+    let (region, ann) = a_region_and_a_user(store, "ann@x.nhs.uk", "Ann").await;
+    let mut tx = store.begin().await.unwrap();
+    let version = tx.insert_framework(&actor(), &shipped()).await.unwrap();
+    tx.commit().await.unwrap();
+    let users = store.user_labels(&[ann.id, 9999]).await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(
+        users[&ann.id],
+        ("Ann".to_owned(), "ann@x.nhs.uk".to_owned())
+    );
+    assert_eq!(
+        store.org_names(&[region.id]).await.unwrap()[&region.id],
+        "Region"
+    );
+    let (title, label) = &store.version_labels(&[version]).await.unwrap()[&version];
+    assert_eq!(
+        (title.as_str(), label.as_str()),
+        (
+            shipped().meta.title.as_str(),
+            shipped().meta.version.as_str()
+        )
+    );
+    assert!(store.user_labels(&[]).await.unwrap().is_empty());
+}
+
 const LONG_AGO: &str = "2000-01-01T00:00:00.000000Z";
 const FAR_AHEAD: &str = "2999-01-01T00:00:00.000000Z";
 
@@ -902,24 +1292,28 @@ async fn refused(db: &TestDb, sql: &str) -> String {
         .to_string()
 }
 
-async fn the_database_keeps_the_audit_log_append_only(db: &TestDb) {
-    let store = &db.store;
+/// A region and a user with no role, committed.
+async fn a_region_and_a_user(
+    store: &Store,
+    email: &str,
+    name: &str,
+) -> (pathway_store::Organisation, pathway_store::User) {
     let mut tx = store.begin().await.unwrap();
     let region = tx
         .create_org(&actor(), "Region", OrgKind::Region, None, None)
         .await
         .unwrap();
-    let ana = tx
-        .create_user(
-            &actor(),
-            &Email::parse("ana@x.nhs.uk").unwrap(),
-            "Ana",
-            "h",
-            false,
-        )
+    let user = tx
+        .create_user(&actor(), &Email::parse(email).unwrap(), name, "h", false)
         .await
         .unwrap();
     tx.commit().await.unwrap();
+    (region, user)
+}
+
+async fn the_database_keeps_the_audit_log_append_only(db: &TestDb) {
+    let store = &db.store;
+    let (region, ana) = a_region_and_a_user(store, "ana@x.nhs.uk", "Ana").await;
     assert!(
         refused(db, "DELETE FROM audit_log WHERE seq = 1")
             .await

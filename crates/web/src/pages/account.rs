@@ -14,22 +14,26 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::{Duration, Utc};
-use pathway_domain::identity::check_new_password;
+use pathway_domain::identity::{check_name, check_new_password};
 use pathway_domain::time::to_stored;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
 const ACCOUNT: &str = "/account";
+const NAME: &str = "/account/name";
 /// Wrong current passwords count against the same limit as failed sign-ins, so a stolen
 /// session cannot be used to guess the password behind it.
 const MAX_FAILURES: i64 = 5;
 const WINDOW_MINUTES: i64 = 15;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(ACCOUNT, get(show)).route(
-        CHANGE_PASSWORD_PATH,
-        get(password_form).post(change_password),
-    )
+    Router::new()
+        .route(ACCOUNT, get(show))
+        .route(NAME, get(name_form).post(change_name))
+        .route(
+            CHANGE_PASSWORD_PATH,
+            get(password_form).post(change_password),
+        )
 }
 
 struct RoleView {
@@ -44,7 +48,8 @@ struct AccountPage {
     name: String,
     email: String,
     roles: Vec<RoleView>,
-    password_changed: bool,
+    /// What was just changed, for the success banner: its heading and what else to know.
+    changed: Option<(&'static str, &'static str)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -74,8 +79,73 @@ async fn show(
         name: user.name.clone(),
         email: user.email.clone(),
         roles,
-        password_changed: q.changed.as_deref() == Some("password"),
+        changed: match q.changed.as_deref() {
+            Some("password") => Some((
+                "Your password has been changed",
+                "You have been signed out everywhere else you were signed in.",
+            )),
+            Some("name") => Some(("Your name has been changed", "")),
+            _ => None,
+        },
     }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NameForm {
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/name.html")]
+struct NamePage {
+    ctx: PageCtx,
+    name: String,
+    errors: Errors,
+}
+
+fn name_page(visitor: &Visitor, name: String, errors: Errors) -> NamePage {
+    NamePage {
+        ctx: PageCtx::new(visitor, "Change your name", "").with_errors(!errors.is_empty()),
+        name,
+        errors,
+    }
+}
+
+async fn name_form(visitor: Visitor) -> Result<Response, AppError> {
+    let user = visitor.user(NAME)?;
+    Ok(render(&name_page(
+        &visitor,
+        user.name.clone(),
+        Errors::default(),
+    )))
+}
+
+/// People change their own name (on marriage, say) without asking anyone; their email
+/// address is how they sign in and how administrators know them, so only an administrator
+/// changes that.
+async fn change_name(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<NameForm>,
+) -> Result<Response, AppError> {
+    let user = visitor.user(NAME)?;
+    let name = match check_name(&form.name, "full name") {
+        Ok(name) => name,
+        Err(e) => {
+            let page = name_page(&visitor, form.name, Errors::one("name", e));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+        }
+    };
+    let mut tx = state.store.begin().await?;
+    if tx
+        .update_user(&user.actor(), user.user_id, &name, None)
+        .await?
+    {
+        tx.commit().await?;
+        tracing::info!(user_id = user.user_id, "own name changed");
+    }
+    Ok(Redirect::to(&format!("{ACCOUNT}?changed=name")).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -6,6 +6,7 @@ mod expectations;
 pub mod forms;
 mod frameworks;
 mod home;
+pub mod paging;
 mod policies;
 mod versions;
 

@@ -6,6 +6,7 @@
 
 mod access;
 mod accounts;
+mod admin_changes;
 mod api;
 mod audit;
 mod auth;

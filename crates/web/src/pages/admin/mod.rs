@@ -10,6 +10,7 @@ mod users;
 
 use crate::auth::{SignedIn, Visitor};
 use crate::error::AppError;
+use crate::pages::paging::Paged;
 use crate::state::AppState;
 use crate::views::{PageCtx, render};
 use askama::Template;
@@ -138,27 +139,28 @@ pub struct Scope {
 
 impl Scope {
     pub async fn of(state: &AppState, user: &SignedIn) -> Result<Self, AppError> {
-        if user.principal.is_platform_admin() {
-            return Ok(Self {
-                everything: true,
-                orgs: state.store.orgs_in_scope(None).await?,
-            });
-        }
-        let roots: Vec<i64> = user
-            .principal
-            .grants
-            .iter()
-            .filter(|g| is_lead(g.role))
-            .filter_map(|g| g.org)
-            .collect();
+        let roots = Self::roots(user);
         Ok(Self {
-            everything: false,
-            orgs: state.store.orgs_in_scope(Some(&roots)).await?,
+            everything: roots.is_none(),
+            orgs: state.store.orgs_in_scope(roots.as_deref()).await?,
         })
     }
 
-    pub fn ids(&self) -> Vec<i64> {
-        self.orgs.iter().map(|o| o.id).collect()
+    /// Where the administrator's scope starts, for queries that apply it in the database:
+    /// `None` for platform administrators (everything), else the organisations where they
+    /// hold a lead role.
+    pub fn roots(user: &SignedIn) -> Option<Vec<i64>> {
+        if user.principal.is_platform_admin() {
+            return None;
+        }
+        Some(
+            user.principal
+                .grants
+                .iter()
+                .filter(|g| is_lead(g.role))
+                .filter_map(|g| g.org)
+                .collect(),
+        )
     }
 
     pub fn contains(&self, org_id: Option<i64>) -> bool {
@@ -180,6 +182,41 @@ pub fn grantable_roles(principal: &Principal) -> Vec<Role> {
                 .any(|g| grantable_by(g.role).contains(r))
         })
         .collect()
+}
+
+/// A list's search and page, as sent in its address (`?q=…&page=…`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: String,
+    pub page: Option<String>,
+}
+
+impl ListQuery {
+    /// The search, trimmed; very long ones are cut, as nothing that long names anyone.
+    pub fn search(&self) -> String {
+        self.q.trim().chars().take(100).collect()
+    }
+}
+
+/// A list's caption: what it holds and which rows are shown, as in "Users matching “ann”:
+/// 1 to 3 of 3". Given what the list holds, its title when it holds everything, and its
+/// title when it holds what a lead administers.
+pub fn list_caption<T>(
+    found: &Paged<T>,
+    search: &str,
+    everything: bool,
+    [things, all, scoped]: [&str; 3],
+) -> String {
+    let whom = match (search.is_empty(), everything) {
+        (false, _) => format!("{things} matching “{search}”"),
+        (true, true) => all.to_owned(),
+        (true, false) => scoped.to_owned(),
+    };
+    format!(
+        "{whom}: {} to {} of {}",
+        found.first, found.last, found.total
+    )
 }
 
 /// Ids in paths are numbers; anything else names nothing.

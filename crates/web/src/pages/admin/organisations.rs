@@ -1,11 +1,12 @@
 //! Organisations: the list in the administrator's scope, adding one, and one organisation's page.
 
 use super::{
-    Choice, ChoiceGroup, Errors, Scope, ancestry_of, kind_noun, one_of, org_choices, path_id,
-    with_article,
+    Choice, ChoiceGroup, Errors, ListQuery, Scope, ancestry_of, kind_noun, list_caption, one_of,
+    org_choices, path_id, with_article,
 };
 use crate::auth::{SignedIn, Visitor};
 use crate::error::AppError;
+use crate::pages::paging::{self, Paged, page_number};
 use crate::state::AppState;
 use crate::views::{PageCtx, render};
 use askama::Template;
@@ -18,7 +19,6 @@ use pathway_domain::access::Action;
 use pathway_domain::identity::{OrgKind, check_name};
 use pathway_store::{Organisation, StoreError};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 const LIST: &str = "/admin/organisations";
 const NEW: &str = "/admin/organisations/new";
@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route(LIST, get(list))
         .route(NEW, get(new_form).post(create))
         .route("/admin/organisations/{id}", get(show))
+        .route("/admin/organisations/{id}/edit", get(edit_form).post(edit))
 }
 
 struct OrgRow {
@@ -47,37 +48,50 @@ struct OrgRow {
 #[template(path = "admin/organisations.html")]
 struct ListPage {
     ctx: PageCtx,
-    everything: bool,
-    rows: Vec<OrgRow>,
+    search: String,
+    caption: String,
+    orgs: Paged<OrgRow>,
 }
 
-async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let user = visitor.require(Action::OpenAdministration, &[], LIST)?;
-    let scope = Scope::of(&state, user).await?;
-    let mut names: HashMap<i64, String> =
-        scope.orgs.iter().map(|o| (o.id, o.name.clone())).collect();
-    // The organisations a lead's scope starts at have parents outside it: name those too.
-    for parent_id in scope.orgs.iter().filter_map(|o| o.parent_id) {
-        if !names.contains_key(&parent_id) {
-            let parent = state.store.org(parent_id).await?;
-            names.insert(parent.id, parent.name);
-        }
-    }
-    let rows = scope
-        .orgs
-        .iter()
-        .map(|o| OrgRow {
-            id: o.id,
-            name: o.name.clone(),
-            kind: o.kind.label(),
-            parent: o.parent_id.and_then(|p| names.get(&p).cloned()),
-            code: o.code.clone(),
-        })
-        .collect();
+    let search = q.search();
+    let roots = Scope::roots(user);
+    let found = paging::load(
+        LIST,
+        &search,
+        page_number(q.page.as_deref()),
+        |offset, limit| {
+            state
+                .store
+                .orgs_page(roots.as_deref(), &search, offset, limit)
+        },
+    )
+    .await?;
     Ok(render(&ListPage {
         ctx: PageCtx::new(&visitor, "Organisations", "admin"),
-        everything: scope.everything,
-        rows,
+        caption: list_caption(
+            &found,
+            &search,
+            roots.is_none(),
+            [
+                "Organisations",
+                "All organisations",
+                "Organisations you administer",
+            ],
+        ),
+        search,
+        orgs: found.map(|o| OrgRow {
+            id: o.org.id,
+            name: o.org.name,
+            kind: o.org.kind.label(),
+            parent: o.parent_name,
+            code: o.org.code,
+        }),
     }))
 }
 
@@ -296,6 +310,113 @@ async fn create(
     Ok(Redirect::to(&format!("/admin/organisations/{}", org.id)).into_response())
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EditForm {
+    name: String,
+    code: String,
+}
+
+/// A checked edit: the name, and the code or none.
+fn check_edit_form(form: &EditForm) -> Result<(String, Option<String>), Errors> {
+    let mut errors = Errors::default();
+    let name = check_name(&form.name, "name")
+        .map_err(|e| errors.add("name", e))
+        .ok();
+    let code = check_code(&form.code)
+        .map_err(|e| errors.add("code", e))
+        .ok();
+    match (name, code) {
+        (Some(name), Some(code)) if errors.is_empty() => Ok((name, code)),
+        _ => Err(errors),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/organisation_edit.html")]
+struct EditPage {
+    ctx: PageCtx,
+    org: Organisation,
+    form: EditForm,
+    errors: Errors,
+}
+
+fn edit_page(visitor: &Visitor, org: Organisation, form: EditForm, errors: Errors) -> EditPage {
+    EditPage {
+        ctx: PageCtx::new(visitor, format!("Change {}", org.name), "admin")
+            .with_errors(!errors.is_empty()),
+        org,
+        form,
+        errors,
+    }
+}
+
+/// Loads the organisation in the path if this visitor may edit it.
+async fn editable_org(
+    state: &AppState,
+    visitor: &Visitor,
+    raw: &str,
+) -> Result<Organisation, AppError> {
+    let path = format!("{LIST}/{raw}/edit");
+    visitor.require(Action::OpenAdministration, &[], &path)?;
+    let org = state.store.org(path_id(raw, "organisation")?).await?;
+    let ancestry = state.store.org_ancestry(org.id).await?;
+    visitor.require(Action::EditOrganisation, &ancestry, &path)?;
+    Ok(org)
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let org = editable_org(&state, &visitor, &raw).await?;
+    let form = EditForm {
+        name: org.name.clone(),
+        code: org.code.clone().unwrap_or_default(),
+    };
+    Ok(render(&edit_page(&visitor, org, form, Errors::default())))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+    Form(form): Form<EditForm>,
+) -> Result<Response, AppError> {
+    let org = editable_org(&state, &visitor, &raw).await?;
+    let user = visitor.user(LIST)?;
+    let again = |org, form, errors| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&edit_page(&visitor, org, form, errors)),
+        )
+            .into_response()
+    };
+    let (name, code) = match check_edit_form(&form) {
+        Ok(checked) => checked,
+        Err(errors) => return Ok(again(org, form, errors)),
+    };
+    let mut tx = state.store.begin().await?;
+    match tx
+        .update_org(&user.actor(), org.id, &name, code.as_deref())
+        .await
+    {
+        Ok(changed) => {
+            tx.commit().await?;
+            if changed {
+                tracing::info!(org_id = org.id, by = user.user_id, "organisation changed");
+            }
+        }
+        Err(e) => {
+            drop(tx);
+            let errors = Errors::from_store(e, &["name", "code"], "name")?;
+            return Ok(again(org, form, errors));
+        }
+    }
+    Ok(Redirect::to(&format!("{LIST}/{}", org.id)).into_response())
+}
+
 struct Member {
     id: i64,
     name: String,
@@ -314,6 +435,7 @@ struct ShowPage {
     members: Vec<Member>,
     may_add_org: bool,
     may_add_user: bool,
+    may_edit: bool,
 }
 
 async fn show(
@@ -363,6 +485,7 @@ async fn show(
         ctx: PageCtx::new(&visitor, org.name.clone(), "admin"),
         may_add_org: user.principal.may(Action::CreateOrganisation, &ancestry),
         may_add_user: user.principal.may(Action::ManageUsers, &ancestry),
+        may_edit: user.principal.may(Action::EditOrganisation, &ancestry),
         org,
         parent,
         parent_visible,

@@ -3,12 +3,13 @@
 //! password, disabling and enabling it.
 
 use super::{
-    Choice, ChoiceGroup, Errors, Scope, ancestry_of, grantable_roles, kind_noun, one_of,
-    org_choices, path_id, role_choices, with_article,
+    Choice, ChoiceGroup, Errors, ListQuery, Scope, ancestry_of, grantable_roles, kind_noun,
+    list_caption, one_of, org_choices, path_id, role_choices, sentence, with_article,
 };
 use crate::accounts::{generate_password, hash_off_thread};
 use crate::auth::{SignedIn, Visitor};
 use crate::error::AppError;
+use crate::pages::paging::{self, Paged, page_number};
 use crate::state::AppState;
 use crate::views::{PageCtx, render, uk_date};
 use askama::Template;
@@ -34,9 +35,19 @@ pub fn router() -> Router<AppState> {
         .route(NEW, get(new_form).post(create))
         .route("/admin/users/{id}", get(show))
         .route("/admin/users/{id}/grants", post(grant))
-        .route("/admin/users/{id}/grants/{grant_id}/revoke", post(revoke))
-        .route("/admin/users/{id}/password", post(reset_password))
-        .route("/admin/users/{id}/disable", post(disable))
+        .route("/admin/users/{id}/edit", get(edit_form).post(edit))
+        .route(
+            "/admin/users/{id}/grants/{grant_id}/revoke",
+            get(confirm_revoke).post(revoke),
+        )
+        .route(
+            "/admin/users/{id}/password",
+            get(confirm_reset_password).post(reset_password),
+        )
+        .route(
+            "/admin/users/{id}/disable",
+            get(confirm_disable).post(disable),
+        )
         .route("/admin/users/{id}/enable", post(enable))
 }
 
@@ -48,7 +59,6 @@ fn describe(g: &GrantRow) -> String {
     }
 }
 
-/// What the audit log records about a grant.
 struct UserRow {
     id: i64,
     name: String,
@@ -62,19 +72,33 @@ struct UserRow {
 struct ListPage {
     ctx: PageCtx,
     everything: bool,
-    rows: Vec<UserRow>,
+    search: String,
+    caption: String,
+    users: Paged<UserRow>,
 }
 
-async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let user = visitor.require(Action::OpenAdministration, &[], LIST)?;
+    let search = q.search();
+    let roots = Scope::roots(user);
+    let found = paging::load(
+        LIST,
+        &search,
+        page_number(q.page.as_deref()),
+        |offset, limit| {
+            state
+                .store
+                .users_page(roots.as_deref(), &search, offset, limit)
+        },
+    )
+    .await?;
     let scope = Scope::of(&state, user).await?;
-    let users = if scope.everything {
-        state.store.users_in(None).await?
-    } else {
-        state.store.users_in(Some(&scope.ids())).await?
-    };
-    let mut rows = Vec::with_capacity(users.len());
-    for u in users {
+    let mut rows = Vec::with_capacity(found.rows.len());
+    for u in &found.rows {
         // Leads see only the roles held inside their scope.
         let roles: Vec<String> = state
             .store
@@ -84,18 +108,30 @@ async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
             .filter(|g| scope.contains(g.org_id))
             .map(describe)
             .collect();
-        rows.push(UserRow {
+        rows.push(roles.join("; "));
+    }
+    let mut roles = rows.into_iter();
+    Ok(render(&ListPage {
+        ctx: PageCtx::new(&visitor, "Users", "admin"),
+        caption: list_caption(
+            &found,
+            &search,
+            scope.everything,
+            [
+                "Users",
+                "All users",
+                "People with roles at the organisations you administer",
+            ],
+        ),
+        everything: scope.everything,
+        search,
+        users: found.map(|u| UserRow {
             id: u.id,
             name: u.name,
             email: u.email,
-            roles: roles.join("; "),
+            roles: roles.next().unwrap_or_default(),
             disabled: u.disabled,
-        });
-    }
-    Ok(render(&ListPage {
-        ctx: PageCtx::new(&visitor, "Users", "admin"),
-        everything: scope.everything,
-        rows,
+        }),
     }))
 }
 
@@ -124,14 +160,7 @@ fn check_new_user(form: &NewUserForm) -> Result<NewUser, Errors> {
     let name = check_name(&form.name, "full name")
         .map_err(|e| errors.add("name", e))
         .ok();
-    let email = if form.email.trim().is_empty() {
-        errors.add("email", "Enter an email address");
-        None
-    } else {
-        Email::parse(&form.email)
-            .map_err(|e| errors.add("email", e))
-            .ok()
-    };
+    let email = check_email(&form.email, &mut errors);
     let password = if form.password.is_empty() {
         errors.add("password", "Enter a password");
         None
@@ -153,6 +182,15 @@ fn check_new_user(form: &NewUserForm) -> Result<NewUser, Errors> {
         }
         _ => Err(errors),
     }
+}
+
+/// The email address typed, or an error on "email".
+fn check_email(raw: &str, errors: &mut Errors) -> Option<Email> {
+    if raw.trim().is_empty() {
+        errors.add("email", "Enter an email address");
+        return None;
+    }
+    Email::parse(raw).map_err(|e| errors.add("email", e)).ok()
 }
 
 /// The organisation and role chosen: a role is held at an organisation, except a
@@ -567,21 +605,24 @@ async fn grant(
     Ok(Redirect::to(&path).into_response())
 }
 
-async fn revoke(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((raw, raw_grant)): Path<(String, String)>,
-) -> Result<Response, AppError> {
+/// Loads a grant of the user in the path that this administrator may remove, refusing
+/// otherwise: the administrator, the user and the grant.
+async fn removable_grant<'v>(
+    state: &AppState,
+    visitor: &'v Visitor,
+    raw: &str,
+    raw_grant: &str,
+) -> Result<(&'v SignedIn, User, GrantRow), AppError> {
     let path = format!("{LIST}/{raw}");
     let user = visitor.require(Action::OpenAdministration, &[], &path)?;
-    let (shown, grants) = visible_user(&state, user, &raw).await?;
+    let (shown, grants) = visible_user(state, user, raw).await?;
     // The grant must be one of this user's: the id alone is never trusted.
-    let grant_id = path_id(&raw_grant, "role")?;
-    let Some((grant, ancestry)) = grants.iter().find(|(g, _)| g.id == grant_id) else {
+    let grant_id = path_id(raw_grant, "role")?;
+    let Some((grant, ancestry)) = grants.into_iter().find(|(g, _)| g.id == grant_id) else {
         return Err(AppError::NotFound("The role".into()));
     };
-    let user = visitor.require(Action::GrantRole(grant.role), ancestry, &path)?;
-    if !user.principal.may_revoke(grant.role, ancestry) {
+    let user = visitor.require(Action::GrantRole(grant.role), &ancestry, &path)?;
+    if !user.principal.may_revoke(grant.role, &ancestry) {
         tracing::info!(
             user_id = user.user_id,
             shown = shown.id,
@@ -589,12 +630,48 @@ async fn revoke(
         );
         return Err(AppError::Forbidden);
     }
-    if own_platform_admin(&user.principal, shown.id, grant) {
+    if own_platform_admin(&user.principal, shown.id, &grant) {
         return Err(AppError::BadRequest(
             "You cannot remove your own platform administrator role. Ask another platform administrator to do it".into(),
         ));
     }
+    Ok((user, shown, grant))
+}
 
+async fn confirm_revoke(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((raw, raw_grant)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (_, shown, grant) = removable_grant(&state, &visitor, &raw, &raw_grant).await?;
+    let role = describe(&grant);
+    Ok(render(&ConfirmPage {
+        ctx: PageCtx::new(
+            &visitor,
+            format!("Remove a role from {}", shown.name),
+            "admin",
+        ),
+        heading: format!(
+            "Are you sure you want to remove the role {role} from {}?",
+            shown.name
+        ),
+        consequence: format!(
+            "{} will no longer be able to do what the role {role} allows. You can grant it again later.",
+            shown.name
+        ),
+        action: format!("{LIST}/{}/grants/{}/revoke", shown.id, grant.id),
+        button: "Remove role",
+        cancel: format!("{LIST}/{}", shown.id),
+    }))
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((raw, raw_grant)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let path = format!("{LIST}/{raw}");
+    let (user, shown, grant) = removable_grant(&state, &visitor, &raw, &raw_grant).await?;
     let mut tx = state.store.begin().await?;
     tx.revoke_grant(&user.actor(), grant.id).await?;
     tx.commit().await?;
@@ -609,12 +686,28 @@ async fn revoke(
     Ok(Redirect::to(if still_visible { &path } else { LIST }).into_response())
 }
 
+/// "Are you sure?" before a change that is hard to undo: its Confirm button posts to the
+/// action, which checks everything again.
+#[derive(Template)]
+#[template(path = "admin/confirm.html")]
+struct ConfirmPage {
+    ctx: PageCtx,
+    heading: String,
+    /// What will happen, so the administrator knows what they are confirming.
+    consequence: String,
+    action: String,
+    button: &'static str,
+    cancel: String,
+}
+
 /// Loads a user whose account this administrator may manage, refusing otherwise.
-async fn manageable_user(
+async fn manageable_user<'v>(
     state: &AppState,
-    user: &SignedIn,
+    visitor: &'v Visitor,
     raw_id: &str,
-) -> Result<(User, Vec<(GrantRow, Vec<OrgId>)>), AppError> {
+) -> Result<(&'v SignedIn, User, Vec<(GrantRow, Vec<OrgId>)>), AppError> {
+    let path = format!("{LIST}/{raw_id}");
+    let user = visitor.require(Action::OpenAdministration, &[], &path)?;
     let (shown, grants) = visible_user(state, user, raw_id).await?;
     if shown.id == user.user_id {
         return Err(AppError::BadRequest(
@@ -629,7 +722,160 @@ async fn manageable_user(
         );
         return Err(AppError::Forbidden);
     }
-    Ok((shown, grants))
+    Ok((user, shown, grants))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EditForm {
+    name: String,
+    email: String,
+}
+
+/// A checked edit: the name and the email address.
+fn check_edit_form(form: &EditForm) -> Result<(String, Email), Errors> {
+    let mut errors = Errors::default();
+    let name = check_name(&form.name, "full name")
+        .map_err(|e| errors.add("name", e))
+        .ok();
+    let email = check_email(&form.email, &mut errors);
+    match (name, email) {
+        (Some(name), Some(email)) if errors.is_empty() => Ok((name, email)),
+        _ => Err(errors),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_edit.html")]
+struct EditPage {
+    ctx: PageCtx,
+    shown: User,
+    form: EditForm,
+    errors: Errors,
+}
+
+fn edit_page(visitor: &Visitor, shown: User, form: EditForm, errors: Errors) -> EditPage {
+    EditPage {
+        ctx: PageCtx::new(visitor, format!("Change {}’s details", shown.name), "admin")
+            .with_errors(!errors.is_empty()),
+        shown,
+        form,
+        errors,
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, shown, _) = manageable_user(&state, &visitor, &raw).await?;
+    let form = EditForm {
+        name: shown.name.clone(),
+        email: shown.email.clone(),
+    };
+    Ok(render(&edit_page(&visitor, shown, form, Errors::default())))
+}
+
+/// Changes a user's name and email address: only for administrators who may act on the
+/// account as a whole, since the email address is what they sign in with.
+async fn edit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+    Form(form): Form<EditForm>,
+) -> Result<Response, AppError> {
+    let (user, shown, _) = manageable_user(&state, &visitor, &raw).await?;
+    let again = |shown, form, errors| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&edit_page(&visitor, shown, form, errors)),
+        )
+            .into_response()
+    };
+    let (name, email) = match check_edit_form(&form) {
+        Ok(checked) => checked,
+        Err(errors) => return Ok(again(shown, form, errors)),
+    };
+    let mut tx = state.store.begin().await?;
+    match tx
+        .update_user(&user.actor(), shown.id, &name, Some(&email))
+        .await
+    {
+        Ok(changed) => {
+            tx.commit().await?;
+            if changed {
+                tracing::info!(
+                    user_id = shown.id,
+                    by = user.user_id,
+                    "user details changed"
+                );
+            }
+        }
+        Err(e) => {
+            drop(tx);
+            let errors = Errors::from_store(e, &["name", "email"], "email")?;
+            return Ok(again(shown, form, errors));
+        }
+    }
+    Ok(Redirect::to(&format!("{LIST}/{}", shown.id)).into_response())
+}
+
+/// Asks "Are you sure you want to {doing}?" about `shown`'s account, with Confirm posting
+/// to `{LIST}/{id}/{step}`.
+fn confirm_account(
+    visitor: &Visitor,
+    shown: &User,
+    step: &str,
+    doing: String,
+    consequence: &str,
+    button: &'static str,
+) -> Response {
+    render(&ConfirmPage {
+        ctx: PageCtx::new(visitor, sentence(&doing), "admin"),
+        heading: format!("Are you sure you want to {doing}?"),
+        consequence: consequence.to_owned(),
+        action: format!("{LIST}/{}/{step}", shown.id),
+        button,
+        cancel: format!("{LIST}/{}", shown.id),
+    })
+}
+
+async fn confirm_reset_password(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, shown, _) = manageable_user(&state, &visitor, &raw).await?;
+    Ok(confirm_account(
+        &visitor,
+        &shown,
+        "password",
+        format!("reset {}’s password", shown.name),
+        "Pathway will make a new password and show it to you once, for you to give them securely. Their current password will stop working, they will be signed out everywhere, and they must choose their own password when they next sign in.",
+        "Reset password",
+    ))
+}
+
+async fn confirm_disable(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("{LIST}/{raw}");
+    let (_, shown, _) = manageable_user(&state, &visitor, &raw).await?;
+    if shown.disabled {
+        // Nothing to confirm: their page says the account is disabled.
+        return Ok(Redirect::to(&path).into_response());
+    }
+    Ok(confirm_account(
+        &visitor,
+        &shown,
+        "disable",
+        format!("disable {}’s account", shown.name),
+        "They will be signed out everywhere and will not be able to sign in. Their records and roles are kept, and you can enable the account again at any time.",
+        "Disable account",
+    ))
 }
 
 /// Gives the account a new random password, shown to the administrator once, and signs the
@@ -639,9 +885,7 @@ async fn reset_password(
     visitor: Visitor,
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
-    let path = format!("{LIST}/{raw}");
-    let user = visitor.require(Action::OpenAdministration, &[], &path)?;
-    let (mut shown, grants) = manageable_user(&state, user, &raw).await?;
+    let (user, mut shown, grants) = manageable_user(&state, &visitor, &raw).await?;
     let password = generate_password();
     let hash = hash_off_thread(password.clone()).await?;
     let mut tx = state.store.begin().await?;
@@ -695,8 +939,7 @@ async fn set_disabled(
     disabled: bool,
 ) -> Result<Response, AppError> {
     let path = format!("{LIST}/{raw}");
-    let user = visitor.require(Action::OpenAdministration, &[], &path)?;
-    let (shown, _) = manageable_user(&state, user, &raw).await?;
+    let (user, shown, _) = manageable_user(&state, &visitor, &raw).await?;
     let mut tx = state.store.begin().await?;
     let changed = tx.set_disabled(&user.actor(), shown.id, disabled).await?;
     tx.commit().await?;
@@ -774,6 +1017,26 @@ mod tests {
         );
         assert_eq!(errors.get("org"), Some(ORG_FROM_LIST));
         assert_eq!(errors.get("role"), Some("Select a role from the list"));
+    }
+
+    #[test]
+    fn an_edit_needs_a_name_and_a_real_email_address() {
+        let edit = |name: &str, email: &str| {
+            check_edit_form(&EditForm {
+                name: name.into(),
+                email: email.into(),
+            })
+        };
+        let (name, email) = edit(" Wren Worker ", " Wren@North.NHS.uk").unwrap();
+        assert_eq!(
+            (name.as_str(), email.as_str()),
+            ("Wren Worker", "wren@north.nhs.uk")
+        );
+        let errors = edit("", "").unwrap_err();
+        assert_eq!(fields(&errors), ["name", "email"]);
+        assert_eq!(errors.get("name"), Some("Enter the full name"));
+        assert_eq!(errors.get("email"), Some("Enter an email address"));
+        assert_eq!(fields(&edit("Wren", "wren@").unwrap_err()), ["email"]);
     }
 
     #[test]

@@ -1,0 +1,437 @@
+//! Audit entries in words: "Alex Admin (admin@pathway.demo) reset the password of Wren
+//! Worker" rather than an action code and numeric ids.
+//!
+//! Names are looked up as they are now, for the entries on one page at once. An erased
+//! entry names nobody: its personal content was removed on purpose, and looking the people
+//! up by id would put it back.
+
+use pathway_domain::audit::{AuditEntry, ERASED};
+use pathway_domain::identity::Role;
+use pathway_store::{Store, StoreResult};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+
+/// The people, organisations and framework versions a page of entries refers to.
+#[derive(Debug, Default)]
+pub struct Names {
+    /// Name and email address by user id.
+    pub users: HashMap<i64, (String, String)>,
+    pub orgs: HashMap<i64, String>,
+    /// Title and version label by framework version id.
+    pub versions: HashMap<i64, (String, String)>,
+}
+
+/// An entry's before and after values, read once.
+struct Values {
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
+impl Values {
+    fn of(e: &AuditEntry) -> Self {
+        let read = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str(s).ok());
+        Self {
+            before: read(&e.before),
+            after: read(&e.after),
+        }
+    }
+
+    /// A field of the after values, else of the before values.
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.after
+            .as_ref()
+            .and_then(|v| v.get(key))
+            .or_else(|| self.before.as_ref().and_then(|v| v.get(key)))
+    }
+
+    fn text(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Value::as_str)
+    }
+
+    fn int(&self, key: &str) -> Option<i64> {
+        self.get(key).and_then(Value::as_i64)
+    }
+}
+
+fn subject_number(e: &AuditEntry) -> Option<i64> {
+    e.subject_id.parse().ok()
+}
+
+impl Names {
+    /// Loads every name the entries refer to, in one query for each kind of thing.
+    pub async fn for_entries(store: &Store, entries: &[AuditEntry]) -> StoreResult<Self> {
+        let mut users = BTreeSet::new();
+        let mut orgs = BTreeSet::new();
+        let mut versions = BTreeSet::new();
+        for e in entries.iter().filter(|e| e.erased_at.is_none()) {
+            users.extend(e.actor_user_id);
+            let id = subject_number(e);
+            match e.subject_type.as_str() {
+                "user" if e.action != pathway_domain::audit::ERASURE_ACTION => users.extend(id),
+                "organisation" => orgs.extend(id),
+                "framework_version" => versions.extend(id),
+                _ => {}
+            }
+            if e.action.starts_with("role.") {
+                orgs.extend(Values::of(e).int("org_id"));
+            }
+        }
+        let ids = |set: BTreeSet<i64>| set.into_iter().collect::<Vec<_>>();
+        Ok(Self {
+            users: store.user_labels(&ids(users)).await?,
+            orgs: store.org_names(&ids(orgs)).await?,
+            versions: store.version_labels(&ids(versions)).await?,
+        })
+    }
+
+    /// Who acted: "Alex Admin (admin@pathway.demo)", "Pathway", "bob at the command line".
+    fn actor(&self, e: &AuditEntry) -> String {
+        if e.erased_at.is_some() || e.actor == ERASED {
+            return "Someone".into();
+        }
+        if let Some((name, _)) = e.actor_user_id.and_then(|id| self.users.get(&id)) {
+            // The address they acted under, which may since have changed.
+            return format!("{name} ({})", e.actor);
+        }
+        match e.actor.as_str() {
+            "system" => "Pathway".into(),
+            label => match label.strip_prefix("cli:") {
+                Some(who) => format!("{who} at the command line"),
+                None => label.to_owned(),
+            },
+        }
+    }
+
+    /// The user an entry is about, by name.
+    fn user(&self, e: &AuditEntry) -> String {
+        if e.erased_at.is_some() {
+            return "someone".into();
+        }
+        subject_number(e)
+            .and_then(|id| self.users.get(&id))
+            .map_or_else(
+                || format!("user {}", e.subject_id),
+                |(name, _)| name.clone(),
+            )
+    }
+
+    fn org(&self, id: Option<i64>) -> String {
+        match id {
+            Some(id) => self
+                .orgs
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("organisation {id}")),
+            None => "every organisation".into(),
+        }
+    }
+
+    /// "HEE AHP Support Worker Framework version 2021.1".
+    fn version(&self, e: &AuditEntry, values: &Values) -> String {
+        if let Some((title, version)) = subject_number(e).and_then(|id| self.versions.get(&id)) {
+            return format!("{title} version {version}");
+        }
+        match (values.text("framework"), values.text("version")) {
+            (Some(f), Some(v)) => format!("{f} version {v}"),
+            _ => format!("framework version {}", e.subject_id),
+        }
+    }
+}
+
+/// "a role Support worker at North Trust" from a grant's values.
+fn role_at(names: &Names, values: &Values) -> String {
+    let role = values
+        .text("role")
+        .map(|r| Role::parse(r).map_or(r, |role| role.label()))
+        .unwrap_or("a role");
+    match values.int("org_id") {
+        Some(id) => format!("the role {role} at {}", names.org(Some(id))),
+        None => format!("the role {role} across {}", names.org(None)),
+    }
+}
+
+/// "name from “A” to “B” and email address from a to b": each field an entry changed.
+fn changes(values: &Values, fields: &[(&str, &str)]) -> String {
+    let show = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => format!("“{s}”"),
+        _ => "none".to_owned(),
+    };
+    let parts: Vec<String> = fields
+        .iter()
+        .filter(|(key, _)| values.after.as_ref().is_some_and(|a| a.get(*key).is_some()))
+        .map(|(key, label)| {
+            format!(
+                "{label} from {} to {}",
+                show(values.before.as_ref().and_then(|b| b.get(*key))),
+                show(values.after.as_ref().and_then(|a| a.get(*key)))
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        "details".into()
+    } else {
+        parts.join(" and ")
+    }
+}
+
+/// The entry as a sentence.
+pub fn describe(e: &AuditEntry, names: &Names) -> String {
+    let actor = names.actor(e);
+    let values = Values::of(e);
+    let own = e.erased_at.is_none()
+        && e.actor_user_id.is_some()
+        && e.actor_user_id == subject_number(e)
+        && e.subject_type == "user";
+    let user = || {
+        if own {
+            "their own".to_owned()
+        } else {
+            format!("{}’s", names.user(e))
+        }
+    };
+    match e.action.as_str() {
+        "user.create" => format!("{actor} added the user {}", names.user(e)),
+        "user.update" => format!(
+            "{actor} changed {} {}",
+            user(),
+            changes(&values, &[("name", "name"), ("email", "email address")])
+        ),
+        "user.password_reset" => format!("{actor} reset the password of {}", names.user(e)),
+        "user.password_change" => format!("{actor} changed {} password", user()),
+        "user.disable" => format!("{actor} disabled {} account", user()),
+        "user.enable" => format!("{actor} enabled {} account", user()),
+        "role.grant" => format!("{actor} gave {} {}", names.user(e), role_at(names, &values)),
+        "role.revoke" => format!(
+            "{actor} took {} away from {}",
+            role_at(names, &values),
+            names.user(e)
+        ),
+        pathway_domain::audit::ERASURE_ACTION => format!(
+            "{actor} erased the personal details of user {} from {} audit entries",
+            e.subject_id,
+            values.int("entries_erased").unwrap_or(0)
+        ),
+        "organisation.create" => format!(
+            "{actor} added the organisation {}",
+            values
+                .text("name")
+                .map_or_else(|| names.org(subject_number(e)), str::to_owned)
+        ),
+        "organisation.update" => format!(
+            "{actor} changed the organisation {}: {}",
+            names.org(subject_number(e)),
+            changes(&values, &[("name", "name"), ("code", "ODS code")])
+        ),
+        "framework.import" => format!("{actor} imported {}", names.version(e, &values)),
+        "framework.draft" => format!(
+            "{actor} started the draft {}{}",
+            names.version(e, &values),
+            values
+                .text("from_version")
+                .map(|v| format!(" from version {v}"))
+                .unwrap_or_default()
+        ),
+        "framework.item.edit" => format!(
+            "{actor} edited item {} of the draft {}",
+            values.text("code").unwrap_or("(unknown)"),
+            names.version(e, &values)
+        ),
+        "framework.publish" => format!("{actor} published {}", names.version(e, &values)),
+        "framework.retire" => format!(
+            "{} was retired{}",
+            names.version(e, &values),
+            values
+                .text("replaced_by")
+                .map(|v| format!(" when version {v} was published"))
+                .unwrap_or_default()
+        ),
+        "audit.seal" => format!(
+            "{actor} sealed the audit log with the key {} ({} earlier entries)",
+            values.text("key").unwrap_or(&e.subject_id),
+            values.int("entries_sealed").unwrap_or(0)
+        ),
+        other => format!(
+            "{actor}: {other} on {} {}",
+            e.subject_type.replace('_', " "),
+            e.subject_id
+        ),
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// An entry by the demo administrator (user 1), as stored.
+    pub fn entry(
+        action: &str,
+        subject: (&str, &str),
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> AuditEntry {
+        AuditEntry {
+            seq: 1,
+            at: "2026-11-23T13:17:23.000000Z".into(),
+            actor_user_id: Some(1),
+            actor: "admin@pathway.demo".into(),
+            action: action.into(),
+            subject_type: subject.0.into(),
+            subject_id: subject.1.into(),
+            before: before.map(str::to_owned),
+            after: after.map(str::to_owned),
+            content_salt: None,
+            content_digest: None,
+            erased_at: None,
+            prev_hash: String::new(),
+            hash: String::new(),
+            mac: None,
+        }
+    }
+
+    fn names() -> Names {
+        Names {
+            users: HashMap::from([
+                (1, ("Alex Admin".into(), "admin@pathway.demo".into())),
+                (9, ("Wren Worker".into(), "worker@north.nhs.uk".into())),
+            ]),
+            orgs: HashMap::from([(3, "North Trust".into())]),
+            versions: HashMap::from([(
+                5,
+                ("HEE AHP Support Worker Framework".into(), "2021.1".into()),
+            )]),
+        }
+    }
+
+    #[test]
+    fn account_changes_name_who_did_what_to_whom() {
+        let n = names();
+        assert_eq!(
+            describe(&entry("user.password_reset", ("user", "9"), None, None), &n),
+            "Alex Admin (admin@pathway.demo) reset the password of Wren Worker"
+        );
+        assert_eq!(
+            describe(
+                &entry(
+                    "user.disable",
+                    ("user", "9"),
+                    Some(r#"{"disabled":false}"#),
+                    Some(r#"{"disabled":true}"#)
+                ),
+                &n
+            ),
+            "Alex Admin (admin@pathway.demo) disabled Wren Worker’s account"
+        );
+        assert_eq!(
+            describe(
+                &entry(
+                    "user.update",
+                    ("user", "9"),
+                    Some(r#"{"email":"w@a.nhs.uk","name":"Wren"}"#),
+                    Some(r#"{"email":"worker@north.nhs.uk","name":"Wren Worker"}"#)
+                ),
+                &n
+            ),
+            "Alex Admin (admin@pathway.demo) changed Wren Worker’s name from “Wren” to “Wren Worker” and email address from “w@a.nhs.uk” to “worker@north.nhs.uk”"
+        );
+        assert_eq!(
+            describe(
+                &entry(
+                    "user.update",
+                    ("user", "1"),
+                    Some(r#"{"name":"Alex"}"#),
+                    Some(r#"{"name":"Alex Admin"}"#)
+                ),
+                &n
+            ),
+            "Alex Admin (admin@pathway.demo) changed their own name from “Alex” to “Alex Admin”"
+        );
+    }
+
+    #[test]
+    fn roles_name_the_role_and_the_organisation() {
+        let n = names();
+        assert_eq!(
+            describe(
+                &entry(
+                    "role.grant",
+                    ("user", "9"),
+                    None,
+                    Some(r#"{"user_id":9,"role":"worker","org_id":3}"#)
+                ),
+                &n
+            ),
+            "Alex Admin (admin@pathway.demo) gave Wren Worker the role Support worker at North Trust"
+        );
+        assert_eq!(
+            describe(
+                &entry(
+                    "role.revoke",
+                    ("user", "9"),
+                    Some(r#"{"user_id":9,"role":"platform_admin","org_id":null}"#),
+                    None
+                ),
+                &n
+            ),
+            "Alex Admin (admin@pathway.demo) took the role Platform administrator across every organisation away from Wren Worker"
+        );
+    }
+
+    #[test]
+    fn organisations_and_frameworks_are_named() {
+        let n = names();
+        assert_eq!(
+            describe(
+                &entry(
+                    "organisation.update",
+                    ("organisation", "3"),
+                    Some(r#"{"code":null}"#),
+                    Some(r#"{"code":"RR8"}"#)
+                ),
+                &n
+            ),
+            "Alex Admin (admin@pathway.demo) changed the organisation North Trust: ODS code from none to “RR8”"
+        );
+        let mut published = entry("framework.publish", ("framework_version", "5"), None, None);
+        published.actor_user_id = None;
+        published.actor = "system".into();
+        assert_eq!(
+            describe(&published, &n),
+            "Pathway published HEE AHP Support Worker Framework version 2021.1"
+        );
+        // A version no longer stored is named from the entry itself.
+        assert_eq!(
+            describe(
+                &entry(
+                    "framework.import",
+                    ("framework_version", "77"),
+                    None,
+                    Some(r#"{"framework":"dorset","version":"1.0"}"#)
+                ),
+                &n
+            ),
+            "Alex Admin (admin@pathway.demo) imported dorset version 1.0"
+        );
+    }
+
+    #[test]
+    fn erased_entries_name_nobody() {
+        let mut e = entry("user.password_reset", ("user", "9"), None, None);
+        e.erased_at = Some("2026-11-24T10:00:00.000000Z".into());
+        e.actor = ERASED.into();
+        assert_eq!(
+            describe(&e, &names()),
+            "Someone reset the password of someone"
+        );
+    }
+
+    #[test]
+    fn unknown_actions_still_say_what_and_on_what() {
+        let mut e = entry("thing.frob", ("widget_part", "4"), None, None);
+        e.actor_user_id = None;
+        e.actor = "cli:pat".into();
+        assert_eq!(
+            describe(&e, &names()),
+            "pat at the command line: thing.frob on widget part 4"
+        );
+    }
+}
