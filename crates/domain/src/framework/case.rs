@@ -451,6 +451,9 @@ fn read_package(bytes: &[u8]) -> Result<(Framework, Problems), Problems> {
     }
 }
 
+/// What to do about a hierarchy link to something the package does not hold.
+const OUT_OF_PACKAGE: &str = "the hierarchy must be whole within the package: export the whole framework (its CFPackage) from its tool, with every item its isChildOf associations link";
+
 /// CFItem fields with content Pathway has no place for, and what to call them in a notice.
 const NOT_KEPT_ITEM_FIELDS: [(&str, &str); 6] = [
     ("alternativeLabel", "alternative labels"),
@@ -661,6 +664,8 @@ impl Node<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     Unreached,
+    /// A heading over items within a domain; not an item itself.
+    Group,
     Domain(usize),
     Item,
     Mapping,
@@ -828,7 +833,9 @@ impl<'v> Package<'v> {
                 } else {
                     r.push(
                         format!("{at}.{field}"),
-                        format!("\"{id}\" is not the CFDocument or one of the CFItems"),
+                        format!(
+                            "\"{id}\" is not the CFDocument or one of the CFItems; {OUT_OF_PACKAGE}"
+                        ),
                     );
                     None
                 }
@@ -924,6 +931,18 @@ impl<'v> Package<'v> {
                         .any(|&c| !nodes[c].is(TYPE_PROVIDER_MAPPING))
             }
         };
+        // Groups: nodes below a domain with items under them and nothing that makes them an
+        // item themselves, neither a code nor a type. A coded node with sub-items is an item,
+        // and the tree is flattened under it.
+        let is_group = |i: usize| {
+            let node = &nodes[i];
+            node.code.is_none()
+                && !node.is(TYPE_COMPETENCY)
+                && !node.is(TYPE_ENTRY_REQUIREMENT)
+                && self.children[i]
+                    .iter()
+                    .any(|&c| !nodes[c].is(TYPE_PROVIDER_MAPPING))
+        };
         let mut role = vec![Role::Unreached; nodes.len()];
         let mut nearest_domain: Vec<Option<usize>> = vec![None; nodes.len()];
         // `None` is the implicit domain that holds items outside any domain.
@@ -946,6 +965,14 @@ impl<'v> Package<'v> {
             } else if is_domain(i) {
                 role[i] = Role::Domain(domains.len());
                 domains.push(Some(i));
+            } else if is_group(i) {
+                // A heading between a domain and its items, as deeper trees have: Pathway's
+                // domains hold items directly, so the items under it join its domain.
+                role[i] = Role::Group;
+                r.not_kept(
+                    "groups of items within a domain are not kept as items: the items under them are items of the domain",
+                    &nodes[i].at,
+                );
             } else {
                 role[i] = Role::Item;
                 let domain = match (inherited, implicit) {
@@ -1002,9 +1029,10 @@ impl<'v> Package<'v> {
 
         for &i in &order {
             let node = &nodes[i];
-            if node.full_statement.is_none() {
+            if node.full_statement.is_none() && role[i] != Role::Group {
                 let what = match role[i] {
                     Role::Domain(_) => "domain",
+                    Role::Group => "group",
                     Role::Mapping => "provider mapping",
                     Role::Item | Role::Unreached => "item",
                 };
@@ -1313,6 +1341,7 @@ impl<'v> Package<'v> {
                     Some(&i) => {
                         let what = match role[i] {
                             Role::Domain(_) => "a domain",
+                            Role::Group => "a group of items",
                             Role::Mapping => "a provider mapping",
                             Role::Item | Role::Unreached => "not connected to the CFDocument",
                         };
@@ -2499,7 +2528,7 @@ mod tests {
             [
                 "case.json: $.CFDocument.identifier: the document has no identifier",
                 "case.json: $.CFDocument.title: the document has no title",
-                format!("case.json: $.CFAssociations[0].destinationNodeURI: \"{DOC}\" is not the CFDocument or one of the CFItems").as_str(),
+                format!("case.json: $.CFAssociations[0].destinationNodeURI: \"{DOC}\" is not the CFDocument or one of the CFItems; {OUT_OF_PACKAGE}").as_str(),
             ]
         );
     }
@@ -2525,8 +2554,8 @@ mod tests {
         assert_eq!(
             errors(&p),
             [
-                "case.json: $.CFAssociations[1].destinationNodeURI: \"nowhere\" is not the CFDocument or one of the CFItems",
-                "case.json: $.CFAssociations[2].originNodeURI: \"nobody\" is not the CFDocument or one of the CFItems",
+                format!("case.json: $.CFAssociations[1].destinationNodeURI: \"nowhere\" is not the CFDocument or one of the CFItems; {OUT_OF_PACKAGE}").as_str(),
+                format!("case.json: $.CFAssociations[2].originNodeURI: \"nobody\" is not the CFDocument or one of the CFItems; {OUT_OF_PACKAGE}").as_str(),
                 "case.json: $.CFAssociations[3].originNodeURI: the CFDocument cannot be the child in an isChildOf association",
                 "case.json: $.CFAssociations[4].originNodeURI: the association has no origin node",
                 "case.json: $.CFAssociations[4].destinationNodeURI: the association has no destination node",
@@ -2645,6 +2674,41 @@ mod tests {
         )
         .unwrap();
         assert!(notices.is_empty(), "{notices}");
+    }
+
+    #[test]
+    fn a_group_between_a_domain_and_its_items_is_not_an_item() {
+        let p = package(
+            vec![
+                cf_item(
+                    "d",
+                    json!({"CFItemType": "Domain", "humanCodingScheme": "D", "fullStatement": "Domain"}),
+                ),
+                cf_item("g", json!({"fullStatement": "A heading"})),
+                cf_item(
+                    "a",
+                    json!({"CFItemType": "Competency", "humanCodingScheme": "D.1", "fullStatement": "First"}),
+                ),
+                cf_item(
+                    "b",
+                    json!({"humanCodingScheme": "D.2", "fullStatement": "Second"}),
+                ),
+            ],
+            vec![
+                child_of("d", DOC, Some(1)),
+                child_of("g", "d", Some(1)),
+                child_of("a", "g", Some(1)),
+                child_of("b", "g", Some(2)),
+            ],
+        );
+        let (f, notices) = import_noting(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        let codes: Vec<&str> = f.items().iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(codes, ["D.1", "D.2"]);
+        assert!(f.items().iter().all(|i| i.domain.as_str() == "D"));
+        assert_eq!(
+            notices.to_string(),
+            "case.json: $.CFItems[1]: groups of items within a domain are not kept as items: the items under them are items of the domain"
+        );
     }
 
     #[test]
