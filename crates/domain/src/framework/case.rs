@@ -186,7 +186,16 @@ pub fn export(framework: &Framework, opts: &ExportOptions<'_>) -> serde_json::Va
             };
             let mut value = ex.cf_item(&item_node, item_type);
             value.insert("humanCodingScheme".into(), item.code.as_str().into());
-            value.insert("fullStatement".into(), item.title.clone().into());
+            match single_level_statement(framework, item) {
+                // As the package it came from had it: the statement in full, the title short.
+                Some(statement) => {
+                    value.insert("fullStatement".into(), statement.into());
+                    value.insert("abbreviatedStatement".into(), item.title.clone().into());
+                }
+                None => {
+                    value.insert("fullStatement".into(), item.title.clone().into());
+                }
+            }
             items.push(ex.finish(value));
             associations.push(ex.child_of(&item_node, &domain_node, p + 1));
             criteria.push(ex.criterion(framework, item, &item_node, rubric_id, criteria.len() + 1));
@@ -448,6 +457,21 @@ fn read_package(bytes: &[u8]) -> Result<(Framework, Problems), Problems> {
             .map_err(|p| p.relocate(&origins)),
         _ if r.problems.is_empty() => Err(Problems::one("$", "the package could not be read")),
         _ => Err(r.problems),
+    }
+}
+
+/// The statement of an item of a one-level framework when it is more than its title. A CASE
+/// package without rubrics gives each item one statement, read as its descriptor, and
+/// perhaps an abbreviated one, read as its title: written back the same way, the item's
+/// identifier keeps naming the statement it named.
+fn single_level_statement<'f>(framework: &Framework, item: &'f Item) -> Option<&'f str> {
+    match item.descriptors.as_slice() {
+        [Descriptor::Text(statement)]
+            if framework.levels().len() == 1 && *statement != item.title =>
+        {
+            Some(statement)
+        }
+        _ => None,
     }
 }
 
@@ -1133,9 +1157,12 @@ impl<'v> Package<'v> {
         for (&(i, d), code) in items.iter().zip(item_codes) {
             let node = &nodes[i];
             let full = node.full_statement?;
+            // With one level, the statement is the descriptor and the abbreviated statement
+            // the title, rubric or not (see `single_level_statement`).
+            let one_level = levels.len() == 1;
             let title = match &descriptors {
-                Descriptors::Standard => node.abbreviated_statement.unwrap_or(full),
-                Descriptors::ByNode(_) => full,
+                Descriptors::ByNode(_) if !one_level => full,
+                _ => node.abbreviated_statement.unwrap_or(full),
             };
             if node.notes.is_some() {
                 r.not_kept(
@@ -1144,6 +1171,7 @@ impl<'v> Package<'v> {
                 );
             }
             if matches!(descriptors, Descriptors::ByNode(_))
+                && !one_level
                 && node.abbreviated_statement.is_some_and(|a| a != full)
             {
                 r.not_kept(
@@ -2709,6 +2737,27 @@ mod tests {
             notices.to_string(),
             "case.json: $.CFItems[1]: groups of items within a domain are not kept as items: the items under them are items of the domain"
         );
+    }
+
+    #[test]
+    fn a_package_without_rubrics_is_written_back_with_its_statements_where_they_were() {
+        let mut p = typed_package();
+        p["CFItems"][1]["abbreviatedStatement"] = "First, short".into();
+        let bytes = serde_json::to_vec(&p).unwrap();
+        let f = import(&bytes, "case.json").unwrap();
+        assert_eq!(f.items()[0].title, "First, short");
+        assert_eq!(f.items()[0].descriptors, [text("First")]);
+        let out = export(&f, &opts());
+        let item = out["CFItems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["humanCodingScheme"] == "D.1")
+            .expect("the item is exported");
+        assert_eq!(item["fullStatement"], "First");
+        assert_eq!(item["abbreviatedStatement"], "First, short");
+        let back = import(&serde_json::to_vec(&out).unwrap(), "case.json").unwrap();
+        assert_eq!(back.items(), f.items());
     }
 
     #[test]
