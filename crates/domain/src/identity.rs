@@ -254,7 +254,10 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A name shown to people; not empty, not absurdly long.
+/// A name shown to people; not empty, not absurdly long, and with nothing that is not seen:
+/// no control characters (line breaks included) and no invisible formatting such as
+/// right-to-left overrides, which could make a name in the audit log or a question read as
+/// something else.
 pub fn check_name(raw: &str, what: &str) -> Result<String, String> {
     let s = raw.trim();
     if s.is_empty() {
@@ -263,12 +266,42 @@ pub fn check_name(raw: &str, what: &str) -> Result<String, String> {
     if s.chars().count() > 200 {
         return Err(format!("the {what} must be 200 characters or fewer"));
     }
+    if s.chars().any(|c| c.is_control() || is_invisible_format(c)) {
+        return Err(format!(
+            "the {what} holds a line break, tab or invisible character; type it again on one line"
+        ));
+    }
     Ok(s.to_owned())
+}
+
+/// Unicode's invisible formatting characters: zero-width spaces and joiners, direction
+/// marks, embeddings, overrides and isolates, and the byte order mark.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}'
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_hold_nothing_that_is_not_seen() {
+        assert_eq!(
+            check_name("  Siân O'Brien ", "name").unwrap(),
+            "Siân O'Brien"
+        );
+        for bad in [
+            "Kit\nWorker",
+            "Kit\u{7}",
+            "\u{202E}Kit",
+            "Kit\u{200B}Worker",
+        ] {
+            assert!(check_name(bad, "name").is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn kinds_and_roles_round_trip_their_names() {

@@ -49,6 +49,8 @@ impl Tx {
             .map_err(|message| {
                 StoreError::Invalid(pathway_domain::framework::Problems::one("parent", message))
             })?;
+        self.check_name_free(name, parent.map(|p| p.id), None)
+            .await?;
         let row = sqlx::query(
             "INSERT INTO organisations (name, kind, parent_id, code, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -85,6 +87,35 @@ impl Tx {
 }
 
 impl Tx {
+    /// Refuses a name another organisation under the same parent has (in any case): people
+    /// choose organisations by name when they add users and give roles, and two alike under
+    /// one parent could not be told apart.
+    async fn check_name_free(
+        &mut self,
+        name: &str,
+        parent: Option<i64>,
+        except: Option<i64>,
+    ) -> StoreResult<()> {
+        let clash: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM organisations \
+             WHERE COALESCE(parent_id, 0) = COALESCE($1, 0) AND LOWER(name) = LOWER($2) AND id <> $3",
+        )
+        .bind(parent)
+        .bind(name)
+        .bind(except.unwrap_or(0))
+        .fetch_optional(self.conn())
+        .await?;
+        match clash {
+            Some(_) => Err(StoreError::Conflict {
+                field: "name",
+                message: format!(
+                    "another organisation in the same place already has the name {name}; give each a name that tells them apart"
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Renames an organisation and sets or clears its ODS code, with an audit entry holding
     /// the fields that changed before and after. A code another organisation has is a
     /// conflict on `code`. Returns whether anything changed.
@@ -95,12 +126,16 @@ impl Tx {
         name: &str,
         code: Option<&str>,
     ) -> StoreResult<bool> {
-        let row = sqlx::query("SELECT name, code FROM organisations WHERE id = $1")
+        let row = sqlx::query("SELECT name, code, parent_id FROM organisations WHERE id = $1")
             .bind(org_id)
             .fetch_optional(self.conn())
             .await?
             .ok_or(StoreError::NotFound("organisation"))?;
         let was_name: String = row.try_get("name")?;
+        let parent: Option<i64> = row.try_get("parent_id")?;
+        if !was_name.eq_ignore_ascii_case(name) {
+            self.check_name_free(name, parent, Some(org_id)).await?;
+        }
         let was_code: Option<String> = row.try_get("code")?;
         let mut changes = Changes::default();
         changes.field("name", was_name.as_str(), name);

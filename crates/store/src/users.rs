@@ -187,7 +187,8 @@ impl Tx {
     /// Changes a user's name and, when given, email address, with an audit entry holding
     /// the fields that changed before and after. Email addresses stay unique whatever their
     /// case: one taken by someone else is a conflict on `email`. Returns whether anything
-    /// changed (saving the same details writes no audit entry).
+    /// changed (saving the same details writes no audit entry). A new address ends the
+    /// user's sessions.
     pub async fn update_user(
         &mut self,
         actor: &Actor,
@@ -234,6 +235,11 @@ impl Tx {
             .execute(self.conn())
             .await
             .map_err(StoreError::on_unique("email", taken))?;
+        if changes.has("email") {
+            // Whoever is signed in as the account now answers to another address: they sign
+            // in again with it, as after a password reset.
+            self.end_sessions(user_id, None).await?;
+        }
         let (before, after) = changes.values();
         self.audit(actor, "user.update", "user", user_id, before, after)
             .await?;

@@ -31,11 +31,15 @@ pub struct Paged<T> {
     pub next: Option<String>,
 }
 
-/// The page asked for; anything that is not a page number means the first.
+/// Beyond any list Pathway holds; keeps `(page - 1) * PAGE_SIZE` far from overflowing.
+const MAX_PAGE: i64 = 1_000_000;
+
+/// The page asked for; anything that is not a page number means the first, and a number past
+/// any list is read as the last page there could be.
 pub fn page_number(raw: Option<&str>) -> i64 {
     raw.and_then(|p| p.trim().parse::<i64>().ok())
         .filter(|p| *p >= 1)
-        .unwrap_or(1)
+        .map_or(1, |p| p.min(MAX_PAGE))
 }
 
 pub fn page_count(total: i64) -> i64 {
@@ -176,6 +180,9 @@ mod tests {
         assert_eq!(page_number(Some("-2")), 1);
         assert_eq!(page_number(Some("two")), 1);
         assert_eq!(page_number(None), 1);
+        // A number no list reaches cannot overflow the offset it becomes.
+        assert_eq!(page_number(Some("9223372036854775807")), MAX_PAGE);
+        assert!((MAX_PAGE - 1).checked_mul(PAGE_SIZE).is_some());
         assert_eq!(page_count(0), 1);
         assert_eq!(page_count(50), 1);
         assert_eq!(page_count(51), 2);

@@ -523,7 +523,7 @@ async fn the_audit_log_says_what_happened_in_words_and_keeps_the_record() {
     assert_eq!(status, StatusCode::OK);
     let text = page_text(&html);
     assert!(
-        text.contains("Nia Lead (lead@north-trust.pathway.demo) reset the password of Wren Worker"),
+        text.contains("Nia Lead (lead@north-trust.pathway.demo) reset the password of Wren Worker (worker@north-trust.pathway.demo)"),
         "{text}"
     );
     // The recorded values are still there, folded away.
@@ -536,7 +536,69 @@ async fn the_audit_log_says_what_happened_in_words_and_keeps_the_record() {
     let text = page_text(&html);
     assert!(text.contains("Pathway imported"), "{text}");
     assert!(
-        text.contains("Pathway gave Wren Worker the role Support worker at North Trust"),
+        text.contains("Pathway gave Wren Worker (worker@north-trust.pathway.demo) the role Support worker at North Trust"),
         "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_organisation_cannot_take_a_neighbours_name() {
+    // Names are how organisations are chosen when adding users and giving roles.
+    let app = spawn_app().await;
+    let north = app.org("North Trust").await.id;
+    let lead = app.signed_in(NORTH_LEAD).await;
+    let edit = format!("/admin/organisations/{north}/edit");
+    let audited = app.audit_entries().await;
+    let response = submit(
+        &lead,
+        &edit,
+        &edit,
+        &[("name", "south trust"), ("code", "")],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = page_text(&response.text().await.unwrap());
+    assert!(
+        text.contains("Another organisation in the same place already has the name south trust"),
+        "{text}"
+    );
+    assert_eq!(app.store.org(north).await.unwrap().name, "North Trust");
+    assert_eq!(app.audit_entries().await, audited, "nothing was recorded");
+}
+
+#[tokio::test]
+async fn a_new_email_address_signs_the_person_out() {
+    let app = spawn_app().await;
+    let worker_id = user_id(&app, NORTH_WORKER).await;
+    let worker = app.signed_in(NORTH_WORKER).await;
+    let lead = app.signed_in(NORTH_LEAD).await;
+    let edit = format!("/admin/users/{worker_id}/edit");
+    // A new name alone keeps them signed in; a new address does not.
+    let response = submit(
+        &lead,
+        &edit,
+        &edit,
+        &[("name", "Wren Jones"), ("email", NORTH_WORKER)],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(worker.get("/account").await.status(), StatusCode::OK);
+    let response = submit(
+        &lead,
+        &edit,
+        &edit,
+        &[
+            ("name", "Wren Jones"),
+            ("email", "wren.jones@north-trust.nhs.uk"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = worker.get("/account").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(&response).starts_with("/sign-in"),
+        "{}",
+        location(&response)
     );
 }

@@ -102,7 +102,8 @@ impl Names {
         }
     }
 
-    /// The user an entry is about, by name.
+    /// The user an entry is about, by name and email address: names are chosen by people
+    /// and need not be unique, so the address says who it is.
     fn user(&self, e: &AuditEntry) -> String {
         if e.erased_at.is_some() {
             return "someone".into();
@@ -111,7 +112,7 @@ impl Names {
             .and_then(|id| self.users.get(&id))
             .map_or_else(
                 || format!("user {}", e.subject_id),
-                |(name, _)| name.clone(),
+                |(name, email)| format!("{name} ({email})"),
             )
     }
 
@@ -153,7 +154,9 @@ fn role_at(names: &Names, values: &Values) -> String {
 /// "name from “A” to “B” and email address from a to b": each field an entry changed.
 fn changes(values: &Values, fields: &[(&str, &str)]) -> String {
     let show = |v: Option<&Value>| match v {
-        Some(Value::String(s)) => format!("“{s}”"),
+        // Quote marks inside a value are shown straight, so a value cannot end its own
+        // quotation and read as more of the sentence.
+        Some(Value::String(s)) => format!("“{}”", s.replace(['“', '”'], "\"")),
         _ => "none".to_owned(),
     };
     let parts: Vec<String> = fields
@@ -182,24 +185,25 @@ pub fn describe(e: &AuditEntry, names: &Names) -> String {
         && e.actor_user_id.is_some()
         && e.actor_user_id == subject_number(e)
         && e.subject_type == "user";
-    let user = || {
+    // "their own password", or "the password of Wren Worker (w@…)".
+    let of_user = |thing: &str| {
         if own {
-            "their own".to_owned()
+            format!("their own {thing}")
         } else {
-            format!("{}’s", names.user(e))
+            format!("the {thing} of {}", names.user(e))
         }
     };
     match e.action.as_str() {
         "user.create" => format!("{actor} added the user {}", names.user(e)),
         "user.update" => format!(
-            "{actor} changed {} {}",
-            user(),
+            "{actor} changed {}: {}",
+            of_user("details"),
             changes(&values, &[("name", "name"), ("email", "email address")])
         ),
-        "user.password_reset" => format!("{actor} reset the password of {}", names.user(e)),
-        "user.password_change" => format!("{actor} changed {} password", user()),
-        "user.disable" => format!("{actor} disabled {} account", user()),
-        "user.enable" => format!("{actor} enabled {} account", user()),
+        "user.password_reset" => format!("{actor} reset {}", of_user("password")),
+        "user.password_change" => format!("{actor} changed {}", of_user("password")),
+        "user.disable" => format!("{actor} disabled {}", of_user("account")),
+        "user.enable" => format!("{actor} enabled {}", of_user("account")),
         "role.grant" => format!("{actor} gave {} {}", names.user(e), role_at(names, &values)),
         "role.revoke" => format!(
             "{actor} took {} away from {}",
@@ -307,7 +311,7 @@ pub(super) mod tests {
         let n = names();
         assert_eq!(
             describe(&entry("user.password_reset", ("user", "9"), None, None), &n),
-            "Alex Admin (admin@pathway.demo) reset the password of Wren Worker"
+            "Alex Admin (admin@pathway.demo) reset the password of Wren Worker (worker@north.nhs.uk)"
         );
         assert_eq!(
             describe(
@@ -319,7 +323,7 @@ pub(super) mod tests {
                 ),
                 &n
             ),
-            "Alex Admin (admin@pathway.demo) disabled Wren Worker’s account"
+            "Alex Admin (admin@pathway.demo) disabled the account of Wren Worker (worker@north.nhs.uk)"
         );
         assert_eq!(
             describe(
@@ -331,7 +335,7 @@ pub(super) mod tests {
                 ),
                 &n
             ),
-            "Alex Admin (admin@pathway.demo) changed Wren Worker’s name from “Wren” to “Wren Worker” and email address from “w@a.nhs.uk” to “worker@north.nhs.uk”"
+            "Alex Admin (admin@pathway.demo) changed the details of Wren Worker (worker@north.nhs.uk): name from “Wren” to “Wren Worker” and email address from “w@a.nhs.uk” to “worker@north.nhs.uk”"
         );
         assert_eq!(
             describe(
@@ -343,7 +347,18 @@ pub(super) mod tests {
                 ),
                 &n
             ),
-            "Alex Admin (admin@pathway.demo) changed their own name from “Alex” to “Alex Admin”"
+            "Alex Admin (admin@pathway.demo) changed their own details: name from “Alex” to “Alex Admin”"
+        );
+        // A value cannot end its own quotation and read as more of the sentence.
+        let spoof = Values::of(&entry(
+            "user.update",
+            ("user", "9"),
+            Some(r#"{"name":"Kit"}"#),
+            Some(r#"{"name":"Kit” and email address from “a” to “b"}"#),
+        ));
+        assert_eq!(
+            changes(&spoof, &[("name", "name"), ("email", "email address")]),
+            "name from “Kit” to “Kit\" and email address from \"a\" to \"b”"
         );
     }
 
@@ -360,7 +375,7 @@ pub(super) mod tests {
                 ),
                 &n
             ),
-            "Alex Admin (admin@pathway.demo) gave Wren Worker the role Support worker at North Trust"
+            "Alex Admin (admin@pathway.demo) gave Wren Worker (worker@north.nhs.uk) the role Support worker at North Trust"
         );
         assert_eq!(
             describe(
@@ -372,7 +387,7 @@ pub(super) mod tests {
                 ),
                 &n
             ),
-            "Alex Admin (admin@pathway.demo) took the role Platform administrator across every organisation away from Wren Worker"
+            "Alex Admin (admin@pathway.demo) took the role Platform administrator across every organisation away from Wren Worker (worker@north.nhs.uk)"
         );
     }
 
