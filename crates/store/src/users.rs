@@ -246,6 +246,17 @@ impl Tx {
         Ok(true)
     }
 
+    /// The ids of a user's role grants, in order, as this transaction sees them: an action
+    /// checked against the grants read before it began can see whether they are still so.
+    pub async fn grant_ids(&mut self, user_id: i64) -> StoreResult<Vec<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM role_grants WHERE user_id = $1 ORDER BY id")
+                .bind(user_id)
+                .fetch_all(self.conn())
+                .await?,
+        )
+    }
+
     /// Ends a user's sessions, except the one whose token hash is `keep`.
     async fn end_sessions(&mut self, user_id: i64, keep: Option<&str>) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")

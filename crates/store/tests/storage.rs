@@ -495,7 +495,11 @@ async fn users_roles_and_unique_emails(db: &TestDb) {
     let grants = store.grants(ana.id).await.unwrap();
     assert_eq!(grants[0].org_name.as_deref(), Some("Trust"));
     let mut tx = store.begin().await.unwrap();
+    // A transaction sees the grants as they are, for checks made before it began.
+    let ids: Vec<i64> = grants.iter().map(|g| g.id).collect();
+    assert_eq!(tx.grant_ids(ana.id).await.unwrap(), ids);
     tx.revoke_grant(&actor(), grants[0].id).await.unwrap();
+    assert_eq!(tx.grant_ids(ana.id).await.unwrap(), ids[1..]);
     tx.commit().await.unwrap();
     assert_eq!(store.grants(ana.id).await.unwrap().len(), 1);
 

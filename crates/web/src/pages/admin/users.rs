@@ -725,6 +725,27 @@ async fn manageable_user<'v>(
     Ok((user, shown, grants))
 }
 
+/// Refuses, before `tx` commits, a change to an account whose roles changed since they were
+/// checked: a role above the administrator's granted meanwhile would put the account out of
+/// their reach. Read after the change is written, so on SQLite the write lock is held and on
+/// PostgreSQL a grant committed before it is seen.
+async fn still_manageable(
+    tx: &mut pathway_store::Tx,
+    user_id: i64,
+    checked: &[(GrantRow, Vec<OrgId>)],
+) -> Result<(), AppError> {
+    let now = tx.grant_ids(user_id).await?;
+    let then: Vec<i64> = checked.iter().map(|(g, _)| g.id).collect();
+    if now == then {
+        return Ok(());
+    }
+    Err(AppError::Refused {
+        status: StatusCode::CONFLICT,
+        code: "changed",
+        message: "This person's roles changed while you were making this change, so nothing was changed. Open their page again to see their roles, then try again".into(),
+    })
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct EditForm {
@@ -785,7 +806,7 @@ async fn edit(
     Path(raw): Path<String>,
     Form(form): Form<EditForm>,
 ) -> Result<Response, AppError> {
-    let (user, shown, _) = manageable_user(&state, &visitor, &raw).await?;
+    let (user, shown, checked) = manageable_user(&state, &visitor, &raw).await?;
     let again = |shown, form, errors| {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -803,6 +824,7 @@ async fn edit(
         .await
     {
         Ok(changed) => {
+            still_manageable(&mut tx, shown.id, &checked).await?;
             tx.commit().await?;
             if changed {
                 tracing::info!(
@@ -891,6 +913,7 @@ async fn reset_password(
     let mut tx = state.store.begin().await?;
     tx.reset_password(&user.actor(), shown.id, &hash, true)
         .await?;
+    still_manageable(&mut tx, shown.id, &grants).await?;
     tx.commit().await?;
     tracing::info!(user_id = shown.id, by = user.user_id, "password reset");
     shown.must_change_password = true;
@@ -939,9 +962,10 @@ async fn set_disabled(
     disabled: bool,
 ) -> Result<Response, AppError> {
     let path = format!("{LIST}/{raw}");
-    let (user, shown, _) = manageable_user(&state, &visitor, &raw).await?;
+    let (user, shown, checked) = manageable_user(&state, &visitor, &raw).await?;
     let mut tx = state.store.begin().await?;
     let changed = tx.set_disabled(&user.actor(), shown.id, disabled).await?;
+    still_manageable(&mut tx, shown.id, &checked).await?;
     tx.commit().await?;
     if changed {
         tracing::info!(
@@ -958,6 +982,57 @@ async fn set_disabled(
 mod tests {
     use super::*;
     use pathway_domain::access::Grant;
+
+    #[tokio::test]
+    async fn a_change_is_refused_when_the_roles_changed_after_the_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("pathway.db").display());
+        let store = pathway_store::Store::open(&url).await.unwrap();
+        let actor = pathway_store::Actor::system();
+        let mut tx = store.begin().await.unwrap();
+        let email = Email::parse("ana@trust.nhs.uk").unwrap();
+        let ana = tx
+            .create_user(&actor, &email, "Ana", "hash", false)
+            .await
+            .unwrap();
+        tx.grant_role(&actor, ana.id, Role::Worker, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let checked: Vec<(GrantRow, Vec<OrgId>)> = store
+            .grants(ana.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|g| (g, Vec::new()))
+            .collect();
+
+        let mut tx = store.begin().await.unwrap();
+        assert!(still_manageable(&mut tx, ana.id, &checked).await.is_ok());
+        drop(tx);
+        // A platform administrator role given meanwhile puts Ana out of a lead's reach.
+        let mut tx = store.begin().await.unwrap();
+        tx.grant_role(&actor, ana.id, Role::PlatformAdmin, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let refused = still_manageable(&mut tx, ana.id, &checked)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                AppError::Refused {
+                    status: StatusCode::CONFLICT,
+                    ..
+                }
+            ),
+            "{refused:?}"
+        );
+        drop(tx);
+        store.close().await;
+    }
 
     fn form(name: &str, email: &str, password: &str, org: &str, role: &str) -> NewUserForm {
         NewUserForm {
