@@ -45,6 +45,20 @@ fn grant_json(user_id: i64, role: &str, org_id: Option<i64>) -> serde_json::Valu
     json!({"user_id": user_id, "role": role, "org_id": org_id})
 }
 
+/// A role grant with its organisation's name; [`grant_from`] reads a row of it.
+const GRANTS: &str = "SELECT g.user_id, g.id, g.role, g.org_id, o.name AS org_name FROM role_grants g \
+     LEFT JOIN organisations o ON o.id = g.org_id";
+
+fn grant_from(r: &sqlx::any::AnyRow) -> StoreResult<GrantRow> {
+    let role: String = r.try_get("role")?;
+    Ok(GrantRow {
+        id: r.try_get("id")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::corrupt(format!("role {role}")))?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+    })
+}
+
 impl Tx {
     /// Adds a user, with its audit entry (never the password or its hash). With
     /// `must_change_password` (someone else chose the password) they must choose their own
@@ -370,25 +384,31 @@ impl Store {
     }
 
     pub async fn grants(&self, user_id: i64) -> StoreResult<Vec<GrantRow>> {
-        let rows = sqlx::query(
-            "SELECT g.id, g.role, g.org_id, o.name AS org_name FROM role_grants g \
-             LEFT JOIN organisations o ON o.id = g.org_id WHERE g.user_id = $1 ORDER BY g.id",
-        )
-        .bind(user_id)
+        let rows = sqlx::query(&format!("{GRANTS} WHERE g.user_id = $1 ORDER BY g.id"))
+            .bind(user_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(grant_from).collect()
+    }
+
+    /// [`Store::grants`] of several users in one query, for a list of them.
+    pub async fn grants_of(&self, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<GrantRow>>> {
+        let mut out: HashMap<i64, Vec<GrantRow>> = HashMap::new();
+        if user_ids.is_empty() {
+            return Ok(out);
+        }
+        let rows = sqlx::query(&format!(
+            "{GRANTS} WHERE g.user_id IN ({}) ORDER BY g.id",
+            id_list(user_ids)
+        ))
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let role: String = r.try_get("role")?;
-                Ok(GrantRow {
-                    id: r.try_get("id")?,
-                    role: Role::parse(&role)
-                        .ok_or_else(|| StoreError::corrupt(format!("role {role}")))?,
-                    org_id: r.try_get("org_id")?,
-                    org_name: r.try_get("org_name")?,
-                })
-            })
-            .collect()
+        for r in &rows {
+            out.entry(r.try_get("user_id")?)
+                .or_default()
+                .push(grant_from(r)?);
+        }
+        Ok(out)
     }
 
     pub async fn principal(&self, user_id: i64) -> StoreResult<Principal> {

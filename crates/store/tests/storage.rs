@@ -494,6 +494,10 @@ async fn users_roles_and_unique_emails(db: &TestDb) {
     assert_eq!(store.users_in(Some(&[ics.id])).await.unwrap().len(), 0);
     let grants = store.grants(ana.id).await.unwrap();
     assert_eq!(grants[0].org_name.as_deref(), Some("Trust"));
+    // A list's grants come in one query, each user's as `grants` gives them.
+    let listed = store.grants_of(&[ana.id, ana.id + 1000]).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[&ana.id], grants);
     let mut tx = store.begin().await.unwrap();
     // A transaction sees the grants as they are, for checks made before it began.
     let ids: Vec<i64> = grants.iter().map(|g| g.id).collect();

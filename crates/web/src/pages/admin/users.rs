@@ -97,13 +97,14 @@ async fn list(
     )
     .await?;
     let scope = Scope::of(&state, user).await?;
+    let ids: Vec<i64> = found.rows.iter().map(|u| u.id).collect();
+    let mut grants = state.store.grants_of(&ids).await?;
     let mut rows = Vec::with_capacity(found.rows.len());
     for u in &found.rows {
         // Leads see only the roles held inside their scope.
-        let roles: Vec<String> = state
-            .store
-            .grants(u.id)
-            .await?
+        let roles: Vec<String> = grants
+            .remove(&u.id)
+            .unwrap_or_default()
             .iter()
             .filter(|g| scope.contains(g.org_id))
             .map(describe)
