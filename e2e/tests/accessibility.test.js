@@ -46,6 +46,7 @@ const PAGES = {
     [`${FRAMEWORK}/expectations`, 200],
     [`${FRAMEWORK}/expectations?level=assistant-practitioner`, 200],
     [`${FRAMEWORK}/expectations?level=band-12`, 422],
+    [`${FRAMEWORK}/changes`, 200],
     [`${FRAMEWORK}/expectations?level=`, 422],
     [`${FRAMEWORK}?code=9.9`, 422],
     ['/api/docs', 200],
@@ -327,8 +328,58 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
           await page.waitForLoadState();
           await checkPage(page, screen, 'the edit form');
           await page.getByLabel('Title', { exact: true }).fill('');
-          await submitForErrors(page, 'Save changes');
+          await submitForErrors(page, 'Save the item');
           await checkPage(page, screen, 'the edit form with errors');
+        } finally {
+          await context.close();
+        }
+      });
+
+      it("a draft's other forms, its review before publishing, and what changed", TIMEOUT, async () => {
+        const { context, page } = await as(USERS.author);
+        try {
+          const version = await openDraft(page);
+          await page.getByRole('link', { name: "Edit the framework's title, publisher and description" }).click();
+          await page.waitForLoadState();
+          await checkPage(page, screen, "the form for the framework's details");
+          await visit(page, server.baseUrl, `${FRAMEWORK}/domains/2${version}`);
+          await page.getByRole('link', { name: "Edit the domain's title and description" }).click();
+          await page.waitForLoadState();
+          await checkPage(page, screen, 'the form for a domain');
+          await page.getByLabel('Title', { exact: true }).fill('');
+          await submitForErrors(page, 'Save the domain');
+          await checkPage(page, screen, 'the form for a domain with errors');
+
+          // A new item: first sent empty, then completed; each screen adds its own.
+          await visit(page, server.baseUrl, `${FRAMEWORK}/domains/2${version}`);
+          await page.getByRole('link', { name: 'Add an item to domain 2' }).click();
+          await page.waitForLoadState();
+          await checkPage(page, screen, 'the form for a new item');
+          await submitForErrors(page, 'Save the item');
+          await checkPage(page, screen, 'the form for a new item with errors');
+          const code = screen.name === 'phone' ? '2.91' : '2.90';
+          await page.getByLabel('Code', { exact: true }).fill(code);
+          await page.getByLabel('Title', { exact: true }).fill('Uses digital care records');
+          await page.getByLabel('Entry', { exact: true }).fill('Records care in the electronic record.');
+          await page.getByRole('button', { name: 'Save the item', exact: true }).click();
+          await page.waitForLoadState();
+          await page.getByRole('heading', { name: `${code} Uses digital care records` }).waitFor();
+
+          await visit(page, server.baseUrl, `${FRAMEWORK}/items/3.9${version}`);
+          await page.getByRole('link', { name: 'Remove this item' }).click();
+          await page.waitForLoadState();
+          await checkPage(page, screen, 'the question before an item is removed');
+
+          await visit(page, server.baseUrl, `${FRAMEWORK}${version}`);
+          await page.getByRole('link', { name: 'Review the changes and publish' }).click();
+          await page.waitForLoadState();
+          await page.getByRole('heading', { name: 'Items added' }).waitFor();
+          await checkPage(page, screen, 'the review of a draft before it is published');
+          await visit(page, server.baseUrl, `${FRAMEWORK}/changes?to=${version.replace('?version=', '')}`);
+          await page.getByRole('heading', { name: 'Items added' }).waitFor();
+          await checkPage(page, screen, 'what changed from the published version to the draft');
+          await visit(page, server.baseUrl, `${FRAMEWORK}/discard${version}`);
+          await checkPage(page, screen, 'the question before a draft is discarded');
         } finally {
           await context.close();
         }

@@ -30,10 +30,13 @@ pub struct VersionSummary {
     pub created_at: String,
     pub published_at: Option<String>,
     pub item_count: i64,
+    /// How many times a draft has been saved: edits and publishing name the revision they
+    /// were made from, and are refused if another has been saved since.
+    pub revision: i64,
 }
 
 const SUMMARY: &str = "SELECT v.id, v.framework_id, v.version, v.status, v.title, v.publisher, v.description, \
-    v.created_at, v.published_at, (SELECT COUNT(*) FROM framework_items i WHERE i.version_id = v.id) AS item_count \
+    v.created_at, v.published_at, v.revision, (SELECT COUNT(*) FROM framework_items i WHERE i.version_id = v.id) AS item_count \
     FROM framework_versions v";
 
 fn summary_from(row: &sqlx::any::AnyRow) -> StoreResult<VersionSummary> {
@@ -50,6 +53,7 @@ fn summary_from(row: &sqlx::any::AnyRow) -> StoreResult<VersionSummary> {
         created_at: row.try_get("created_at")?,
         published_at: row.try_get("published_at")?,
         item_count: row.try_get("item_count")?,
+        revision: row.try_get("revision")?,
     })
 }
 
@@ -446,23 +450,37 @@ impl Tx {
         Ok(())
     }
 
-    /// Replaces a draft's content. Refused for published and retired versions.
-    pub async fn replace_draft(&mut self, version_id: i64, f: &Framework) -> StoreResult<()> {
+    /// Claims the next revision of a draft whose current revision is `revision`: refused
+    /// with a conflict when another change has been saved since the author read it.
+    async fn claim_revision(&mut self, version_id: i64, revision: i64) -> StoreResult<()> {
         self.require_draft(version_id).await?;
-        for table in ["framework_levels", "framework_domains", "provider_mappings"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE version_id = $1"))
-                .bind(version_id)
-                .execute(self.conn())
-                .await?;
+        let claimed = sqlx::query(
+            "UPDATE framework_versions SET revision = revision + 1 \
+             WHERE id = $1 AND status = 'draft' AND revision = $2",
+        )
+        .bind(version_id)
+        .bind(revision)
+        .execute(self.conn())
+        .await?;
+        if claimed.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                field: "revision",
+                message: "someone else has saved a change to this draft since you opened it. Nothing was saved: open it again to see the latest, then make your change there".into(),
+            });
         }
-        sqlx::query("DELETE FROM framework_descriptors WHERE item_id IN (SELECT id FROM framework_items WHERE version_id = $1)")
-            .bind(version_id)
-            .execute(self.conn())
-            .await?;
-        sqlx::query("DELETE FROM framework_items WHERE version_id = $1")
-            .bind(version_id)
-            .execute(self.conn())
-            .await?;
+        Ok(())
+    }
+
+    /// Replaces a draft's content, if its revision is still `revision`. Refused for
+    /// published and retired versions.
+    pub async fn replace_draft(
+        &mut self,
+        version_id: i64,
+        revision: i64,
+        f: &Framework,
+    ) -> StoreResult<()> {
+        self.claim_revision(version_id, revision).await?;
+        self.delete_content(version_id).await?;
         sqlx::query(
             "UPDATE framework_versions SET title = $1, publisher = $2, description = $3, level_placement = $4 \
              WHERE id = $5 AND status = 'draft'",
@@ -477,10 +495,62 @@ impl Tx {
         self.write_content(version_id, f).await
     }
 
+    /// Deletes a draft version, if its revision is still `revision`, and the framework itself
+    /// when the draft was all it had. Returns the framework's id and the version's label.
+    /// Published and retired versions are never deleted: records may cite them.
+    pub async fn discard_draft(
+        &mut self,
+        version_id: i64,
+        revision: i64,
+    ) -> StoreResult<(String, String)> {
+        self.claim_revision(version_id, revision).await?;
+        self.delete_content(version_id).await?;
+        let row = sqlx::query(
+            "DELETE FROM framework_versions WHERE id = $1 AND status = 'draft' RETURNING framework_id, version",
+        )
+        .bind(version_id)
+        .fetch_one(self.conn())
+        .await?;
+        let framework_id: String = row.try_get("framework_id")?;
+        let version: String = row.try_get("version")?;
+        sqlx::query(
+            "DELETE FROM frameworks WHERE id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM framework_versions v WHERE v.framework_id = $1)",
+        )
+        .bind(&framework_id)
+        .execute(self.conn())
+        .await?;
+        Ok((framework_id, version))
+    }
+
+    async fn delete_content(&mut self, version_id: i64) -> StoreResult<()> {
+        for table in ["framework_levels", "framework_domains", "provider_mappings"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE version_id = $1"))
+                .bind(version_id)
+                .execute(self.conn())
+                .await?;
+        }
+        sqlx::query("DELETE FROM framework_descriptors WHERE item_id IN (SELECT id FROM framework_items WHERE version_id = $1)")
+            .bind(version_id)
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM framework_items WHERE version_id = $1")
+            .bind(version_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Publishes a draft; the version that was current until now is retired (audited as
     /// `actor`'s).
-    pub async fn publish(&mut self, actor: &Actor, version_id: i64) -> StoreResult<()> {
-        self.require_draft(version_id).await?;
+    /// Publishes the draft's revision `revision`, the one its author reviewed.
+    pub async fn publish(
+        &mut self,
+        actor: &Actor,
+        version_id: i64,
+        revision: i64,
+    ) -> StoreResult<()> {
+        self.claim_revision(version_id, revision).await?;
         let row = sqlx::query(
             "UPDATE framework_versions SET status = 'published', published_at = $1 \
              WHERE id = $2 AND status = 'draft' RETURNING framework_id, version",

@@ -85,6 +85,8 @@ on_both!(
     the_career_framework_keeps_its_per_domain_placement,
     published_versions_are_immutable_and_drafts_are_new_versions,
     one_version_is_published_at_a_time,
+    a_draft_saved_since_it_was_read_refuses_the_stale_change,
+    discarding_a_draft_deletes_it_and_never_a_published_version,
     duplicate_versions_are_refused_and_nothing_is_written,
     organisations_nest_and_scope_follows_the_hierarchy,
     users_roles_and_unique_emails,
@@ -204,7 +206,7 @@ async fn published_versions_are_immutable_and_drafts_are_new_versions(db: &TestD
 
     // Writing over the published version is refused.
     let mut tx = store.begin().await.unwrap();
-    let err = tx.replace_draft(published, &f).await.unwrap_err();
+    let err = tx.replace_draft(published, 0, &f).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
     assert!(err.to_string().contains("cannot change"), "{err}");
     drop(tx);
@@ -262,7 +264,7 @@ async fn published_versions_are_immutable_and_drafts_are_new_versions(db: &TestD
 
     // Publishing the draft retires the old version.
     let mut tx = store.begin().await.unwrap();
-    tx.publish(&actor(), draft_id).await.unwrap();
+    tx.publish(&actor(), draft_id, 0).await.unwrap();
     tx.commit().await.unwrap();
     let versions = store.versions_of(f.id().as_str(), true).await.unwrap();
     assert_eq!(
@@ -277,6 +279,131 @@ async fn published_versions_are_immutable_and_drafts_are_new_versions(db: &TestD
             .version_id,
         draft_id
     );
+}
+
+async fn a_draft_saved_since_it_was_read_refuses_the_stale_change(db: &TestDb) {
+    let store = &db.store;
+    let f = shipped();
+    let draft = f.new_draft("2021.1".into());
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_framework(&actor(), &f).await.unwrap();
+    let draft_id = tx.insert_framework(&actor(), &draft).await.unwrap();
+    tx.commit().await.unwrap();
+    let revision = |versions: Vec<pathway_store::VersionSummary>| {
+        versions
+            .into_iter()
+            .find(|v| v.version_id == draft_id)
+            .unwrap()
+            .revision
+    };
+    assert_eq!(
+        revision(store.versions_of(f.id().as_str(), true).await.unwrap()),
+        0
+    );
+
+    // Two authors read revision 0; the first to save wins and the revision moves on.
+    let mut first = draft.clone();
+    first.edit_details("First title", "HEE", "").unwrap();
+    let mut second = draft.clone();
+    second.edit_details("Second title", "HEE", "").unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.replace_draft(draft_id, 0, &first).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let err = tx.replace_draft(draft_id, 0, &second).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                field: "revision",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("since you opened it"), "{err}");
+    drop(tx);
+    assert_eq!(
+        store.load_framework(draft_id).await.unwrap().meta.title,
+        "First title"
+    );
+    assert_eq!(
+        revision(store.versions_of(f.id().as_str(), true).await.unwrap()),
+        1
+    );
+
+    // Publishing names the revision reviewed too.
+    let mut tx = store.begin().await.unwrap();
+    assert!(matches!(
+        tx.publish(&actor(), draft_id, 0).await.unwrap_err(),
+        StoreError::Conflict { .. }
+    ));
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    tx.publish(&actor(), draft_id, 1).await.unwrap();
+    tx.commit().await.unwrap();
+    let current = store
+        .resolve_version(f.id().as_str(), None, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (current.version_id, current.title.as_str()),
+        (draft_id, "First title")
+    );
+}
+
+async fn discarding_a_draft_deletes_it_and_never_a_published_version(db: &TestDb) {
+    let store = &db.store;
+    let f = shipped();
+    let mut tx = store.begin().await.unwrap();
+    let published = tx.insert_framework(&actor(), &f).await.unwrap();
+    let draft_id = tx
+        .insert_framework(&actor(), &f.new_draft("2021.1".into()))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let err = tx.discard_draft(published, 0).await.unwrap_err();
+    assert!(err.to_string().contains("cannot change"), "{err}");
+    drop(tx);
+
+    let mut tx = store.begin().await.unwrap();
+    let (framework, version) = tx.discard_draft(draft_id, 0).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        (framework.as_str(), version.as_str()),
+        (f.id().as_str(), "2021.1")
+    );
+    let versions = store.versions_of(f.id().as_str(), true).await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.version_id).collect::<Vec<_>>(),
+        [published]
+    );
+    assert!(matches!(
+        store.load_framework(draft_id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.load_framework(published).await.unwrap(), f);
+
+    // A framework whose only version was the draft goes with it, so its id is free again.
+    let mut other = f.new_draft("1".into()).into_draft();
+    other.meta.id = "only-a-draft".parse().unwrap();
+    let other = Framework::new(other).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let only = tx.insert_framework(&actor(), &other).await.unwrap();
+    tx.discard_draft(only, 0).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        store
+            .versions_of("only-a-draft", true)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_framework(&actor(), &other).await.unwrap();
+    tx.commit().await.unwrap();
 }
 
 async fn one_version_is_published_at_a_time(db: &TestDb) {
@@ -322,7 +449,7 @@ async fn one_version_is_published_at_a_time(db: &TestDb) {
     let draft = f.new_draft("2031".into());
     let mut tx = store.begin().await.unwrap();
     let draft_id = tx.insert_framework(&actor(), &draft).await.unwrap();
-    tx.publish(&actor(), draft_id).await.unwrap();
+    tx.publish(&actor(), draft_id, 0).await.unwrap();
     tx.commit().await.unwrap();
     let published: Vec<_> = store
         .versions_of(&id, true)

@@ -5,7 +5,7 @@ use pathway_domain::framework::{
     Framework, FrameworkId, FrameworkMeta, JsonKind, LevelPlacement, Problems, VersionStatus, case,
     csv_format,
 };
-use pathway_store::{Actor, Store, StoreError};
+use pathway_store::{Actor, Store, StoreError, VersionSummary};
 use serde_json::json;
 
 /// What a CSV file does not say about itself, given by the person importing it.
@@ -303,48 +303,100 @@ pub async fn create_draft(
     Ok((id, label))
 }
 
-/// Saves an edited draft. `before` is the stored draft, for the audit entry.
+/// One change an author made to a draft, as the audit log records it: `framework.item.edit`
+/// with the item before and after, say. The framework's id and the version's label are
+/// added to `after`, so the entry still reads well once the draft is discarded.
+pub struct DraftEdit {
+    pub action: &'static str,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// `values` with the framework and version named in it (an object, or an object made).
+fn naming_version(values: Option<serde_json::Value>, f: &Framework) -> serde_json::Value {
+    let mut values = match values {
+        Some(serde_json::Value::Object(map)) => map,
+        Some(other) => {
+            let mut map = serde_json::Map::new();
+            map.insert("value".into(), other);
+            map
+        }
+        None => serde_json::Map::new(),
+    };
+    values.insert("framework".into(), json!(f.id()));
+    values.insert("version".into(), json!(f.meta.version));
+    serde_json::Value::Object(values)
+}
+
+/// Saves an edited draft, if no other change has been saved to it since `version` was read.
 pub async fn save_draft(
     store: &Store,
-    version_id: i64,
-    before: &Framework,
+    version: &VersionSummary,
     after: &Framework,
     actor: &Actor,
-    item: &str,
+    edit: DraftEdit,
 ) -> Result<(), StoreError> {
-    if before.meta.status != VersionStatus::Draft {
+    if version.status != VersionStatus::Draft {
         return Err(StoreError::Invalid(Problems::one(
             "status",
             "only draft versions can be edited",
         )));
     }
     let mut tx = store.begin().await?;
-    tx.replace_draft(version_id, after).await?;
+    tx.replace_draft(version.version_id, version.revision, after)
+        .await?;
     tx.audit(
         actor,
-        "framework.item.edit",
+        edit.action,
         "framework_version",
-        version_id,
-        before.item(item).map(|i| json!(i)),
-        after.item(item).map(|i| json!(i)),
+        version.version_id,
+        edit.before,
+        Some(naming_version(edit.after, after)),
     )
     .await?;
     tx.commit().await
 }
 
-pub async fn publish(
+/// Deletes a draft nobody has changed since `version` was read.
+pub async fn discard_draft(
     store: &Store,
-    version_id: i64,
+    version: &VersionSummary,
     framework: &Framework,
     actor: &Actor,
 ) -> Result<(), StoreError> {
     let mut tx = store.begin().await?;
-    tx.publish(actor, version_id).await?;
+    tx.discard_draft(version.version_id, version.revision)
+        .await?;
+    tx.audit(
+        actor,
+        "framework.discard",
+        "framework_version",
+        version.version_id,
+        Some(naming_version(
+            Some(json!({"status": "draft", "items": framework.items().len()})),
+            framework,
+        )),
+        None,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Publishes the revision of a draft its author reviewed (`version`, as read then).
+pub async fn publish(
+    store: &Store,
+    version: &VersionSummary,
+    framework: &Framework,
+    actor: &Actor,
+) -> Result<(), StoreError> {
+    let mut tx = store.begin().await?;
+    tx.publish(actor, version.version_id, version.revision)
+        .await?;
     tx.audit(
         actor,
         "framework.publish",
         "framework_version",
-        version_id,
+        version.version_id,
         Some(json!({"status": "draft"})),
         Some(json!({"status": "published", "framework": framework.id(), "version": framework.meta.version})),
     )

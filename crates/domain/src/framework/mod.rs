@@ -9,11 +9,13 @@
 pub mod case;
 pub mod compare;
 pub mod csv_format;
+mod editing;
 mod ids;
 pub mod limits;
 pub mod native;
 mod placement;
 mod problems;
+pub mod version_diff;
 
 use std::collections::HashSet;
 
@@ -24,10 +26,12 @@ use limits::{
 use serde::{Deserialize, Serialize};
 
 pub use compare::{DescriptorChange, LevelChanges, LevelStep, Segment};
+pub use editing::NewItem;
 pub use ids::{DomainCode, FrameworkId, ItemCode, LevelKey, MAX_ITEM_CODE_CHARS, slugify};
 pub use native::{JsonKind, json_kind, parse_native};
 pub use placement::{Expectation, LevelPlacement, Placement};
 pub use problems::{Origins, Problem, Problems};
+pub use version_diff::{VersionDiff, diff as diff_versions};
 
 /// Lifecycle of a framework version. Published versions never change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -461,48 +465,6 @@ impl Framework {
         f.meta.status = VersionStatus::Draft;
         f.meta.version = version;
         f
-    }
-
-    /// Replaces an item's title and descriptors; only drafts may change.
-    pub fn edit_item(
-        &mut self,
-        code: &str,
-        title: String,
-        descriptors: Vec<Descriptor>,
-    ) -> Result<(), Problems> {
-        let mut problems = Problems::default();
-        if !self.meta.status.is_editable() {
-            problems.push(
-                "status",
-                format!(
-                    "version {} is {}; it cannot change. Create a new draft version to edit it",
-                    self.meta.version,
-                    self.meta.status.as_str()
-                ),
-            );
-            return Err(problems);
-        }
-        if title.trim().is_empty() {
-            problems.push("title", "enter a title for the item");
-        }
-        problems.push_some("title", item_title_too_long(title.trim()));
-        if descriptors.len() != self.levels.len() {
-            problems.push("descriptors", "give one descriptor per level");
-        }
-        for (l, descriptor) in descriptors.iter().enumerate() {
-            let long = descriptor_too_long(descriptor, self.levels.get(l));
-            problems.push_some(format!("descriptors[{l}]"), long);
-        }
-        problems.into_result()?;
-        let Some(item) = self.items.iter_mut().find(|i| i.code.as_str() == code) else {
-            return Err(Problems::one(
-                "code",
-                format!("item \"{code}\" is not in the framework"),
-            ));
-        };
-        item.title = title.trim().to_owned();
-        item.descriptors = descriptors;
-        Ok(())
     }
 
     /// Next version label for a draft made from this one: "2021" → "2021.1", "1.4" → "1.5".

@@ -32,6 +32,51 @@ pub fn router() -> Router<AppState> {
         .route("/api/frameworks/{id}/levels/{key}", get(level))
         .route("/api/frameworks/{id}/expectations", get(expectations))
         .route("/api/frameworks/{id}/export", get(export))
+        .route("/api/frameworks/{id}/changes", get(changes))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ChangesParams {
+    /// The earlier version's label. When left out: for a draft, the version in use now; for
+    /// any other version, the published or retired version before it.
+    from: Option<String>,
+    /// The later version's label; the current published version when left out.
+    to: Option<String>,
+}
+
+/// What changed between two versions of a framework: details, levels, domains, items (with
+/// each changed descriptor word by word) and training provider statements.
+#[utoipa::path(get, path = "/api/frameworks/{id}/changes", tag = "frameworks", operation_id = "compareVersions",
+    params(("id" = String, Path, description = "Framework id"), ChangesParams),
+    responses(
+        (status = 200, description = "Everything that differs from `from` to `to`", body = ChangesBody),
+        (status = 400, description = "`to` is the framework's first version and no `from` was given", body = ErrorBody),
+        (status = 404, description = "No such framework or version", body = ErrorBody)))]
+pub async fn changes(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<ChangesParams>,
+) -> Result<Json<ChangesBody>, ApiError> {
+    let (to, to_content) = load(&state, &visitor, &id, q.to.as_deref()).await?;
+    let from = match q.from.as_deref() {
+        Some(v) => load(&state, &visitor, &id, Some(v)).await?.1,
+        None => {
+            let versions = state
+                .versions_of(&id, visitor.may(Action::AuthorFrameworks))
+                .await?;
+            let Some(before) = crate::pages::baseline(&versions, &to) else {
+                return Err(AppError::BadRequest(format!(
+                    "Version {} is the first version of framework {id}, so there is nothing before it to compare with. Name a version to compare it with in `from`.",
+                    to.version
+                ))
+                .into());
+            };
+            state.framework(before.version_id).await?.framework
+        }
+    };
+    let diff = pathway_domain::framework::diff_versions(&from, &to_content);
+    Ok(Json(changes_body(&id, &diff)))
 }
 
 #[derive(Deserialize, IntoParams)]

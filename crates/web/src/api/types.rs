@@ -1,6 +1,8 @@
 //! API types: the JSON contract, kept apart from domain and storage types.
 
-use pathway_domain::framework::{Descriptor, DescriptorChange, Framework, Item, compare};
+use pathway_domain::framework::{
+    Descriptor, DescriptorChange, Framework, Item, Segment, compare, version_diff,
+};
 use pathway_store::VersionSummary;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -209,6 +211,234 @@ pub fn framework_body(f: &Framework) -> FrameworkBody {
                 provider: m.provider.clone(),
                 item: m.item.to_string(),
                 statement: m.statement.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// A field that differs between two versions.
+#[derive(Serialize, ToSchema)]
+pub struct FieldChangeBody {
+    /// `title`, `publisher`, `description`, `level_placement`, `kind` or `domain`.
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl From<&version_diff::FieldChange> for FieldChangeBody {
+    fn from(c: &version_diff::FieldChange) -> Self {
+        Self {
+            field: c.field.into(),
+            before: c.before.clone(),
+            after: c.after.clone(),
+        }
+    }
+}
+
+fn fields_body(fields: &[version_diff::FieldChange]) -> Vec<FieldChangeBody> {
+    fields.iter().map(Into::into).collect()
+}
+
+fn change_name(change: version_diff::Change) -> String {
+    match change {
+        version_diff::Change::Added => "added",
+        version_diff::Change::Removed => "removed",
+        version_diff::Change::Changed => "changed",
+    }
+    .into()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LevelChangeBody {
+    pub key: String,
+    pub title: String,
+    pub fields: Vec<FieldChangeBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DomainChangeBody {
+    pub code: String,
+    pub title: String,
+    /// `added`, `removed` or `changed`.
+    pub change: String,
+    pub fields: Vec<FieldChangeBody>,
+}
+
+/// A descriptor's value: `text` (with its text), `not_applicable` or `missing`.
+#[derive(Serialize, ToSchema)]
+pub struct DescriptorValue {
+    pub kind: String,
+    pub text: Option<String>,
+}
+
+impl From<&Descriptor> for DescriptorValue {
+    fn from(d: &Descriptor) -> Self {
+        let (kind, text) = match d {
+            Descriptor::Text(t) => ("text", Some(t.clone())),
+            Descriptor::NotApplicable => ("not_applicable", None),
+            Descriptor::Missing => ("missing", None),
+        };
+        Self {
+            kind: kind.into(),
+            text,
+        }
+    }
+}
+
+/// A run of words in a reworded descriptor.
+#[derive(Serialize, ToSchema)]
+pub struct WordsBody {
+    /// `same`, `added` or `removed`.
+    pub change: String,
+    pub text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DescriptorChangeBody {
+    /// The level's key.
+    pub level: String,
+    pub before: DescriptorValue,
+    pub after: DescriptorValue,
+    /// `reworded` (some words changed: see `words`), `rewritten` (most words changed),
+    /// `introduced` (text where the item did not apply or said nothing) or `replaced`
+    /// (the item no longer applies or says nothing).
+    pub change: String,
+    /// For `reworded`: the later text as runs of kept, added and removed words.
+    pub words: Option<Vec<WordsBody>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemChangeBody {
+    pub code: String,
+    /// The later version's title, or the earlier one's for a removed item.
+    pub title: String,
+    pub domain: String,
+    /// `added`, `removed` or `changed`.
+    pub change: String,
+    /// Title, kind and domain, where they differ.
+    pub fields: Vec<FieldChangeBody>,
+    /// The levels whose descriptor differs.
+    pub descriptors: Vec<DescriptorChangeBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MappingChangeBody {
+    pub provider: String,
+    pub item: String,
+    pub statement: String,
+    /// `added` or `removed` (a reworded statement is one of each).
+    pub change: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemCountsBody {
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+}
+
+/// Everything that differs between two versions of a framework. Items are matched by code,
+/// domains by code and levels by key.
+#[derive(Serialize, ToSchema)]
+pub struct ChangesBody {
+    pub framework: String,
+    pub from_version: String,
+    pub to_version: String,
+    pub items_count: ItemCountsBody,
+    pub details: Vec<FieldChangeBody>,
+    pub levels: Vec<LevelChangeBody>,
+    /// Added and changed domains in the later version's order, then removed ones.
+    pub domains: Vec<DomainChangeBody>,
+    /// Added and changed items in the later version's order, then removed ones.
+    pub items: Vec<ItemChangeBody>,
+    pub provider_mappings: Vec<MappingChangeBody>,
+}
+
+pub fn changes_body(framework: &str, d: &version_diff::VersionDiff) -> ChangesBody {
+    let counts = d.item_counts();
+    ChangesBody {
+        framework: framework.into(),
+        from_version: d.from_version.clone(),
+        to_version: d.to_version.clone(),
+        items_count: ItemCountsBody {
+            added: counts.added,
+            removed: counts.removed,
+            changed: counts.changed,
+        },
+        details: fields_body(&d.details),
+        levels: d
+            .levels
+            .iter()
+            .map(|l| LevelChangeBody {
+                key: l.key.to_string(),
+                title: l.title.clone(),
+                fields: fields_body(&l.fields),
+            })
+            .collect(),
+        domains: d
+            .domains
+            .iter()
+            .map(|dm| DomainChangeBody {
+                code: dm.code.to_string(),
+                title: dm.title.clone(),
+                change: change_name(dm.change),
+                fields: fields_body(&dm.fields),
+            })
+            .collect(),
+        items: d
+            .items
+            .iter()
+            .map(|i| ItemChangeBody {
+                code: i.code.to_string(),
+                title: i.title.clone(),
+                domain: i.domain.to_string(),
+                change: change_name(i.change),
+                fields: fields_body(&i.fields),
+                descriptors: i
+                    .descriptors
+                    .iter()
+                    .map(|c| DescriptorChangeBody {
+                        level: c.level_key.to_string(),
+                        before: (&c.before).into(),
+                        after: (&c.after).into(),
+                        change: match &c.change {
+                            DescriptorChange::Changed { .. } => "reworded",
+                            DescriptorChange::Rewritten => "rewritten",
+                            DescriptorChange::Introduced => "introduced",
+                            _ => "replaced",
+                        }
+                        .into(),
+                        words: match &c.change {
+                            DescriptorChange::Changed { segments } => Some(
+                                segments
+                                    .iter()
+                                    .map(|s| {
+                                        let (change, text) = match s {
+                                            Segment::Same(t) => ("same", t),
+                                            Segment::Added(t) => ("added", t),
+                                            Segment::Removed(t) => ("removed", t),
+                                        };
+                                        WordsBody {
+                                            change: change.into(),
+                                            text: text.clone(),
+                                        }
+                                    })
+                                    .collect(),
+                            ),
+                            _ => None,
+                        },
+                    })
+                    .collect(),
+            })
+            .collect(),
+        provider_mappings: d
+            .provider_mappings
+            .iter()
+            .map(|m| MappingChangeBody {
+                provider: m.provider.clone(),
+                item: m.item.to_string(),
+                statement: m.statement.clone(),
+                change: change_name(m.change),
             })
             .collect(),
     }

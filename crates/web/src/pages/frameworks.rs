@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use pathway_domain::access::Action;
 use pathway_domain::framework::{
     Descriptor, DescriptorChange, Framework, Item, ItemKind, LevelChanges, LevelPlacement,
@@ -35,13 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/frameworks/{id}", get(overview))
         .route("/frameworks/{id}/domains/{code}", get(domain))
         .route("/frameworks/{id}/items/{code}", get(item))
-        .route(
-            "/frameworks/{id}/items/{code}/edit",
-            get(edit_form).post(edit_submit),
-        )
         .route("/frameworks/{id}/levels/{key}", get(level))
-        .route("/frameworks/{id}/drafts", post(new_draft))
-        .route("/frameworks/{id}/publish", post(publish))
 }
 
 #[derive(Deserialize, Default)]
@@ -179,6 +173,8 @@ struct OverviewPage {
     notice: Option<VersionNotice>,
     versions: Vec<VersionRow>,
     can_author: bool,
+    /// The version this one is best compared with, if any (see [`version_changes::baseline`]).
+    compared_with: Option<String>,
     /// The "find an item by code" form: what was typed, and what was wrong with it.
     code: String,
     code_hint: String,
@@ -242,6 +238,8 @@ async fn overview(
         publication: publication(&l.summary),
         notice: l.notice_at(&format!("/frameworks/{id}")),
         can_author: visitor.may(Action::AuthorFrameworks),
+        compared_with: super::version_changes::baseline(&l.versions, &l.summary)
+            .map(|v| v.version.clone()),
         code: q.code.unwrap_or_default(),
         code_hint: format!("For example, {}", example_code(&l.framework)),
         f: l.framework,
@@ -299,6 +297,7 @@ struct DomainPage {
     items: Vec<ItemLink>,
     vq: String,
     notice: Option<VersionNotice>,
+    editable: bool,
 }
 
 struct ItemLink {
@@ -344,6 +343,7 @@ async fn domain(
         title: d.title,
         description: d.description,
         items,
+        editable: l.summary.status == VersionStatus::Draft && visitor.may(Action::AuthorFrameworks),
         f: l.framework,
         vq: l.vq,
     }))
@@ -590,213 +590,6 @@ async fn level(
     }))
 }
 
-// ---- authoring: drafts, edits, publishing ----
-
-async fn new_draft(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(id): Path<String>,
-    Query(q): Query<VersionQuery>,
-) -> Result<Response, AppError> {
-    let user = visitor.require(Action::AuthorFrameworks, &[], &format!("/frameworks/{id}"))?;
-    let l = load(&state, &visitor, &id, q.version.as_deref()).await?;
-    let (_, label) = operations::create_draft(&state.store, &l.framework, &user.actor()).await?;
-    Ok(Redirect::to(&format!(
-        "/frameworks/{id}?version={}",
-        crate::views::url_encode(&label)
-    ))
-    .into_response())
-}
-
-async fn publish(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(id): Path<String>,
-    Query(q): Query<VersionQuery>,
-) -> Result<Response, AppError> {
-    let user = visitor.require(Action::AuthorFrameworks, &[], &format!("/frameworks/{id}"))?;
-    let Some(version) = q.version.as_deref() else {
-        return Err(AppError::BadRequest(
-            "Say which draft version to publish".into(),
-        ));
-    };
-    let l = load(&state, &visitor, &id, Some(version)).await?;
-    operations::publish(
-        &state.store,
-        l.summary.version_id,
-        &l.framework,
-        &user.actor(),
-    )
-    .await?;
-    state.forget_versions(&id);
-    Ok(Redirect::to(&format!("/frameworks/{id}")).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "frameworks/edit_item.html")]
-struct EditPage {
-    ctx: PageCtx,
-    f: Arc<Framework>,
-    item: Item,
-    title: String,
-    levels: Vec<(usize, String, String)>,
-    errors: Errors,
-    vq: String,
-}
-
-fn edit_page(
-    visitor: &Visitor,
-    l: &Loaded,
-    item: &Item,
-    title: String,
-    values: Vec<String>,
-    errors: Errors,
-) -> EditPage {
-    EditPage {
-        ctx: PageCtx::new(
-            visitor,
-            format!("Edit {} {}", item.code, item.title),
-            "frameworks",
-        )
-        .with_errors(!errors.is_empty()),
-        f: l.framework.clone(),
-        item: item.clone(),
-        title,
-        levels: l
-            .framework
-            .levels()
-            .iter()
-            .enumerate()
-            .map(|(i, lv)| {
-                (
-                    i,
-                    lv.title.clone(),
-                    values.get(i).cloned().unwrap_or_default(),
-                )
-            })
-            .collect(),
-        errors,
-        vq: l.vq.clone(),
-    }
-}
-
-async fn load_draft_item(
-    state: &AppState,
-    visitor: &Visitor,
-    id: &str,
-    code: &str,
-    version: Option<&str>,
-) -> Result<(Loaded, Item), AppError> {
-    visitor.require(
-        Action::AuthorFrameworks,
-        &[],
-        &format!(
-            "/frameworks/{id}/items/{}/edit",
-            crate::views::url_encode(code)
-        ),
-    )?;
-    let l = load(state, visitor, id, version).await?;
-    if l.summary.status != VersionStatus::Draft {
-        return Err(AppError::BadRequest(format!(
-            "Version {} is {} and cannot change. Create a new draft version to edit it.",
-            l.summary.version,
-            l.summary.status.as_str()
-        )));
-    }
-    let item = l
-        .framework
-        .item(code)
-        .cloned()
-        .ok_or_else(|| AppError::NotFound(format!("Item {code}")))?;
-    Ok((l, item))
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((id, code)): Path<(String, String)>,
-    Query(q): Query<VersionQuery>,
-) -> Result<Response, AppError> {
-    let (l, item) = load_draft_item(&state, &visitor, &id, &code, q.version.as_deref()).await?;
-    let values = item
-        .descriptors
-        .iter()
-        .map(|d| d.to_cell().to_owned())
-        .collect();
-    Ok(render(&edit_page(
-        &visitor,
-        &l,
-        &item,
-        item.title.clone(),
-        values,
-        Errors::default(),
-    )))
-}
-
-async fn edit_submit(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path((id, code)): Path<(String, String)>,
-    Query(q): Query<VersionQuery>,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let (l, item) = load_draft_item(&state, &visitor, &id, &code, q.version.as_deref()).await?;
-    let user = visitor.user("/")?;
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let title = field("title");
-    let values: Vec<String> = (0..l.framework.levels().len())
-        .map(|i| field(&format!("level_{i}")))
-        .collect();
-    let mut edited = (*l.framework).clone();
-    if let Err(problems) = edited.edit_item(
-        &code,
-        title.clone(),
-        values.iter().map(|v| Descriptor::from_cell(v)).collect(),
-    ) {
-        let mut errors = Errors::default();
-        for p in problems.iter() {
-            errors.add(edit_field(&p.location), &p.message);
-        }
-        let page = edit_page(&visitor, &l, &item, title, values, errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
-    }
-    operations::save_draft(
-        &state.store,
-        l.summary.version_id,
-        &l.framework,
-        &edited,
-        &user.actor(),
-        &code,
-    )
-    .await?;
-    Ok(Redirect::to(&format!(
-        "/frameworks/{id}/items/{}{}",
-        crate::views::url_encode(&code),
-        l.vq
-    ))
-    .into_response())
-}
-
-/// The edit form's field a problem from [`Framework::edit_item`] belongs to: the title, or
-/// the level whose descriptor it is about (`…descriptors[2]` is `level_2`).
-fn edit_field(location: &str) -> String {
-    // `items[0].title (item 1.1)`: the note after the field does not matter here.
-    let location = location.split(" (").next().unwrap_or(location);
-    if location.ends_with("title") {
-        return "title".into();
-    }
-    location
-        .rsplit_once("descriptors[")
-        .and_then(|(_, rest)| rest.split(']').next())
-        .and_then(|n| n.parse::<usize>().ok())
-        .map_or_else(|| "level_0".into(), |n| format!("level_{n}"))
-}
-
 // ---- import ----
 
 /// Shown after an import that left things out, instead of going straight to the framework,
@@ -994,19 +787,5 @@ async fn import_submit(
             values,
         )),
         Err(e) => Err(e.into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::edit_field;
-
-    #[test]
-    fn edit_problems_go_to_their_fields() {
-        assert_eq!(edit_field("title"), "title");
-        assert_eq!(edit_field("descriptors[2]"), "level_2");
-        assert_eq!(edit_field("items[0].descriptors[1] (item 1.1)"), "level_1");
-        assert_eq!(edit_field("items[0].title (item 1.1)"), "title");
-        assert_eq!(edit_field("descriptors"), "level_0");
     }
 }

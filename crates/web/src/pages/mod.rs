@@ -2,12 +2,16 @@
 
 mod account;
 mod admin;
+mod authoring;
 mod expectations;
 pub mod forms;
 mod frameworks;
 mod home;
 pub mod paging;
 mod policies;
+mod version_changes;
+
+pub use version_changes::baseline;
 mod versions;
 
 use crate::state::AppState;
@@ -18,6 +22,8 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(account::router())
         .merge(frameworks::router())
+        .merge(authoring::router())
+        .merge(version_changes::router())
         .merge(expectations::router())
         .merge(admin::router())
         .merge(policies::router())

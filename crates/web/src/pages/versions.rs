@@ -114,6 +114,7 @@ mod tests {
             created_at: LOADED.into(),
             published_at: published_at.map(str::to_owned),
             item_count: 1,
+            revision: 0,
         }
     }
 

@@ -2,7 +2,8 @@
 //! item, publication; and what readers on this and other app instances see meanwhile.
 
 use crate::helpers::{
-    AUTHOR, Browser, FRAMEWORK, NORTH_LEAD, get_csrf, location, page_text, spawn_app, text_without,
+    AUTHOR, Browser, FRAMEWORK, NORTH_LEAD, get_csrf, hidden_value, location, page_text, spawn_app,
+    text_without,
 };
 use pathway_domain::framework::VersionStatus;
 use reqwest::StatusCode;
@@ -50,11 +51,13 @@ async fn edit_item_to(
     let (status, html) = author.get_page(&edit).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     let token = get_csrf(&html);
+    let revision = hidden_value(&html, "revision");
     author
         .post_form(
             &edit,
             &[
                 ("csrf_token", &token),
+                ("revision", &revision),
                 ("title", title),
                 ("level_0", levels[0]),
                 ("level_1", levels[1]),
@@ -74,14 +77,18 @@ async fn item_page(visitor: &Browser, version: &str) -> String {
     html
 }
 
+/// Publishes a draft as an author does: from the page that shows what changes.
 pub(crate) async fn publish(author: &Browser, version: &str) -> reqwest::Response {
-    let (_, html) = author
-        .get_page(&format!("/frameworks/{FRAMEWORK}?version={version}"))
-        .await;
+    let path = format!("/frameworks/{FRAMEWORK}/publish?version={version}");
+    let (status, html) = author.get_page(&path).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
     author
         .post_form(
-            &format!("/frameworks/{FRAMEWORK}/publish?version={version}"),
-            &[("csrf_token", &get_csrf(&html))],
+            &path,
+            &[
+                ("csrf_token", &get_csrf(&html)),
+                ("revision", &hidden_value(&html, "revision")),
+            ],
         )
         .await
 }

@@ -447,14 +447,19 @@ impl Browser {
 
 /// The form token in a page: `name="csrf_token" value="..."`.
 pub fn get_csrf(html: &str) -> String {
-    const MARKER: &str = r#"name="csrf_token" value=""#;
+    hidden_value(html, "csrf_token")
+}
+
+/// The value of the first form field named `name` on the page (a hidden field's, say).
+pub fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
     let start = html
-        .find(MARKER)
-        .unwrap_or_else(|| panic!("the page has no csrf_token field:\n{html}"))
-        + MARKER.len();
+        .find(&marker)
+        .unwrap_or_else(|| panic!("the page has no {name} field:\n{html}"))
+        + marker.len();
     let end = html[start..]
         .find('"')
-        .expect("the csrf_token value ends with a quote");
+        .unwrap_or_else(|| panic!("the {name} value ends with a quote"));
     html[start..start + end].to_owned()
 }
 

@@ -14,6 +14,7 @@ mod authoring;
 mod career;
 mod case_api;
 mod csrf;
+mod drafts;
 mod frameworks;
 mod hardening;
 mod helpers;

@@ -240,6 +240,38 @@ pub fn describe(e: &AuditEntry, names: &Names) -> String {
             values.text("code").unwrap_or("(unknown)"),
             names.version(e, &values)
         ),
+        "framework.item.add" => format!(
+            "{actor} added item {} to the draft {}",
+            values.text("code").unwrap_or("(unknown)"),
+            names.version(e, &values)
+        ),
+        "framework.item.remove" => format!(
+            "{actor} removed item {} from the draft {}",
+            values.text("code").unwrap_or("(unknown)"),
+            names.version(e, &values)
+        ),
+        "framework.domain.edit" => format!(
+            "{actor} edited domain {} of the draft {}: {}",
+            values.text("code").unwrap_or("(unknown)"),
+            names.version(e, &values),
+            changes(
+                &values,
+                &[("title", "title"), ("description", "description")]
+            )
+        ),
+        "framework.details.edit" => format!(
+            "{actor} edited the draft {}: {}",
+            names.version(e, &values),
+            changes(
+                &values,
+                &[
+                    ("title", "title"),
+                    ("publisher", "publisher"),
+                    ("description", "description")
+                ]
+            )
+        ),
+        "framework.discard" => format!("{actor} discarded the draft {}", names.version(e, &values)),
         "framework.publish" => format!("{actor} published {}", names.version(e, &values)),
         "framework.retire" => format!(
             "{} was retired{}",
