@@ -372,6 +372,29 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
         }
         // Handled above, as `run` does before the database is opened.
         FrameworkCommand::Import { .. } => {}
+        FrameworkCommand::Changes { id, from, to } => {
+            let versions = store.versions_of(&id, true).await?;
+            if versions.is_empty() {
+                bail!("no framework {id}");
+            }
+            let to = pathway_store::pick_version(&versions, to.as_deref()).with_context(|| {
+                format!("framework {id} has no version {}", to.unwrap_or_default())
+            })?;
+            let from = match from.as_deref() {
+                Some(v) => pathway_store::pick_version(&versions, Some(v))
+                    .with_context(|| format!("framework {id} has no version {v}"))?,
+                None => pathway_store::baseline(&versions, to).with_context(|| {
+                    format!(
+                        "version {} is the first version of {id}, so there is nothing before it; name a version to compare it with in --from",
+                        to.version
+                    )
+                })?,
+            };
+            let later = store.load_framework(to.version_id).await?;
+            let earlier = store.load_framework(from.version_id).await?;
+            let diff = pathway_domain::framework::diff_versions(&earlier, &later);
+            emit(&crate::changes::report(&id, &later, &diff))?;
+        }
         FrameworkCommand::Export {
             id,
             format,

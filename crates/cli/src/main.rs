@@ -1,6 +1,7 @@
 //! The `pathway` command.
 #![forbid(unsafe_code)]
 
+mod changes;
 mod commands;
 mod import;
 mod settings;

@@ -395,6 +395,19 @@ pub enum FrameworkCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Show what changed between two versions of a framework: its details, domains, the items
+    /// added and removed, each changed descriptor word by word ([-taken away-] {+added+}),
+    /// and training provider statements.
+    Changes {
+        id: String,
+        /// The earlier version. By default the version before --to: for a draft, the version
+        /// in use; for any other, the last published or retired version before it.
+        #[arg(long)]
+        from: Option<String>,
+        /// The later version. By default the current published version.
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -590,6 +603,7 @@ mod tests {
             &["framework", "show"],
             &["framework", "import"],
             &["framework", "export"],
+            &["framework", "changes"],
             &["org", "add"],
             &["user", "add"],
             &["audit", "verify"],

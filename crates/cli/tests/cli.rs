@@ -757,3 +757,78 @@ fn shell_words(command: &str) -> Vec<String> {
     }
     words
 }
+
+#[test]
+fn the_changes_between_two_versions_are_listed_with_reworded_descriptors_word_by_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let id = "hee-ahp-support-worker-2021";
+    let (ok, _, err) = pathway(d, &["org", "add", "--name", "R", "--kind", "region"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = pathway(d, &["framework", "changes", id]);
+    assert!(!ok);
+    assert!(err.contains("version 2021 is the first version"), "{err}");
+
+    let csv = d.join("hee.csv");
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "framework",
+            "export",
+            id,
+            "--format",
+            "csv",
+            "--output",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    // One word changed in one descriptor, and item 8.1's row left out.
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let text = text.replacen("Understands", "Knows", 1);
+    let text: String = text
+        .lines()
+        .filter(|l| !l.contains(",8.1,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&csv, text).unwrap();
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "framework",
+            "import",
+            csv.to_str().unwrap(),
+            "--id",
+            id,
+            "--title",
+            "Allied Health Professions’ Support Worker Competency, Education and Career Development Framework",
+            "--publisher",
+            "Health Education England",
+            "--framework-version",
+            "2030",
+            "--publish",
+        ],
+    );
+    assert!(ok, "{err}");
+
+    let (ok, out, err) = pathway(d, &["framework", "changes", id]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with(&format!(
+            "Changes in {id} from version 2021 to version 2030\n"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("Items removed\n  8.1 "), "{out}");
+    assert!(out.contains("[-Understands-]{+Knows+}"), "{out}");
+    // Either way round, and by name.
+    let (ok, back, err) = pathway(
+        d,
+        &["framework", "changes", id, "--from", "2030", "--to", "2021"],
+    );
+    assert!(ok, "{err}");
+    assert!(back.contains("Items added\n  8.1 "), "{back}");
+    let (ok, _, err) = pathway(d, &["framework", "changes", id, "--from", "1999"]);
+    assert!(!ok);
+    assert!(err.contains("has no version 1999"), "{err}");
+}

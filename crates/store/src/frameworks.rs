@@ -73,6 +73,23 @@ pub fn pick_version<'a>(
     }
 }
 
+/// The version a version is best compared with: for a draft, the version in use now; for
+/// any other, the last published or retired version before it. None for a first version.
+pub fn baseline<'a>(
+    versions: &'a [VersionSummary],
+    shown: &VersionSummary,
+) -> Option<&'a VersionSummary> {
+    if shown.status == VersionStatus::Draft
+        && let Some(current) = pick_version(versions, None)
+            .filter(|v| v.status == VersionStatus::Published && v.version_id != shown.version_id)
+    {
+        return Some(current);
+    }
+    versions
+        .iter()
+        .rfind(|v| v.status != VersionStatus::Draft && v.version_id < shown.version_id)
+}
+
 impl Store {
     /// Every version of every framework, drafts only when asked for.
     pub async fn framework_versions(
@@ -563,5 +580,40 @@ impl Tx {
         let version: String = row.try_get("version")?;
         self.retire_others(actor, &framework_id, version_id, &version)
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(id: i64, label: &str, status: VersionStatus) -> VersionSummary {
+        VersionSummary {
+            version_id: id,
+            framework_id: "f".into(),
+            version: label.into(),
+            status,
+            title: "F".into(),
+            publisher: "P".into(),
+            description: String::new(),
+            created_at: String::new(),
+            published_at: (status != VersionStatus::Draft).then(|| format!("2026-0{id}")),
+            item_count: 1,
+            revision: 0,
+        }
+    }
+
+    #[test]
+    fn a_draft_is_compared_with_the_version_in_use_and_others_with_the_one_before() {
+        let versions = [
+            version(1, "1", VersionStatus::Retired),
+            version(2, "2", VersionStatus::Published),
+            version(3, "2.1", VersionStatus::Draft),
+        ];
+        assert_eq!(baseline(&versions, &versions[2]).unwrap().version, "2");
+        assert_eq!(baseline(&versions, &versions[1]).unwrap().version, "1");
+        assert!(baseline(&versions, &versions[0]).is_none());
+        // A first draft has nothing to be compared with.
+        assert!(baseline(&versions[2..], &versions[2]).is_none());
     }
 }

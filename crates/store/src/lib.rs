@@ -16,7 +16,7 @@ mod users;
 
 pub use audit::{Actor, AuditErasure, AuditPage, KeyUse};
 pub use error::{StoreError, StoreResult};
-pub use frameworks::{VersionSummary, pick_version};
+pub use frameworks::{VersionSummary, baseline, pick_version};
 pub use orgs::{OrgSummary, Organisation};
 pub use sessions::SessionRecord;
 pub use users::{GrantRow, User};

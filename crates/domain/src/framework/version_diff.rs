@@ -124,10 +124,79 @@ impl VersionDiff {
         counts
     }
 
+    /// What changed, counted in words: "2 items added, 1 removed and 5 changed; 1 domain
+    /// changed.", or that nothing did.
+    pub fn summary(&self) -> String {
+        summary(self)
+    }
+
     /// The items with one kind of change, in the order of [`VersionDiff::items`].
     pub fn items_with(&self, change: Change) -> impl Iterator<Item = &ItemDiff> {
         self.items.iter().filter(move |i| i.change == change)
     }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "and"-joined list: "a", "a and b", "a, b and c".
+fn listed(mut parts: Vec<String>) -> String {
+    let last = parts.pop().unwrap_or_default();
+    if parts.is_empty() {
+        last
+    } else {
+        format!("{} and {last}", parts.join(", "))
+    }
+}
+
+/// "2 items added, 1 removed and 5 changed; 1 domain changed.", or that nothing changed.
+fn summary(d: &VersionDiff) -> String {
+    let counts = d.item_counts();
+    let mut items = Vec::new();
+    for (n, what) in [
+        (counts.added, "added"),
+        (counts.removed, "removed"),
+        (counts.changed, "changed"),
+    ] {
+        if n > 0 {
+            // Only the first count names what is counted: "2 items added, 1 removed".
+            items.push(if items.is_empty() {
+                format!("{} {what}", plural(n, "item", "items"))
+            } else {
+                format!("{n} {what}")
+            });
+        }
+    }
+    let others: Vec<String> = [
+        (
+            d.details.len(),
+            "detail of the framework",
+            "details of the framework",
+        ),
+        (d.levels.len(), "level", "levels"),
+        (d.domains.len(), "domain", "domains"),
+        (
+            d.provider_mappings.len(),
+            "training provider statement",
+            "training provider statements",
+        ),
+    ]
+    .iter()
+    .filter(|(n, ..)| *n > 0)
+    .map(|(n, one, many)| plural(*n, one, many))
+    .collect();
+    let mut parts = Vec::new();
+    if !items.is_empty() {
+        parts.push(listed(items));
+    }
+    if !others.is_empty() {
+        parts.push(format!("{} changed", listed(others)));
+    }
+    if parts.is_empty() {
+        return "Nothing changed: the two versions say the same, word for word.".into();
+    }
+    format!("{}.", parts.join("; "))
 }
 
 fn field(
@@ -539,5 +608,30 @@ mod tests {
         let d = diff(&f, &not_applying);
         assert_eq!(d.items[0].descriptors[0].change, DescriptorChange::Replaced);
         assert_eq!(d.items[0].descriptors[0].after, Descriptor::NotApplicable);
+    }
+
+    #[test]
+    fn the_summary_counts_in_words() {
+        let f = shipped();
+        let mut draft = f.new_draft("2021.1".into());
+        assert_eq!(
+            diff(&f, &draft).summary(),
+            "Nothing changed: the two versions say the same, word for word."
+        );
+        draft
+            .edit_item(
+                "2.3",
+                "New title".into(),
+                draft.item("2.3").unwrap().descriptors.clone(),
+            )
+            .unwrap();
+        assert_eq!(diff(&f, &draft).summary(), "1 item changed.");
+        draft.remove_item("2.1").unwrap();
+        draft.remove_item("2.2").unwrap();
+        draft.edit_domain("3", "New title", "").unwrap();
+        assert_eq!(
+            diff(&f, &draft).summary(),
+            "2 items removed and 1 changed; 1 domain changed."
+        );
     }
 }

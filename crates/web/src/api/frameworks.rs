@@ -65,7 +65,7 @@ pub async fn changes(
             let versions = state
                 .versions_of(&id, visitor.may(Action::AuthorFrameworks))
                 .await?;
-            let Some(before) = crate::pages::baseline(&versions, &to) else {
+            let Some(before) = pathway_store::baseline(&versions, &to) else {
                 return Err(AppError::BadRequest(format!(
                     "Version {} is the first version of framework {id}, so there is nothing before it to compare with. Name a version to compare it with in `from`.",
                     to.version

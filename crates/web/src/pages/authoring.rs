@@ -951,7 +951,7 @@ async fn publish_page(
     revision: i64,
     errors: Errors,
 ) -> Result<PublishPage, AppError> {
-    let current = version_changes::baseline(&l.versions, &l.summary)
+    let current = pathway_store::baseline(&l.versions, &l.summary)
         .filter(|v| v.status == VersionStatus::Published)
         .cloned();
     let changes = match &current {

@@ -238,8 +238,7 @@ async fn overview(
         publication: publication(&l.summary),
         notice: l.notice_at(&format!("/frameworks/{id}")),
         can_author: visitor.may(Action::AuthorFrameworks),
-        compared_with: super::version_changes::baseline(&l.versions, &l.summary)
-            .map(|v| v.version.clone()),
+        compared_with: pathway_store::baseline(&l.versions, &l.summary).map(|v| v.version.clone()),
         code: q.code.unwrap_or_default(),
         code_hint: format!("For example, {}", example_code(&l.framework)),
         f: l.framework,

@@ -10,8 +10,6 @@ mod home;
 pub mod paging;
 mod policies;
 mod version_changes;
-
-pub use version_changes::baseline;
 mod versions;
 
 use crate::state::AppState;

@@ -13,33 +13,14 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use pathway_domain::framework::version_diff::{Change, FieldChange, VersionDiff};
-use pathway_domain::framework::{
-    Descriptor, DescriptorChange, Framework, Segment, VersionStatus, diff_versions,
-};
+use pathway_domain::framework::version_diff::{Change, FieldChange};
+use pathway_domain::framework::{Descriptor, DescriptorChange, Framework, Segment, diff_versions};
 use pathway_store::VersionSummary;
 use serde::Deserialize;
 use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/frameworks/{id}/changes", get(page))
-}
-
-/// The version a version is best compared with: for a draft, the version in use now; for
-/// any other, the last published or retired version before it. None for a first version.
-pub fn baseline<'a>(
-    versions: &'a [VersionSummary],
-    shown: &VersionSummary,
-) -> Option<&'a VersionSummary> {
-    if shown.status == VersionStatus::Draft
-        && let Some(current) = pathway_store::pick_version(versions, None)
-            .filter(|v| v.status == VersionStatus::Published && v.version_id != shown.version_id)
-    {
-        return Some(current);
-    }
-    versions
-        .iter()
-        .rfind(|v| v.status != VersionStatus::Draft && v.version_id < shown.version_id)
 }
 
 /// A field of a framework, level, domain or item that differs, in words.
@@ -140,69 +121,6 @@ fn descriptor_text(d: &Descriptor) -> String {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// "and"-joined list: "a", "a and b", "a, b and c".
-fn listed(mut parts: Vec<String>) -> String {
-    let last = parts.pop().unwrap_or_default();
-    if parts.is_empty() {
-        last
-    } else {
-        format!("{} and {last}", parts.join(", "))
-    }
-}
-
-/// "2 items added, 1 removed and 5 changed; 1 domain changed.", or that nothing changed.
-fn summary(d: &VersionDiff) -> String {
-    let counts = d.item_counts();
-    let mut items = Vec::new();
-    for (n, what) in [
-        (counts.added, "added"),
-        (counts.removed, "removed"),
-        (counts.changed, "changed"),
-    ] {
-        if n > 0 {
-            // Only the first count names what is counted: "2 items added, 1 removed".
-            items.push(if items.is_empty() {
-                format!("{} {what}", plural(n, "item", "items"))
-            } else {
-                format!("{n} {what}")
-            });
-        }
-    }
-    let others: Vec<String> = [
-        (
-            d.details.len(),
-            "detail of the framework",
-            "details of the framework",
-        ),
-        (d.levels.len(), "level", "levels"),
-        (d.domains.len(), "domain", "domains"),
-        (
-            d.provider_mappings.len(),
-            "training provider statement",
-            "training provider statements",
-        ),
-    ]
-    .iter()
-    .filter(|(n, ..)| *n > 0)
-    .map(|(n, one, many)| plural(*n, one, many))
-    .collect();
-    let mut parts = Vec::new();
-    if !items.is_empty() {
-        parts.push(listed(items));
-    }
-    if !others.is_empty() {
-        parts.push(format!("{} changed", listed(others)));
-    }
-    if parts.is_empty() {
-        return "Nothing changed: the two versions say the same, word for word.".into();
-    }
-    format!("{}.", parts.join("; "))
-}
-
 /// The view of what changed from `from` to `to` (both of framework `id`).
 pub fn view(id: &str, from: &Framework, to: &Framework, from_vq: &str, to_vq: &str) -> ChangesView {
     let d = diff_versions(from, to);
@@ -220,7 +138,7 @@ pub fn view(id: &str, from: &Framework, to: &Framework, from_vq: &str, to_vq: &s
     ChangesView {
         from: d.from_version.clone(),
         to: d.to_version.clone(),
-        summary: summary(&d),
+        summary: d.summary(),
         details: field_rows(&d.details),
         levels: d
             .levels
@@ -340,7 +258,7 @@ async fn page(
                 .cloned()
                 .ok_or_else(|| AppError::NotFound(format!("Version {v} of framework {id}")))?,
         ),
-        None => baseline(&to.versions, &to.summary).cloned(),
+        None => pathway_store::baseline(&to.versions, &to.summary).cloned(),
     };
     let changes = match &from_summary {
         Some(from) => {
@@ -372,67 +290,4 @@ async fn page(
         errors: Errors::default(),
     };
     Ok(render(&page))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn version(id: i64, label: &str, status: VersionStatus) -> VersionSummary {
-        VersionSummary {
-            version_id: id,
-            framework_id: "f".into(),
-            version: label.into(),
-            status,
-            title: "F".into(),
-            publisher: "P".into(),
-            description: String::new(),
-            created_at: String::new(),
-            published_at: (status != VersionStatus::Draft).then(|| format!("2026-0{id}")),
-            item_count: 1,
-            revision: 0,
-        }
-    }
-
-    #[test]
-    fn a_draft_is_compared_with_the_version_in_use_and_others_with_the_one_before() {
-        let versions = [
-            version(1, "1", VersionStatus::Retired),
-            version(2, "2", VersionStatus::Published),
-            version(3, "2.1", VersionStatus::Draft),
-        ];
-        assert_eq!(baseline(&versions, &versions[2]).unwrap().version, "2");
-        assert_eq!(baseline(&versions, &versions[1]).unwrap().version, "1");
-        assert!(baseline(&versions, &versions[0]).is_none());
-        // A first draft has nothing to be compared with.
-        assert!(baseline(&versions[2..], &versions[2]).is_none());
-    }
-
-    #[test]
-    fn the_summary_counts_in_words() {
-        let f: Framework = serde_json::from_str(include_str!(
-            "../../../../frameworks/hee-ahp-support-worker-2021.json"
-        ))
-        .unwrap();
-        let mut draft = f.new_draft("2021.1".into());
-        assert_eq!(
-            summary(&diff_versions(&f, &draft)),
-            "Nothing changed: the two versions say the same, word for word."
-        );
-        draft
-            .edit_item(
-                "2.3",
-                "New title".into(),
-                draft.item("2.3").unwrap().descriptors.clone(),
-            )
-            .unwrap();
-        assert_eq!(summary(&diff_versions(&f, &draft)), "1 item changed.");
-        draft.remove_item("2.1").unwrap();
-        draft.remove_item("2.2").unwrap();
-        draft.edit_domain("3", "New title", "").unwrap();
-        assert_eq!(
-            summary(&diff_versions(&f, &draft)),
-            "2 items removed and 1 changed; 1 domain changed."
-        );
-    }
 }
