@@ -328,6 +328,10 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
             let mut out = String::new();
             writeln!(out, "{} ({})", f.meta.title, f.id())?;
             writeln!(out, "Publisher: {}", f.meta.publisher)?;
+            match v.steward_org_id {
+                Some(org) => writeln!(out, "Stewarded by: {}", store.org(org).await?.name)?,
+                None => writeln!(out, "Stewarded by: nobody (a national framework)")?,
+            }
             writeln!(
                 out,
                 "Version: {} ({})",
@@ -567,8 +571,16 @@ async fn chosen_grant(
             }
             Some((role, Some(org.id)))
         }
-        (false, Some(_), None) => bail!("--role needs --org"),
-        (false, None, _) => None,
+        // A national framework author is the one role besides platform administrator that
+        // is held across all of Pathway.
+        (false, Some(r), None) => match Role::parse(&r) {
+            Some(role) if role.fits(None) => Some((role, None)),
+            _ => bail!(
+                "--role {r} is held at an organisation: give its id with --org (see `pathway org list`)"
+            ),
+        },
+        (false, None, Some(_)) => bail!("--org needs --role: say which role is held there"),
+        (false, None, None) => None,
     })
 }
 

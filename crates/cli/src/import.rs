@@ -18,6 +18,8 @@ pub struct Import {
     /// For JSON: an id of the importer's choosing, instead of the one the file gives.
     id: Option<FrameworkId>,
     publish: bool,
+    /// For a new framework: the organisation that stewards it (national when `None`).
+    steward_org: Option<i64>,
 }
 
 impl Import {
@@ -32,6 +34,7 @@ impl Import {
             publisher,
             framework_version,
             publish,
+            steward_org,
         } = command
         else {
             return Ok(None);
@@ -71,6 +74,7 @@ impl Import {
             csv,
             id: chosen_id,
             publish: *publish,
+            steward_org: *steward_org,
         }))
     }
 
@@ -90,6 +94,11 @@ impl Import {
 
     /// Checks the file against the database and stores it as a new version.
     pub async fn run(self, store: &Store) -> anyhow::Result<ExitCode> {
+        if let Some(org) = self.steward_org
+            && let Err(e) = store.org(org).await
+        {
+            bail!("--steward-org: no organisation has id {org} ({e})");
+        }
         let parsed = match &self.csv {
             None => {
                 operations::read_json_into(store, &self.bytes, &self.name, self.id.clone()).await?
@@ -110,6 +119,7 @@ impl Import {
             &framework,
             &Actor::cli(),
             &self.name,
+            self.steward_org,
         )
         .await
         {

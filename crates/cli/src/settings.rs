@@ -379,6 +379,12 @@ pub enum FrameworkCommand {
         /// Publish the imported version at once (CSV imports are drafts otherwise).
         #[arg(long)]
         publish: bool,
+        /// For a new framework: the id of the organisation that stewards it, whose framework
+        /// authors will author it. By default a new framework is national: only national
+        /// framework authors and platform administrators author it. An existing framework
+        /// keeps its steward.
+        #[arg(long)]
+        steward_org: Option<i64>,
     },
     /// Export a framework version to standard output or a file.
     Export {
@@ -445,9 +451,10 @@ pub enum UserCommand {
         #[arg(long)]
         platform_admin: bool,
         /// Grant this role (worker, supervisor, employer_lead, ics_lead, regional_lead, training_provider, framework_author).
-        #[arg(long, requires = "org")]
+        #[arg(long)]
         role: Option<String>,
-        /// Id of the organisation the role is held at.
+        /// Id of the organisation the role is held at. Every role needs one except a framework
+        /// author of national frameworks.
         #[arg(long)]
         org: Option<i64>,
     },
@@ -462,9 +469,10 @@ pub enum UserCommand {
         #[arg(long, conflicts_with_all = ["role", "org"])]
         platform_admin: bool,
         /// The role (worker, supervisor, employer_lead, ics_lead, regional_lead, training_provider, framework_author).
-        #[arg(long, requires = "org", required_unless_present = "platform_admin")]
+        #[arg(long, required_unless_present = "platform_admin")]
         role: Option<String>,
-        /// Id of the organisation the role is held at (see `pathway org list`).
+        /// Id of the organisation the role is held at (see `pathway org list`). Every role
+        /// needs one except a framework author of national frameworks.
         #[arg(long)]
         org: Option<i64>,
     },

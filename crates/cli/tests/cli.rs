@@ -832,3 +832,95 @@ fn the_changes_between_two_versions_are_listed_with_reworded_descriptors_word_by
     assert!(!ok);
     assert!(err.contains("has no version 1999"), "{err}");
 }
+
+#[test]
+fn a_national_framework_author_needs_no_organisation_and_other_roles_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "user",
+            "add",
+            "--email",
+            "nat@example.org",
+            "--name",
+            "Nat Author",
+            "--role",
+            "framework_author",
+        ],
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "user",
+            "add",
+            "--email",
+            "w@example.org",
+            "--name",
+            "W",
+            "--role",
+            "worker",
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("--role worker is held at an organisation"),
+        "{err}"
+    );
+
+    // A new framework is national unless an organisation is named to steward it.
+    let (ok, out, err) = pathway(d, &["org", "add", "--name", "R", "--kind", "region"]);
+    assert!(ok, "{err}");
+    let region: String = out.chars().filter(char::is_ascii_digit).collect();
+    let csv = d.join("f.csv");
+    std::fs::write(
+        &csv,
+        "domain,code,title,kind,Entry\nSwallowing,1.1,Supports safe swallowing,competency,Follows the plan.\n",
+    )
+    .unwrap();
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "framework",
+            "import",
+            csv.to_str().unwrap(),
+            "--id",
+            "dysphagia",
+            "--title",
+            "D",
+            "--steward-org",
+            "999",
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("--steward-org: no organisation has id 999"),
+        "{err}"
+    );
+    let (ok, _, err) = pathway(
+        d,
+        &[
+            "framework",
+            "import",
+            csv.to_str().unwrap(),
+            "--id",
+            "dysphagia",
+            "--title",
+            "D",
+            "--publisher",
+            "P",
+            "--steward-org",
+            &region,
+        ],
+    );
+    assert!(ok, "{err}");
+    let (_, out, _) = pathway(d, &["framework", "show", "dysphagia"]);
+    assert!(out.contains("Stewarded by: R\n"), "{out}");
+    let (_, out, _) = pathway(d, &["framework", "show", "hee-ahp-support-worker-2021"]);
+    assert!(
+        out.contains("Stewarded by: nobody (a national framework)"),
+        "{out}"
+    );
+}

@@ -14,7 +14,8 @@ pub type UserId = i64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Grant {
     pub role: Role,
-    /// `None` only for platform administrators, whose scope is everything.
+    /// `None` for a role over all of Pathway: a platform administrator, or a framework author
+    /// of national frameworks.
     pub org: Option<OrgId>,
 }
 
@@ -30,8 +31,14 @@ pub struct Principal {
 pub enum Action {
     /// Read published frameworks. Frameworks are public documents: anyone may.
     ReadPublishedFrameworks,
-    /// See and edit drafts, import frameworks, publish versions.
+    /// Author frameworks at all: open the import page and import a new framework.
     AuthorFrameworks,
+    /// See and edit the drafts of one framework, start and discard them, publish them, and
+    /// import new versions of it. The target is the ancestry of the organisation that
+    /// stewards the framework, empty for a national framework: a framework author's role
+    /// covers the frameworks its organisation and those below it steward, and a framework
+    /// author held across all of Pathway covers every framework, national ones included.
+    AuthorFramework,
     /// Open the administration pages at all.
     OpenAdministration,
     /// Add an organisation under the target (or at the top, with no target).
@@ -76,6 +83,9 @@ impl Principal {
         match action {
             Action::ReadPublishedFrameworks => true,
             Action::AuthorFrameworks => self.has_role(Role::FrameworkAuthor),
+            Action::AuthorFramework => self
+                .roles_over(target)
+                .any(|held| held == Role::FrameworkAuthor),
             Action::OpenAdministration => self.grants.iter().any(|g| lead(g.role)),
             Action::ReadAuditLog => false,
             // Only platform administrators add top-level organisations.
@@ -303,5 +313,26 @@ mod tests {
     fn framework_authors_author_frameworks() {
         assert!(who(&[(Role::FrameworkAuthor, Some(REGION))]).may(Action::AuthorFrameworks, &[]));
         assert!(!who(&[(Role::EmployerLead, Some(TRUST_A))]).may(Action::AuthorFrameworks, &[]));
+    }
+
+    #[test]
+    fn a_framework_is_authored_within_the_scope_of_the_organisation_that_stewards_it() {
+        let regional = who(&[(Role::FrameworkAuthor, Some(REGION))]);
+        let at_trust = who(&[(Role::FrameworkAuthor, Some(TRUST_A))]);
+        let national = who(&[(Role::FrameworkAuthor, None)]);
+        let trust_a = [TRUST_A, ICS, REGION];
+        // A framework a trust stewards: its authors, and those of the organisations above it.
+        assert!(regional.may(Action::AuthorFramework, &trust_a));
+        assert!(at_trust.may(Action::AuthorFramework, &trust_a));
+        assert!(national.may(Action::AuthorFramework, &trust_a));
+        // A framework the region stewards: not the trust's authors.
+        assert!(!at_trust.may(Action::AuthorFramework, &[REGION]));
+        assert!(!at_trust.may(Action::AuthorFramework, &[TRUST_B, ICS, REGION]));
+        // A national framework: national authors and platform administrators only.
+        assert!(!regional.may(Action::AuthorFramework, &[]));
+        assert!(national.may(Action::AuthorFramework, &[]));
+        assert!(who(&[(Role::PlatformAdmin, None)]).may(Action::AuthorFramework, &[]));
+        // Other roles over the steward are not authorship.
+        assert!(!who(&[(Role::RegionalLead, Some(REGION))]).may(Action::AuthorFramework, &trust_a));
     }
 }

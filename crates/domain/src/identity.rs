@@ -177,11 +177,13 @@ impl Role {
         self == Self::PlatformAdmin
     }
 
-    /// The kinds of organisation this role makes sense at.
+    /// The kinds of organisation this role makes sense at; `None` is no organisation, a role
+    /// over all of Pathway: a platform administrator's, or a framework author of national
+    /// frameworks (those no organisation stewards, such as the shipped HEE framework).
     pub fn fits(self, kind: Option<OrgKind>) -> bool {
         use OrgKind::*;
         match (self, kind) {
-            (Self::PlatformAdmin, None) => true,
+            (Self::PlatformAdmin | Self::FrameworkAuthor, None) => true,
             (Self::PlatformAdmin, Some(_)) | (_, None) => false,
             (Self::Worker | Self::Supervisor, Some(k)) => {
                 matches!(k, Employer | Team | SocialCareProvider)
@@ -338,6 +340,11 @@ mod tests {
         assert!(!Role::IcsLead.fits(Some(OrgKind::Employer)));
         assert!(Role::Worker.fits(Some(OrgKind::SocialCareProvider)));
         assert!(!Role::Worker.fits(None));
+        assert!(
+            Role::FrameworkAuthor.fits(None),
+            "a national framework author"
+        );
+        assert!(Role::FrameworkAuthor.fits(Some(OrgKind::Region)));
     }
 
     #[test]

@@ -33,11 +33,15 @@ pub struct VersionSummary {
     /// How many times a draft has been saved: edits and publishing name the revision they
     /// were made from, and are refused if another has been saved since.
     pub revision: i64,
+    /// The organisation that stewards the framework (see [`Tx::set_steward`]); `None` for a
+    /// national framework.
+    pub steward_org_id: Option<i64>,
 }
 
 const SUMMARY: &str = "SELECT v.id, v.framework_id, v.version, v.status, v.title, v.publisher, v.description, \
-    v.created_at, v.published_at, v.revision, (SELECT COUNT(*) FROM framework_items i WHERE i.version_id = v.id) AS item_count \
-    FROM framework_versions v";
+    v.created_at, v.published_at, v.revision, f.steward_org_id, \
+    (SELECT COUNT(*) FROM framework_items i WHERE i.version_id = v.id) AS item_count \
+    FROM framework_versions v JOIN frameworks f ON f.id = v.framework_id";
 
 fn summary_from(row: &sqlx::any::AnyRow) -> StoreResult<VersionSummary> {
     let status: String = row.try_get("status")?;
@@ -54,6 +58,7 @@ fn summary_from(row: &sqlx::any::AnyRow) -> StoreResult<VersionSummary> {
         published_at: row.try_get("published_at")?,
         item_count: row.try_get("item_count")?,
         revision: row.try_get("revision")?,
+        steward_org_id: row.try_get("steward_org_id")?,
     })
 }
 
@@ -341,6 +346,17 @@ impl Tx {
         Ok(version_id)
     }
 
+    /// Makes `org` (or, with `None`, nobody: a national framework) the framework's steward,
+    /// whose framework authors author it.
+    pub async fn set_steward(&mut self, framework_id: &str, org: Option<i64>) -> StoreResult<()> {
+        sqlx::query("UPDATE frameworks SET steward_org_id = $1 WHERE id = $2")
+            .bind(org)
+            .bind(framework_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Retires every published version of the framework but `current`, with an audit entry
     /// for each.
     async fn retire_others(
@@ -600,6 +616,7 @@ mod tests {
             published_at: (status != VersionStatus::Draft).then(|| format!("2026-0{id}")),
             item_count: 1,
             revision: 0,
+            steward_org_id: None,
         }
     }
 

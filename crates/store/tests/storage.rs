@@ -87,6 +87,7 @@ on_both!(
     one_version_is_published_at_a_time,
     a_draft_saved_since_it_was_read_refuses_the_stale_change,
     discarding_a_draft_deletes_it_and_never_a_published_version,
+    a_framework_is_national_until_an_organisation_stewards_it,
     duplicate_versions_are_refused_and_nothing_is_written,
     organisations_nest_and_scope_follows_the_hierarchy,
     users_roles_and_unique_emails,
@@ -404,6 +405,52 @@ async fn discarding_a_draft_deletes_it_and_never_a_published_version(db: &TestDb
     let mut tx = store.begin().await.unwrap();
     tx.insert_framework(&actor(), &other).await.unwrap();
     tx.commit().await.unwrap();
+}
+
+async fn a_framework_is_national_until_an_organisation_stewards_it(db: &TestDb) {
+    let store = &db.store;
+    let f = shipped();
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_framework(&actor(), &f).await.unwrap();
+    let region = tx
+        .create_org(
+            &actor(),
+            "North East and Yorkshire",
+            OrgKind::Region,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let steward = |versions: Vec<pathway_store::VersionSummary>| {
+        versions
+            .iter()
+            .map(|v| v.steward_org_id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        steward(store.versions_of(f.id().as_str(), true).await.unwrap()),
+        [None]
+    );
+
+    let mut tx = store.begin().await.unwrap();
+    tx.set_steward(f.id().as_str(), Some(region.id))
+        .await
+        .unwrap();
+    tx.insert_framework(&actor(), &f.new_draft("2021.1".into()))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // Every version, and the list of all frameworks, carry it.
+    assert_eq!(
+        steward(store.versions_of(f.id().as_str(), true).await.unwrap()),
+        [Some(region.id), Some(region.id)]
+    );
+    assert_eq!(
+        steward(store.framework_versions(true).await.unwrap()),
+        [Some(region.id), Some(region.id)]
+    );
 }
 
 async fn one_version_is_published_at_a_time(db: &TestDb) {

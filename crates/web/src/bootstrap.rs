@@ -123,7 +123,7 @@ const DEMO_ORGS: &[DemoOrg] = &[
     },
 ];
 
-/// (email, name, role, organisation; `None` for platform-wide): at least two of each role,
+/// (email, name, role, organisation; `None` for all of Pathway): at least two of each role,
 /// so that what one person may do to a peer can be tried.
 const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
     (
@@ -138,11 +138,13 @@ const DEMO_USERS: &[(&str, &str, Role, Option<&str>)] = &[
         Role::PlatformAdmin,
         None,
     ),
+    // A national framework author (who authors the shipped framework) and a regional one
+    // (who authors the frameworks the region stewards).
     (
         "author@pathway.demo",
         "Fran Author",
         Role::FrameworkAuthor,
-        Some("North East and Yorkshire"),
+        None,
     ),
     (
         "author2@pathway.demo",

@@ -17,6 +17,7 @@ pub mod operations;
 mod pages;
 mod placement_query;
 mod state;
+mod stewardship;
 mod views;
 
 pub use api::openapi_json;

@@ -245,31 +245,44 @@ fn identify(
 
 /// Stores an imported framework as a new version, after [`check_levels_kept`]. Nothing is
 /// written if anything fails; a version imported as published retires the one before.
-/// `source` names the file (or "request body") in problems and in the audit log.
+/// `source` names the file (or "request body") in problems and in the audit log. A new
+/// framework is stewarded by `steward` (`None`: national); an existing one keeps its steward.
 pub async fn import_framework(
     store: &Store,
     framework: &Framework,
     actor: &Actor,
     source: &str,
+    steward: Option<i64>,
 ) -> Result<i64, StoreError> {
     if let Some(problems) = check_levels_kept(store, framework).await? {
         return Err(StoreError::Invalid(problems.within(source)));
     }
+    let is_new = store
+        .versions_of(framework.id().as_str(), true)
+        .await?
+        .is_empty();
     let mut tx = store.begin().await?;
     let id = tx.insert_framework(actor, framework).await?;
+    if is_new {
+        tx.set_steward(framework.id().as_str(), steward).await?;
+    }
+    let mut after = json!({
+        "framework": framework.id(),
+        "version": framework.meta.version,
+        "status": framework.meta.status,
+        "items": framework.items().len(),
+        "source": source,
+    });
+    if is_new {
+        after["steward_org_id"] = json!(steward);
+    }
     tx.audit(
         actor,
         "framework.import",
         "framework_version",
         id,
         None,
-        Some(json!({
-            "framework": framework.id(),
-            "version": framework.meta.version,
-            "status": framework.meta.status,
-            "items": framework.items().len(),
-            "source": source,
-        })),
+        Some(after),
     )
     .await?;
     tx.commit().await?;

@@ -62,9 +62,7 @@ pub async fn changes(
     let from = match q.from.as_deref() {
         Some(v) => load(&state, &visitor, &id, Some(v)).await?.1,
         None => {
-            let versions = state
-                .versions_of(&id, visitor.may(Action::AuthorFrameworks))
-                .await?;
+            let (versions, _) = crate::stewardship::versions_for(&state, &visitor, &id).await?;
             let Some(before) = pathway_store::baseline(&versions, &to) else {
                 return Err(AppError::BadRequest(format!(
                     "Version {} is the first version of framework {id}, so there is nothing before it to compare with. Name a version to compare it with in `from`.",
@@ -102,17 +100,14 @@ async fn load_content(
     id: &str,
     version: Option<&str>,
 ) -> Result<(pathway_store::VersionSummary, VersionContent), ApiError> {
-    let drafts = visitor.may(Action::AuthorFrameworks);
-    let summary = state
-        .resolve_version(id, version, drafts)
-        .await
-        .map_err(|e| match e {
-            // Any other failure (the database is down) is the service's problem, not a 404.
-            pathway_store::StoreError::NotFound(_) => AppError::NotFound(match version {
+    let (versions, _) = crate::stewardship::versions_for(state, visitor, id).await?;
+    let summary = pathway_store::pick_version(&versions, version)
+        .cloned()
+        .ok_or_else(|| {
+            AppError::NotFound(match version {
                 Some(v) => format!("Framework {id} version {v}"),
                 None => format!("Framework {id}"),
-            }),
-            other => other.into(),
+            })
         })?;
     let content = state.framework(summary.version_id).await?;
     Ok((summary, content))
@@ -125,8 +120,7 @@ pub async fn list(
     State(state): State<AppState>,
     visitor: Visitor,
 ) -> Result<Json<Vec<FrameworkSummary>>, ApiError> {
-    let drafts = visitor.may(Action::AuthorFrameworks);
-    let versions = state.store.framework_versions(drafts).await?;
+    let versions = crate::stewardship::all_versions_for(&state, &visitor).await?;
     Ok(Json(versions.into_iter().map(Into::into).collect()))
 }
 
@@ -167,14 +161,11 @@ pub async fn versions(
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<FrameworkSummary>>, ApiError> {
-    let versions = state
-        .store
-        .versions_of(&id, visitor.may(Action::AuthorFrameworks))
-        .await?;
+    let (versions, _) = crate::stewardship::versions_for(&state, &visitor, &id).await?;
     if versions.is_empty() {
         return Err(AppError::NotFound(format!("Framework {id}")).into());
     }
-    Ok(Json(versions.into_iter().map(Into::into).collect()))
+    Ok(Json(versions.iter().cloned().map(Into::into).collect()))
 }
 
 /// One item with its descriptor at every level and how each differs from the level before.
@@ -382,6 +373,10 @@ pub struct ImportParams {
     /// `per_domain` (a level in each domain). By default an existing framework's placement,
     /// or `whole_framework` for a new one.
     level_placement: Option<String>,
+    /// For a new framework: the organisation that stewards it, by id, or `national`; its
+    /// framework authors author it. Needed only by someone who authors frameworks for more
+    /// than one; an existing framework keeps its steward.
+    steward: Option<String>,
 }
 
 /// Imports a framework from CASE JSON (`Content-Type: application/json`) or CSV (`text/csv`).
@@ -393,8 +388,9 @@ pub struct ImportParams {
     security(("session" = [], "csrf" = [])),
     responses(
         (status = 201, description = "Imported as a new version", body = ImportedBody),
+        (status = 400, description = "The caller authors frameworks for several organisations and named none to steward a new framework, or named one that does not exist", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not a framework author, or the CSRF token is missing or wrong", body = ErrorBody),
+        (status = 403, description = "Not a framework author, not one of this framework's authors (it is stewarded by an organisation outside the caller's scope, or is national), or the CSRF token is missing or wrong", body = ErrorBody),
         (status = 409, description = "The framework already has a version with this label", body = ErrorBody),
         (status = 413, description = "The file is larger than 64 MiB", body = ErrorBody),
         (status = 415, description = "Neither JSON nor CSV", body = ErrorBody),
@@ -460,7 +456,20 @@ pub async fn import(
         .into());
     }
     .map_err(AppError::Invalid)?;
-    operations::import_framework(&state.store, &framework, &user.actor(), "request body").await?;
+    let requested = crate::stewardship::parse_steward(q.steward.as_deref())
+        .map_err(|e| AppError::Invalid(pathway_domain::framework::Problems::one("steward", e)))?;
+    let steward =
+        crate::stewardship::check_import(&state.store, &user, framework.id().as_str(), requested)
+            .await?
+            .map_err(AppError::from)?;
+    operations::import_framework(
+        &state.store,
+        &framework,
+        &user.actor(),
+        "request body",
+        steward,
+    )
+    .await?;
     state.forget_versions(framework.id().as_str());
     let body = ImportedBody {
         id: framework.id().to_string(),

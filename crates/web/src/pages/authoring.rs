@@ -104,6 +104,9 @@ async fn load_draft(
         .require(Action::AuthorFrameworks, &[], path)?
         .clone();
     let l = load(state, visitor, id, version).await?;
+    if !l.may_author {
+        return Err(AppError::Forbidden);
+    }
     if l.summary.status != VersionStatus::Draft {
         return Err(AppError::BadRequest(format!(
             "Version {} is {} and cannot change. Create a new draft version to edit it.",
@@ -198,6 +201,9 @@ async fn new_draft(
 ) -> Result<Response, AppError> {
     let user = visitor.require(Action::AuthorFrameworks, &[], &format!("/frameworks/{id}"))?;
     let l = load(&state, &visitor, &id, q.version.as_deref()).await?;
+    if !l.may_author {
+        return Err(AppError::Forbidden);
+    }
     let (_, label) = operations::create_draft(&state.store, &l.framework, &user.actor()).await?;
     Ok(Redirect::to(&format!("/frameworks/{id}{}", version_query(&label))).into_response())
 }

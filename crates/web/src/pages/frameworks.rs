@@ -4,7 +4,7 @@ use super::versions::{self, Publication, VersionNotice, publication};
 use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::operations;
-use crate::pages::forms::Errors;
+use crate::pages::forms::{Choice, Errors};
 use crate::state::AppState;
 use crate::views::{PageCtx, render};
 use askama::Template;
@@ -52,6 +52,9 @@ pub(super) struct Loaded {
     pub vq: String,
     /// Every version of the framework the reader may see, in creation order.
     pub versions: Arc<[VersionSummary]>,
+    /// Whether the reader authors this framework (see [`crate::stewardship`]): sees its
+    /// drafts and may edit them.
+    pub may_author: bool,
 }
 
 impl Loaded {
@@ -87,8 +90,7 @@ pub(super) async fn load(
     id: &str,
     version: Option<&str>,
 ) -> Result<Loaded, AppError> {
-    let authors = visitor.may(Action::AuthorFrameworks);
-    let versions = state.versions_of(id, authors).await?;
+    let (versions, may_author) = crate::stewardship::versions_for(state, visitor, id).await?;
     let summary = pathway_store::pick_version(&versions, version)
         .cloned()
         .ok_or_else(|| AppError::NotFound(format!("Framework {id}")))?;
@@ -103,6 +105,7 @@ pub(super) async fn load(
         changes: content.changes,
         vq,
         versions,
+        may_author,
     })
 }
 
@@ -135,7 +138,7 @@ struct ListRow {
 
 async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let authors = visitor.may(Action::AuthorFrameworks);
-    let versions = state.store.framework_versions(authors).await?;
+    let versions = crate::stewardship::all_versions_for(&state, &visitor).await?;
     let rows = versions
         .into_iter()
         .filter(|v| authors || v.status == VersionStatus::Published)
@@ -173,6 +176,8 @@ struct OverviewPage {
     notice: Option<VersionNotice>,
     versions: Vec<VersionRow>,
     can_author: bool,
+    /// The organisation that stewards the framework, shown to its authors; `None`: national.
+    steward: Option<String>,
     /// The version this one is best compared with, if any (see [`version_changes::baseline`]).
     compared_with: Option<String>,
     /// The "find an item by code" form: what was typed, and what was wrong with it.
@@ -237,7 +242,11 @@ async fn overview(
         status: status_tag(l.summary.status),
         publication: publication(&l.summary),
         notice: l.notice_at(&format!("/frameworks/{id}")),
-        can_author: visitor.may(Action::AuthorFrameworks),
+        can_author: l.may_author,
+        steward: match l.summary.steward_org_id {
+            Some(org) => Some(state.store.org(org).await?.name),
+            None => None,
+        },
         compared_with: pathway_store::baseline(&l.versions, &l.summary).map(|v| v.version.clone()),
         code: q.code.unwrap_or_default(),
         code_hint: format!("For example, {}", example_code(&l.framework)),
@@ -342,7 +351,7 @@ async fn domain(
         title: d.title,
         description: d.description,
         items,
-        editable: l.summary.status == VersionStatus::Draft && visitor.may(Action::AuthorFrameworks),
+        editable: l.summary.status == VersionStatus::Draft && l.may_author,
         f: l.framework,
         vq: l.vq,
     }))
@@ -482,7 +491,7 @@ async fn item(
             .map_or("", |d| d.title.as_str()),
         cells: level_cells(f, &l.changes, pos),
         mappings: f.mappings_for(&item.code).collect(),
-        editable: l.summary.status == VersionStatus::Draft && visitor.may(Action::AuthorFrameworks),
+        editable: l.summary.status == VersionStatus::Draft && l.may_author,
         prev: pos.checked_sub(1).map(|p| item_link(&f.items()[p])),
         next: f.items().get(pos + 1).map(item_link),
         item,
@@ -611,6 +620,28 @@ struct ImportPage {
     errors: Errors,
     problems: Vec<String>,
     form: ImportValues,
+    /// Who may steward a new framework: national, or an organisation the author authors for.
+    stewards: Vec<Choice>,
+}
+
+/// The stewards `user` may choose for a new framework, `chosen` selected.
+async fn steward_choices(
+    state: &AppState,
+    user: &crate::auth::SignedIn,
+    chosen: &str,
+) -> Result<Vec<Choice>, AppError> {
+    Ok(crate::stewardship::steward_choices(&state.store, user)
+        .await?
+        .into_iter()
+        .map(|(org, label)| {
+            let value = org.map_or_else(|| "national".to_owned(), |o| o.to_string());
+            Choice {
+                selected: value == chosen,
+                value,
+                label,
+            }
+        })
+        .collect())
 }
 
 #[derive(Default, Clone)]
@@ -622,14 +653,20 @@ struct ImportValues {
     version: String,
     /// "whole_framework", "per_domain", or "" to keep an existing framework's.
     level_placement: String,
+    /// Who stewards a new framework: "national" or an organisation's id.
+    steward: String,
 }
 
-async fn import_form(visitor: Visitor) -> Result<Response, AppError> {
-    visitor.require(Action::AuthorFrameworks, &[], "/frameworks/import")?;
+async fn import_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    let user = visitor.require(Action::AuthorFrameworks, &[], "/frameworks/import")?;
     Ok(render(&ImportPage {
         ctx: PageCtx::new(&visitor, "Import a framework", "import"),
         errors: Errors::default(),
         problems: Vec::new(),
+        stewards: steward_choices(&state, user, "").await?,
         form: ImportValues {
             format: "case".into(),
             version: "1".into(),
@@ -680,9 +717,11 @@ async fn import_submit(
             "publisher" => values.publisher = text.trim().to_owned(),
             "version" => values.version = text.trim().to_owned(),
             "level_placement" => values.level_placement = text,
+            "steward" => values.steward = text.trim().to_owned(),
             _ => {}
         }
     }
+    let stewards = steward_choices(&state, &user, &values.steward).await?;
     let again = |mut errors: Errors, problems: Vec<String>, values: ImportValues| {
         if !problems.is_empty() {
             // The problems are in the file, so the file field is the one to fix.
@@ -697,6 +736,7 @@ async fn import_submit(
             errors,
             problems,
             form: values,
+            stewards: stewards.clone(),
         };
         (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
     };
@@ -757,8 +797,33 @@ async fn import_submit(
             ));
         }
     };
+    let requested = match crate::stewardship::parse_steward(Some(&values.steward)) {
+        Ok(requested) => requested,
+        Err(e) => return Ok(again(Errors::one("steward", e), Vec::new(), values)),
+    };
+    let steward = match crate::stewardship::check_import(
+        &state.store,
+        &user,
+        framework.id().as_str(),
+        requested,
+    )
+    .await?
+    {
+        Ok(steward) => steward,
+        Err(crate::stewardship::ImportRefusal::NotItsAuthor(message)) => {
+            return Ok(again(
+                Errors::default(),
+                vec![format!("{file_name}: {message}")],
+                values,
+            ));
+        }
+        Err(crate::stewardship::ImportRefusal::Steward { message, .. }) => {
+            return Ok(again(Errors::one("steward", message), Vec::new(), values));
+        }
+    };
     let imported =
-        operations::import_framework(&state.store, &framework, &user.actor(), &file_name).await;
+        operations::import_framework(&state.store, &framework, &user.actor(), &file_name, steward)
+            .await;
     state.forget_versions(framework.id().as_str());
     let link = format!(
         "/frameworks/{}?version={}",

@@ -115,6 +115,7 @@ mod tests {
             published_at: published_at.map(str::to_owned),
             item_count: 1,
             revision: 0,
+            steward_org_id: None,
         }
     }
 

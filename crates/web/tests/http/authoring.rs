@@ -77,9 +77,19 @@ async fn item_page(visitor: &Browser, version: &str) -> String {
     html
 }
 
-/// Publishes a draft as an author does: from the page that shows what changes.
+/// Publishes a draft of the shipped framework as an author does: from the page that shows
+/// what changes.
 pub(crate) async fn publish(author: &Browser, version: &str) -> reqwest::Response {
-    let path = format!("/frameworks/{FRAMEWORK}/publish?version={version}");
+    publish_version(author, FRAMEWORK, version).await
+}
+
+/// Publishes version `version` of framework `id` from its review page.
+pub(crate) async fn publish_version(
+    author: &Browser,
+    id: &str,
+    version: &str,
+) -> reqwest::Response {
+    let path = format!("/frameworks/{id}/publish?version={version}");
     let (status, html) = author.get_page(&path).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     author

@@ -23,3 +23,4 @@ mod ops;
 mod policies;
 mod postgres;
 mod routes;
+mod stewardship;

@@ -195,14 +195,16 @@ fn check_email(raw: &str, errors: &mut Errors) -> Option<Email> {
 }
 
 /// The organisation and role chosen: a role is held at an organisation, except a
-/// platform administrator's, which covers everything. Errors go on "org" then "role".
+/// platform administrator's, which covers everything, and a national framework author's.
+/// Errors go on "org" then "role".
 fn check_placement(org: &str, role: &str, errors: &mut Errors) -> Option<(Option<i64>, Role)> {
     let role = match role.trim() {
         "" => Err("Select a role"),
         r => Role::parse(r).ok_or("Select a role from the list"),
     };
     let org = match (org.trim(), role) {
-        ("", Ok(r)) if r.is_global() => Ok(None),
+        // A platform administrator, or a framework author of national frameworks.
+        ("", Ok(r)) if r.fits(None) => Ok(None),
         ("", _) => Err("Select an organisation".to_owned()),
         (_, Ok(r)) if r.is_global() => Err(format!(
             "{} works across every organisation: do not choose one",
