@@ -137,11 +137,20 @@ pub fn read_json(bytes: &[u8], file_name: &str) -> Result<Framework, Problems> {
 
 /// [`read_json`], with notices of what the file says that Pathway does not keep.
 pub fn read_json_noting(bytes: &[u8], file_name: &str) -> Result<(Framework, Problems), Problems> {
+    read_json_detailed(bytes, file_name).map(|i| (i.framework, i.notices))
+}
+
+/// [`read_json_noting`], with the item codes made up for items the file gives none.
+fn read_json_detailed(bytes: &[u8], file_name: &str) -> Result<case::Imported, Problems> {
     use pathway_domain::framework::native::{JsonKind, json_kind, parse_native};
     match json_kind(bytes) {
-        JsonKind::Native => parse_native(file_name, bytes).map(|f| (f, Problems::default())),
+        JsonKind::Native => parse_native(file_name, bytes).map(|framework| case::Imported {
+            framework,
+            notices: Problems::default(),
+            made_up_codes: Default::default(),
+        }),
         // CASE, or something else: the CASE reader says best what is wrong with it.
-        _ => pathway_domain::framework::case::import_noting(bytes, file_name),
+        _ => case::import_detailed(bytes, file_name),
     }
 }
 
@@ -158,7 +167,11 @@ pub async fn read_json_into(
     file_name: &str,
     requested: Option<FrameworkId>,
 ) -> Result<Result<(Framework, Problems), Problems>, StoreError> {
-    let (framework, notices) = match read_json_noting(bytes, file_name) {
+    let case::Imported {
+        framework,
+        notices,
+        made_up_codes,
+    } = match read_json_detailed(bytes, file_name) {
         Ok(read) => read,
         Err(problems) => return Ok(Err(problems)),
     };
@@ -172,9 +185,24 @@ pub async fn read_json_into(
                 .is_some_and(serde_json::Value::is_string)
         });
     let requested = requested.or_else(|| names_itself.then(|| framework.id().clone()));
-    Ok(identify(framework, requested, &documents, is_case)
-        .map(|f| (f, notices))
-        .map_err(|p| p.within(file_name)))
+    let framework = match identify(framework, requested, &documents, is_case) {
+        Ok(f) => f,
+        Err(p) => return Ok(Err(p.within(file_name))),
+    };
+    // A new version of a framework Pathway holds: items the file gives no code keep the
+    // codes they had in the version before, found by their CASE identifiers.
+    let framework = match store
+        .versions_of(framework.id().as_str(), true)
+        .await?
+        .last()
+    {
+        Some(latest) if !made_up_codes.is_empty() => {
+            let previous = store.load_framework(latest.version_id).await?;
+            case::keep_item_codes(framework, &previous, &made_up_codes)
+        }
+        _ => framework,
+    };
+    Ok(Ok((framework, notices)))
 }
 
 /// [`read_json_into`] given each stored framework's id and kept CASE document identifier.

@@ -26,7 +26,7 @@
 //! framework does not state. Every problem names a JSON path such as
 //! `$.CFItems[3].fullStatement`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::SecondsFormat;
 use serde_json::{Map, Value, json};
@@ -107,6 +107,104 @@ pub fn item_identifier(framework: &Framework, code: &ItemCode) -> Uuid {
 /// The URI an export gives an item's CFItem, e.g. for an Open Badges alignment.
 pub fn item_uri(base_uri: &str, framework: &Framework, code: &ItemCode) -> String {
     uri(base_uri, "CFItems", item_identifier(framework, code))
+}
+
+/// Gives the items of a new version whose codes were made up ([`Imported::made_up_codes`])
+/// the codes their CASE identifiers had in `previous`, the framework's version before: an
+/// item keeps its code from version to version as long as its tool keeps its identifier,
+/// wherever it moves in the package. A made-up code that is not an earlier item's is kept
+/// unless another item now has it, or an item of `previous` had it (records made against
+/// that item must not seem to be about this one): such an item gets a number no item of
+/// either version has. Codes the package gives are never changed.
+pub fn keep_item_codes(
+    framework: Framework,
+    previous: &Framework,
+    made_up: &BTreeSet<ItemCode>,
+) -> Framework {
+    if made_up.is_empty() {
+        return framework;
+    }
+    let before: HashMap<Uuid, &ItemCode> = previous
+        .items()
+        .iter()
+        .map(|i| (item_identifier(previous, &i.code), &i.code))
+        .collect();
+    let identifiers: Vec<(ItemCode, Uuid)> = framework
+        .items()
+        .iter()
+        .map(|i| (i.code.clone(), item_identifier(&framework, &i.code)))
+        .collect();
+    let mut taken: HashSet<ItemCode> = identifiers
+        .iter()
+        .map(|(code, _)| code)
+        .filter(|code| !made_up.contains(*code))
+        .cloned()
+        .collect();
+    let mut renamed: HashMap<ItemCode, ItemCode> = HashMap::new();
+    for (code, uuid) in &identifiers {
+        if made_up.contains(code)
+            && let Some(old) = before.get(uuid)
+            && !taken.contains(*old)
+        {
+            taken.insert((*old).clone());
+            renamed.insert(code.clone(), (*old).clone());
+        }
+    }
+    let earlier: HashSet<&ItemCode> = previous.items().iter().map(|i| &i.code).collect();
+    let mut next = identifiers
+        .iter()
+        .map(|(code, _)| code)
+        .chain(earlier.iter().copied())
+        .chain(taken.iter())
+        .filter_map(|c| c.as_str().parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    for (code, _) in &identifiers {
+        if !made_up.contains(code) || renamed.contains_key(code) {
+            continue;
+        }
+        if taken.contains(code) || earlier.contains(code) {
+            let fresh = loop {
+                next += 1;
+                if let Ok(c) = ItemCode::parse(&next.to_string())
+                    && !taken.contains(&c)
+                    && !earlier.contains(&c)
+                {
+                    break c;
+                }
+            };
+            taken.insert(fresh.clone());
+            renamed.insert(code.clone(), fresh);
+        } else {
+            taken.insert(code.clone());
+        }
+    }
+    if renamed.is_empty() {
+        return framework;
+    }
+    let document = document_identifier(&framework);
+    let unchanged = framework.clone();
+    let mut draft = framework.into_draft();
+    let final_code = |code: &ItemCode| renamed.get(code).unwrap_or(code).clone();
+    for (code, _) in &identifiers {
+        draft.meta.case_identifiers.remove(&format!("item:{code}"));
+    }
+    for (code, uuid) in &identifiers {
+        let name = format!("item:{}", final_code(code));
+        // As on import: an identifier an export derives again is not kept.
+        if *uuid != Uuid::new_v5(&document, name.as_bytes()) {
+            draft.meta.case_identifiers.insert(name, *uuid);
+        }
+    }
+    for item in &mut draft.items {
+        item.code = final_code(&item.code);
+    }
+    for mapping in &mut draft.provider_mappings {
+        mapping.item = final_code(&mapping.item);
+    }
+    // The codes are unique by construction; should the framework not check, the version
+    // keeps the codes it was read with rather than fail an import that was valid.
+    Framework::new(draft).unwrap_or(unchanged)
 }
 
 fn uri(base_uri: &str, class: &str, id: Uuid) -> String {
@@ -413,12 +511,34 @@ pub fn import(bytes: &[u8], file_name: &str) -> Result<Framework, Problems> {
 /// notes on items, associations other than the hierarchy…), each with where it is, so the
 /// person importing knows what a re-export will not carry.
 pub fn import_noting(bytes: &[u8], file_name: &str) -> Result<(Framework, Problems), Problems> {
+    import_detailed(bytes, file_name).map(|i| (i.framework, i.notices))
+}
+
+/// A package as read, with what the reading had to say about it.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub framework: Framework,
+    /// What the package says that Pathway does not keep (see [`import_noting`]).
+    pub notices: Problems,
+    /// The codes Pathway made up, from their positions, for items the package gives none
+    /// (no `humanCodingScheme` or `listEnumeration`). Positions move when items are added or
+    /// removed, so a new version of a framework Pathway holds gives these items back the codes
+    /// they had before: see [`keep_item_codes`].
+    pub made_up_codes: BTreeSet<ItemCode>,
+}
+
+/// [`import_noting`], with the item codes that were made up.
+pub fn import_detailed(bytes: &[u8], file_name: &str) -> Result<Imported, Problems> {
     read_package(bytes)
-        .map(|(framework, notices)| (framework, notices.within(file_name)))
+        .map(|(framework, notices, made_up_codes)| Imported {
+            framework,
+            notices: notices.within(file_name),
+            made_up_codes,
+        })
         .map_err(|p| p.within(file_name))
 }
 
-fn read_package(bytes: &[u8]) -> Result<(Framework, Problems), Problems> {
+fn read_package(bytes: &[u8]) -> Result<(Framework, Problems, BTreeSet<ItemCode>), Problems> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Problems::one(
@@ -453,7 +573,7 @@ fn read_package(bytes: &[u8]) -> Result<(Framework, Problems), Problems> {
     let draft = Package::read(&mut r, root, doc).into_draft(&mut r);
     match draft {
         Some((draft, origins)) if r.problems.is_empty() => Framework::new(draft)
-            .map(|f| (f, r.notices()))
+            .map(|f| (f, r.notices(), std::mem::take(&mut r.made_up_codes)))
             .map_err(|p| p.relocate(&origins)),
         _ if r.problems.is_empty() => Err(Problems::one("$", "the package could not be read")),
         _ => Err(r.problems),
@@ -542,6 +662,8 @@ struct Reader {
     /// What the package says that Pathway does not keep, by what it is: how many places say
     /// it and the first of them.
     not_kept: std::collections::BTreeMap<String, (usize, String)>,
+    /// Item codes made up from positions, for items the package gives no code.
+    made_up_codes: BTreeSet<ItemCode>,
 }
 
 impl Reader {
@@ -1050,6 +1172,13 @@ impl<'v> Package<'v> {
             ItemCode::parse,
             ItemCode::as_str,
         );
+        for (&(i, _), code) in items.iter().zip(&item_codes) {
+            if nodes[i].code.is_none()
+                && let Some(code) = code
+            {
+                r.made_up_codes.insert(code.clone());
+            }
+        }
 
         for &i in &order {
             let node = &nodes[i];
@@ -1788,6 +1917,84 @@ mod tests {
             value["sequenceNumber"] = n.into();
         }
         value
+    }
+
+    /// A package of items with no codes, under the document, in this order.
+    fn uncoded(items: &[(&str, &str)]) -> Value {
+        package(
+            items
+                .iter()
+                .map(|(id, statement)| cf_item(id, json!({"fullStatement": statement})))
+                .collect(),
+            items
+                .iter()
+                .enumerate()
+                .map(|(n, (id, _))| child_of(id, DOC, Some(n as i64 + 1)))
+                .collect(),
+        )
+    }
+
+    const A: &str = "0a000000-0000-4000-8000-00000000000a";
+    const B: &str = "0b000000-0000-4000-8000-00000000000b";
+    const C: &str = "0c000000-0000-4000-8000-00000000000c";
+    const N: &str = "0d000000-0000-4000-8000-00000000000d";
+
+    fn codes(f: &Framework) -> Vec<(&str, &str)> {
+        f.items()
+            .iter()
+            .map(|i| (i.code.as_str(), i.title.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn items_without_codes_keep_theirs_from_version_to_version_by_identifier() {
+        let first = import_detailed(
+            &serde_json::to_vec(&uncoded(&[(A, "Alpha"), (B, "Beta"), (C, "Gamma")])).unwrap(),
+            "v1.json",
+        )
+        .unwrap();
+        assert_eq!(
+            codes(&first.framework),
+            [("1", "Alpha"), ("2", "Beta"), ("3", "Gamma")]
+        );
+        assert_eq!(first.made_up_codes.len(), 3);
+
+        // The next version adds an item at the top and drops Beta: by position every code
+        // would move; by identifier Alpha and Gamma keep theirs, the new item gets a number
+        // no item has had, and Beta's 2 is not given to anything else.
+        let next = import_detailed(
+            &serde_json::to_vec(&uncoded(&[(N, "New"), (A, "Alpha"), (C, "Gamma")])).unwrap(),
+            "v2.json",
+        )
+        .unwrap();
+        assert_eq!(
+            codes(&next.framework),
+            [("1", "New"), ("2", "Alpha"), ("3", "Gamma")],
+            "positions, before the codes are kept"
+        );
+        let kept = keep_item_codes(next.framework, &first.framework, &next.made_up_codes);
+        assert_eq!(codes(&kept), [("4", "New"), ("1", "Alpha"), ("3", "Gamma")]);
+        // Each code still names its item's identifier, for export and for the CASE API.
+        let a: ItemCode = "1".parse().unwrap();
+        assert_eq!(item_identifier(&kept, &a).to_string(), A);
+        let n: ItemCode = "4".parse().unwrap();
+        assert_eq!(item_identifier(&kept, &n).to_string(), N);
+    }
+
+    #[test]
+    fn codes_a_package_gives_are_never_changed() {
+        let first = import_detailed(
+            &serde_json::to_vec(&uncoded(&[(A, "Alpha"), (B, "Beta")])).unwrap(),
+            "v1.json",
+        )
+        .unwrap();
+        // Now Beta has a code of its own, "1", which Alpha had: Beta keeps it, and Alpha keeps
+        // the code made up for it beside Beta's.
+        let mut p = uncoded(&[(A, "Alpha"), (B, "Beta")]);
+        p["CFItems"][1]["humanCodingScheme"] = "1".into();
+        let next = import_detailed(&serde_json::to_vec(&p).unwrap(), "v2.json").unwrap();
+        let kept = keep_item_codes(next.framework, &first.framework, &next.made_up_codes);
+        assert_eq!(codes(&kept), [("1-2", "Alpha"), ("1", "Beta")]);
     }
 
     /// A typed package: domain "D" (id "d") with items "D.1" (id "a") and "D.2" (id "b").

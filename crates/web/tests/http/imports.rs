@@ -253,3 +253,94 @@ async fn a_domain_code_with_a_space_is_browsable() {
     assert_eq!(status, StatusCode::OK);
     assert!(page_text(&domain).contains("Domain Domain A:"), "{domain}");
 }
+
+/// A CASE package of items with no codes, directly under the document, in this order.
+fn uncoded_package(items: &[(&str, &str)]) -> String {
+    const DOC: &str = "5e0b7c1a-2f4d-4b8e-9c3a-7d6e5f4a3b21";
+    let node = |id: &str| serde_json::json!({"identifier": id, "uri": format!("https://case.example/{id}"), "title": id});
+    serde_json::json!({
+        "CFDocument": {
+            "identifier": DOC,
+            "uri": format!("https://case.example/CFDocuments/{DOC}"),
+            "creator": "A Tool",
+            "title": "Swallowing support",
+            "lastChangeDateTime": "2026-01-01T00:00:00+00:00",
+        },
+        "CFItems": items.iter().map(|(id, statement)| serde_json::json!({
+            "identifier": id,
+            "uri": format!("https://case.example/CFItems/{id}"),
+            "fullStatement": statement,
+            "lastChangeDateTime": "2026-01-01T00:00:00+00:00",
+        })).collect::<Vec<_>>(),
+        "CFAssociations": items.iter().enumerate().map(|(n, (id, _))| serde_json::json!({
+            "identifier": format!("{}-{n}", &id[..8]),
+            "uri": "https://case.example/CFAssociations/x",
+            "associationType": "isChildOf",
+            "sequenceNumber": n + 1,
+            "originNodeURI": node(id),
+            "destinationNodeURI": node(DOC),
+            "lastChangeDateTime": "2026-01-01T00:00:00+00:00",
+        })).collect::<Vec<_>>(),
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn items_a_tool_gives_no_codes_keep_theirs_in_the_next_version() {
+    const A: &str = "0a000000-0000-4000-8000-00000000000a";
+    const B: &str = "0b000000-0000-4000-8000-00000000000b";
+    const N: &str = "0d000000-0000-4000-8000-00000000000d";
+    let app = spawn_app().await;
+    let author = app.signed_in(AUTHOR).await;
+    let (_, page) = author.get_page("/").await;
+    let token = get_csrf(&page);
+    let import = |body: String| {
+        let author = &author;
+        let token = &token;
+        async move {
+            author
+                .post_body(
+                    "/api/frameworks/import",
+                    "application/json",
+                    body,
+                    Some(token),
+                )
+                .await
+        }
+    };
+    let response = import(uncoded_package(&[(A, "Alpha"), (B, "Beta")])).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let mut next =
+        serde_json::from_str::<serde_json::Value>(&uncoded_package(&[(N, "New"), (A, "Alpha")]))
+            .unwrap();
+    next["CFDocument"]["lastChangeDateTime"] = "2026-06-01T00:00:00+00:00".into();
+    // A second version needs a version label of its own.
+    next["CFDocument"]["version"] = "2".into();
+    let response = import(next.to_string()).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "{}",
+        response.text().await.unwrap()
+    );
+
+    let (_, body) = author
+        .get_json("/api/frameworks/swallowing-support?version=2")
+        .await;
+    let items: Vec<(String, String)> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["code"].as_str().unwrap().to_owned(),
+                i["title"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [("3".into(), "New".into()), ("1".into(), "Alpha".into())],
+        "Alpha keeps 1; the new item takes neither 1 nor Beta's 2"
+    );
+}
