@@ -446,8 +446,8 @@ struct ItemFormPage {
     action: String,
     cancel: String,
     revision: i64,
-    /// Only for a new item: the domains to choose from and the code typed.
-    new: Option<(Vec<Choice>, String)>,
+    /// Only for a new item: the domains to choose from, the code typed, and the code's hint.
+    new: Option<(Vec<Choice>, String, String)>,
     title: String,
     kinds: Vec<Choice>,
     /// (field index, level title, value).
@@ -523,7 +523,9 @@ fn item_form_page(visitor: &Visitor, l: &Loaded, form: ItemForm, errors: Errors)
         action: form.action,
         cancel: form.cancel,
         revision: form.revision,
-        new: form.is_new.then(|| (domains, values.code.clone())),
+        new: form
+            .is_new
+            .then(|| (domains, values.code.clone(), code_hint(f, &values.domain))),
         title: values.title.clone(),
         kinds,
         levels: f
@@ -540,10 +542,6 @@ fn item_form_page(visitor: &Visitor, l: &Loaded, form: ItemForm, errors: Errors)
             .collect(),
         errors,
     }
-}
-
-fn parse_kind(raw: &str) -> Option<ItemKind> {
-    ItemKind::parse(raw)
 }
 
 async fn edit_item_form(
@@ -576,6 +574,32 @@ async fn edit_item_form(
         form,
         Errors::default(),
     )))
+}
+
+/// The hint for a new item's code: an unused code after the last one in the domain chosen
+/// (or in the framework), so the author sees how codes run here.
+fn code_hint(f: &Framework, domain: &str) -> String {
+    let last = f
+        .items()
+        .iter()
+        .rev()
+        .find(|i| domain.is_empty() || i.domain.as_str() == domain)
+        .map(|i| i.code.to_string());
+    let example = last.as_deref().map(|last| {
+        let mut next = pathway_domain::framework::next_version_label(last);
+        while f.item(&next).is_some() {
+            next = pathway_domain::framework::next_version_label(&next);
+        }
+        (last.to_owned(), next)
+    });
+    let rule = "No other item of the framework may have it, and it cannot be changed later: records cite items by their code.";
+    match example {
+        Some((last, next)) if !domain.is_empty() => {
+            format!("The domain's last item is {last}, so for example {next}. {rule}")
+        }
+        Some((_, next)) => format!("For example {next}. {rule}"),
+        None => rule.to_owned(),
+    }
 }
 
 fn edit_item_form_of<'a>(
@@ -614,7 +638,7 @@ async fn edit_item_submit(
     let read = form.read_version(&l.summary)?;
     let values = ItemValues::read(&form, l.framework.levels().len());
     let mut edited = (*l.framework).clone();
-    let kind = parse_kind(&values.kind).unwrap_or(before.kind);
+    let kind = ItemKind::parse(&values.kind).unwrap_or(before.kind);
     let outcome = match edited
         .edit_item(&code, values.title.clone(), values.descriptors())
         .and_then(|()| edited.set_item_kind(&code, kind))
@@ -698,7 +722,7 @@ async fn new_item_submit(
     let values = ItemValues::read(&form, l.framework.levels().len());
     let mut edited = (*l.framework).clone();
     let fields = ["domain", "code", "title", "kind"];
-    let outcome = match parse_kind(&values.kind) {
+    let outcome = match ItemKind::parse(&values.kind) {
         None => Err(Errors::one(
             "kind",
             "choose whether the item is a competency or an entry requirement",
@@ -1036,7 +1060,32 @@ async fn publish(
 
 #[cfg(test)]
 mod tests {
-    use super::form_field;
+    use super::{code_hint, form_field};
+    use pathway_domain::framework::Framework;
+
+    #[test]
+    fn a_new_items_code_hint_follows_on_from_the_domains_last_code() {
+        let f: Framework = serde_json::from_str(include_str!(
+            "../../../../frameworks/hee-ahp-support-worker-2021.json"
+        ))
+        .unwrap();
+        let last = f
+            .items_in(&"2".parse().unwrap())
+            .last()
+            .unwrap()
+            .code
+            .to_string();
+        let (head, n) = last.rsplit_once('.').unwrap();
+        let next = format!("{head}.{}", n.parse::<u32>().unwrap() + 1);
+        assert!(
+            code_hint(&f, "2").starts_with(&format!(
+                "The domain's last item is {last}, so for example {next}. "
+            )),
+            "{}",
+            code_hint(&f, "2")
+        );
+        assert!(code_hint(&f, "").starts_with("For example 8."));
+    }
 
     #[test]
     fn edit_problems_go_to_their_fields() {
