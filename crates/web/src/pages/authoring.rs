@@ -144,8 +144,16 @@ fn problems_on(problems: &Problems, fields: &[&str], fallback: &str) -> Errors {
     errors
 }
 
-/// Saves an edited draft; a refusal the author can act on (someone else saved first) comes
-/// back as errors on `field`.
+/// A form the author sent back to them: with what status, and what to fix.
+type Refusal = (StatusCode, Errors);
+
+/// Problems with what the author typed.
+fn invalid(errors: Errors) -> Refusal {
+    (StatusCode::UNPROCESSABLE_ENTITY, errors)
+}
+
+/// Saves an edited draft. A refusal the author can act on comes back as errors on `field`:
+/// a conflict when someone else saved a change first, else the problems with the draft.
 async fn save(
     state: &AppState,
     version: &VersionSummary,
@@ -153,11 +161,15 @@ async fn save(
     user: &SignedIn,
     edit: DraftEdit,
     field: &'static str,
-) -> Result<Result<(), Errors>, AppError> {
+) -> Result<Result<(), Refusal>, AppError> {
     match operations::save_draft(&state.store, version, edited, &user.actor(), edit).await {
         Ok(()) => Ok(Ok(())),
-        Err(e @ (StoreError::Conflict { .. } | StoreError::Invalid(_))) => {
-            Ok(Err(Errors::from_store(e, &[field], field)?))
+        Err(e @ StoreError::Conflict { .. }) => Ok(Err((
+            StatusCode::CONFLICT,
+            Errors::from_store(e, &[field], field)?,
+        ))),
+        Err(e @ StoreError::Invalid(_)) => {
+            Ok(Err(invalid(Errors::from_store(e, &[field], field)?)))
         }
         Err(e) => Err(e.into()),
     }
@@ -174,17 +186,6 @@ fn changed_fields(fields: &[(&str, &str, &str)]) -> (serde_json::Value, serde_js
         }
     }
     (before.into(), after.into())
-}
-
-fn refused(errors: Errors) -> StatusCode {
-    if errors
-        .iter()
-        .any(|e| e.message.contains("since you opened it"))
-    {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 fn version_query(version: &str) -> String {
@@ -292,11 +293,11 @@ async fn details_submit(
     ];
     let mut edited = (*l.framework).clone();
     let outcome = match edited.edit_details(&values[0], &values[1], &values[2]) {
-        Err(problems) => Err(problems_on(
+        Err(problems) => Err(invalid(problems_on(
             &problems,
             &["title", "publisher", "description"],
             "title",
-        )),
+        ))),
         Ok(()) => {
             let (before, after) = (&l.framework.meta, &edited.meta);
             let (before, after) = changed_fields(&[
@@ -314,9 +315,9 @@ async fn details_submit(
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/frameworks/{id}{}", l.vq)).into_response()),
-        Err(errors) => {
-            let page = details_page(&visitor, &l, read.revision, values, errors.clone());
-            Ok((refused(errors), render(&page)).into_response())
+        Err((status, errors)) => {
+            let page = details_page(&visitor, &l, read.revision, values, errors);
+            Ok((status, render(&page)).into_response())
         }
     }
 }
@@ -387,7 +388,11 @@ async fn domain_submit(
     let (title, description) = (form.get("title"), form.get("description"));
     let mut edited = (*l.framework).clone();
     let outcome = match edited.edit_domain(&code, &title, &description) {
-        Err(problems) => Err(problems_on(&problems, &["title", "description"], "title")),
+        Err(problems) => Err(invalid(problems_on(
+            &problems,
+            &["title", "description"],
+            "title",
+        ))),
         Ok(()) => {
             let after = edited.domain(&code).unwrap_or(&before);
             let (mut was, mut now) = changed_fields(&[
@@ -411,7 +416,7 @@ async fn domain_submit(
             l.vq
         ))
         .into_response()),
-        Err(errors) => {
+        Err((status, errors)) => {
             let page = DomainPage {
                 ctx: PageCtx::new(
                     &visitor,
@@ -426,9 +431,9 @@ async fn domain_submit(
                 revision: read.revision,
                 title,
                 description,
-                errors: errors.clone(),
+                errors,
             };
-            Ok((refused(errors), render(&page)).into_response())
+            Ok((status, render(&page)).into_response())
         }
     }
 }
@@ -643,7 +648,7 @@ async fn edit_item_submit(
         .edit_item(&code, values.title.clone(), values.descriptors())
         .and_then(|()| edited.set_item_kind(&code, kind))
     {
-        Err(problems) => Err(problems_on(&problems, &["title", "kind"], "title")),
+        Err(problems) => Err(invalid(problems_on(&problems, &["title", "kind"], "title"))),
         Ok(()) => {
             let edit = DraftEdit {
                 action: "framework.item.edit",
@@ -660,10 +665,10 @@ async fn edit_item_submit(
             l.vq
         ))
         .into_response()),
-        Err(errors) => {
+        Err((status, errors)) => {
             let form = edit_item_form_of(&l, &id, &code, read.revision, &values);
-            let page = item_form_page(&visitor, &l, form, errors.clone());
-            Ok((refused(errors), render(&page)).into_response())
+            let page = item_form_page(&visitor, &l, form, errors);
+            Ok((status, render(&page)).into_response())
         }
     }
 }
@@ -723,10 +728,10 @@ async fn new_item_submit(
     let mut edited = (*l.framework).clone();
     let fields = ["domain", "code", "title", "kind"];
     let outcome = match ItemKind::parse(&values.kind) {
-        None => Err(Errors::one(
+        None => Err(invalid(Errors::one(
             "kind",
             "choose whether the item is a competency or an entry requirement",
-        )),
+        ))),
         Some(kind) => match edited.add_item(NewItem {
             domain: values.domain.clone(),
             code: values.code.clone(),
@@ -734,7 +739,7 @@ async fn new_item_submit(
             kind,
             descriptors: values.descriptors(),
         }) {
-            Err(problems) => Err(problems_on(&problems, &fields, "code")),
+            Err(problems) => Err(invalid(problems_on(&problems, &fields, "code"))),
             Ok(code) => {
                 let edit = DraftEdit {
                     action: "framework.item.add",
@@ -754,10 +759,10 @@ async fn new_item_submit(
             l.vq
         ))
         .into_response()),
-        Err(errors) => {
+        Err((status, errors)) => {
             let form = new_item_form_of(&l, &id, read.revision, &values);
-            let page = item_form_page(&visitor, &l, form, errors.clone());
-            Ok((refused(errors), render(&page)).into_response())
+            let page = item_form_page(&visitor, &l, form, errors);
+            Ok((status, render(&page)).into_response())
         }
     }
 }
@@ -865,7 +870,7 @@ async fn remove_item_submit(
     let read = Fields(form).read_version(&l.summary)?;
     let mut edited = (*l.framework).clone();
     let outcome = match edited.remove_item(&code) {
-        Err(problems) => Err(problems_on(&problems, &[], "confirm")),
+        Err(problems) => Err(invalid(problems_on(&problems, &[], "confirm"))),
         Ok(removed) => {
             let edit = DraftEdit {
                 action: "framework.item.remove",
@@ -877,9 +882,9 @@ async fn remove_item_submit(
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/frameworks/{id}{}", l.vq)).into_response()),
-        Err(errors) => {
-            let page = confirm_page(&visitor, &l, confirm, read.revision, errors.clone());
-            Ok((refused(errors), render(&page)).into_response())
+        Err((status, errors)) => {
+            let page = confirm_page(&visitor, &l, confirm, read.revision, errors);
+            Ok((status, render(&page)).into_response())
         }
     }
 }
