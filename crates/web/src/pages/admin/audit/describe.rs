@@ -75,6 +75,9 @@ impl Names {
             if e.action.starts_with("role.") {
                 orgs.extend(Values::of(e).int("org_id"));
             }
+            if e.action == "framework.import" {
+                orgs.extend(Values::of(e).int("steward_org_id"));
+            }
         }
         let ids = |set: BTreeSet<i64>| set.into_iter().collect::<Vec<_>>();
         Ok(Self {
@@ -226,7 +229,16 @@ pub fn describe(e: &AuditEntry, names: &Names) -> String {
             names.org(subject_number(e)),
             changes(&values, &[("name", "name"), ("code", "ODS code")])
         ),
-        "framework.import" => format!("{actor} imported {}", names.version(e, &values)),
+        "framework.import" => format!(
+            "{actor} imported {}{}",
+            names.version(e, &values),
+            // Said for a new framework only: a new version keeps its framework's steward.
+            match values.get("steward_org_id") {
+                Some(Value::Null) => " as a national framework".to_owned(),
+                Some(id) => format!(", stewarded by {}", names.org(id.as_i64())),
+                None => String::new(),
+            }
+        ),
         "framework.draft" => format!(
             "{actor} started the draft {}{}",
             names.version(e, &values),
@@ -457,6 +469,26 @@ pub(super) mod tests {
                 &n
             ),
             "Alex Admin (admin@pathway.demo) imported dorset version 1.0"
+        );
+        // A new framework says who stewards it.
+        let import = |after: &str| {
+            describe(
+                &entry(
+                    "framework.import",
+                    ("framework_version", "77"),
+                    None,
+                    Some(after),
+                ),
+                &n,
+            )
+        };
+        assert_eq!(
+            import(r#"{"framework":"dorset","version":"1.0","steward_org_id":3}"#),
+            "Alex Admin (admin@pathway.demo) imported dorset version 1.0, stewarded by North Trust"
+        );
+        assert_eq!(
+            import(r#"{"framework":"dorset","version":"1.0","steward_org_id":null}"#),
+            "Alex Admin (admin@pathway.demo) imported dorset version 1.0 as a national framework"
         );
     }
 
