@@ -69,7 +69,8 @@ pub async fn ensure_shipped_framework(store: &Store) -> Result<bool, BootstrapEr
 /// A demo account, printed so people can sign in.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
-    pub role: &'static str,
+    /// The role and where it is held: "Employer lead, North Trust".
+    pub role: String,
     pub email: String,
     pub password: String,
 }
@@ -292,7 +293,11 @@ pub async fn seed_demo(
             }
         }
         logins.push(DemoLogin {
-            role: role.label(),
+            role: match (org_name, role) {
+                (Some(org), _) => format!("{}, {org}", role.label()),
+                (None, Role::PlatformAdmin) => role.label().to_owned(),
+                (None, _) => format!("{}, national", role.label()),
+            },
             email: email.to_owned(),
             password,
         });
