@@ -20,7 +20,7 @@ const { startServer, USERS } = require('../lib/server');
 const { launch, pageAs, checkA11y, assertNoSidewaysScroll, visit, submitSignIn } = require('../lib/browser');
 
 const FRAMEWORK = '/frameworks/hee-ahp-support-worker-2021';
-// A CASE package from another tool, with keywords and associations Pathway does not keep.
+// A CASE package from another tool; the keywords on its provider mapping have nowhere to be kept.
 const FOREIGN_CASE = require('node:path').join(
   __dirname,
   '../../crates/domain/tests/fixtures/case-foreign-dysphagia-rubric.json',

@@ -93,6 +93,7 @@ fn small() -> Framework {
             level_placement: Default::default(),
             case_identifier: None,
             case_identifiers: Default::default(),
+            case_extras: Default::default(),
         },
         levels: vec![
             level("entry", "Entry", Some("Agenda for Change band 2")),
@@ -522,20 +523,24 @@ fn validate(package: &Value, base_uri: &str) -> Vec<String> {
                 format_args!("associationType {kind} is not a CASE 1.1 type"),
             );
         }
+        // The hierarchy stays within the package; other associations (kept from the tool a
+        // framework came from) may point at another framework's items.
+        let hierarchy = kind == "isChildOf";
         for end in ["originNodeURI", "destinationNodeURI"] {
             let id = v.link(obj.get(end), &format!("{at}.{end}"), LINK_GEN);
             let resolves = id.is_some_and(|id| items.contains(id) || Some(id) == document_id);
-            if !resolves {
+            if hierarchy && !resolves {
                 v.error(
                     &at,
                     format_args!("{end} resolves to neither the document nor an item"),
                 );
             }
         }
-        if let Some(origin) = obj
-            .get("originNodeURI")
-            .and_then(|o| o.get("identifier"))
-            .and_then(Value::as_str)
+        if hierarchy
+            && let Some(origin) = obj
+                .get("originNodeURI")
+                .and_then(|o| o.get("identifier"))
+                .and_then(Value::as_str)
         {
             *children.entry(origin).or_default() += 1;
         }
@@ -830,6 +835,7 @@ fn a_case_1_1_package_with_rubrics_and_nested_domains_imports() {
             level_placement: Default::default(),
             case_identifier: Some("1cf7ed7c-361c-412b-9115-34d8c3cc1fbd".parse().expect("uuid")),
             case_identifiers: Default::default(),
+            case_extras: Default::default(),
         },
         levels: vec![
             level("foundation", "Foundation", None),
@@ -940,8 +946,50 @@ fn a_case_1_1_package_with_rubrics_and_nested_domains_imports() {
             "item:PP.2"
         ]
     );
+    // What the package says that Pathway shows nowhere is kept for a re-export: the keywords,
+    // education level and short statement of items and domains, and the associations other
+    // than the hierarchy, one to an item of another framework and one between two items.
+    let extras = &f.meta.case_extras;
+    let kept: Vec<(&str, Vec<&str>)> = extras
+        .nodes
+        .iter()
+        .map(|(node, fields)| (node.as_str(), fields.keys().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("domain:EDS", vec!["educationLevel"]),
+            (
+                "item:EDS.1",
+                vec!["conceptKeywords", "abbreviatedStatement"]
+            ),
+        ]
+    );
+    let ends: Vec<(&str, Option<&str>, Option<&str>)> = extras
+        .associations
+        .iter()
+        .map(|a| {
+            (
+                a.value["associationType"].as_str().unwrap_or_default(),
+                a.origin.as_deref(),
+                a.destination.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            ("isRelatedTo", Some("item:EDS.3.1"), None),
+            (
+                "ext:hasProgression",
+                Some("item:EDS.T.2"),
+                Some("item:EDS.T.1")
+            ),
+        ]
+    );
     let mut without_identifiers = f.clone();
     without_identifiers.meta.case_identifiers.clear();
+    without_identifiers.meta.case_extras = Default::default();
     assert_eq!(without_identifiers, expected);
 
     // Re-exported by Pathway it is a valid package and imports back the same.

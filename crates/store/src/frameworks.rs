@@ -95,6 +95,14 @@ pub fn baseline<'a>(
         .rfind(|v| v.status != VersionStatus::Draft && v.version_id < shown.version_id)
 }
 
+/// A version's CASE extras as stored: JSON, or NULL when there are none.
+fn extras_json(f: &Framework) -> StoreResult<Option<String>> {
+    (!f.meta.case_extras.is_empty())
+        .then(|| serde_json::to_string(&f.meta.case_extras))
+        .transpose()
+        .map_err(|e| StoreError::corrupt(format!("CASE extras: {e}")))
+}
+
 impl Store {
     /// Every version of every framework, drafts only when asked for.
     pub async fn framework_versions(
@@ -157,7 +165,7 @@ impl Store {
         let conn = &mut *conn;
         let meta = sqlx::query(
             "SELECT framework_id, version, status, title, publisher, description, level_placement, \
-             case_identifier, case_identifiers FROM framework_versions WHERE id = $1",
+             case_identifier, case_identifiers, case_extras FROM framework_versions WHERE id = $1",
         )
         .bind(version_id)
         .fetch_optional(&mut *conn)
@@ -172,6 +180,12 @@ impl Store {
                 .map_err(|e| StoreError::corrupt(format!("case identifiers: {e}")))?,
             None => Default::default(),
         };
+        let case_extras: Option<String> = meta.try_get("case_extras")?;
+        let case_extras = match case_extras {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::corrupt(format!("CASE extras: {e}")))?,
+            None => Default::default(),
+        };
         let placement: String = meta.try_get("level_placement")?;
         let meta = FrameworkMeta {
             id: id.parse().map_err(StoreError::corrupt)?,
@@ -184,6 +198,7 @@ impl Store {
                 .ok_or_else(|| StoreError::corrupt(&placement))?,
             case_identifier: case_identifier.and_then(|s| s.parse().ok()),
             case_identifiers,
+            case_extras,
         };
 
         let levels = sqlx::query("SELECT key, title, description FROM framework_levels WHERE version_id = $1 ORDER BY position")
@@ -309,8 +324,8 @@ impl Tx {
         let published_at = (f.meta.status != VersionStatus::Draft).then(|| at.clone());
         let version_id: i64 = sqlx::query_scalar(
             "INSERT INTO framework_versions (framework_id, version, status, title, publisher, description, \
-             level_placement, case_identifier, case_identifiers, created_at, published_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             level_placement, case_identifier, case_identifiers, case_extras, created_at, published_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(f.id().as_str())
         .bind(&f.meta.version)
@@ -326,6 +341,7 @@ impl Tx {
                 .transpose()
                 .map_err(|e| StoreError::corrupt(format!("case identifiers: {e}")))?,
         )
+        .bind(extras_json(f)?)
         .bind(&at)
         .bind(published_at)
         .fetch_one(self.conn())
@@ -515,13 +531,14 @@ impl Tx {
         self.claim_revision(version_id, revision).await?;
         self.delete_content(version_id).await?;
         sqlx::query(
-            "UPDATE framework_versions SET title = $1, publisher = $2, description = $3, level_placement = $4 \
-             WHERE id = $5 AND status = 'draft'",
+            "UPDATE framework_versions SET title = $1, publisher = $2, description = $3, level_placement = $4, \
+             case_extras = $5 WHERE id = $6 AND status = 'draft'",
         )
         .bind(&f.meta.title)
         .bind(&f.meta.publisher)
         .bind(&f.meta.description)
         .bind(f.meta.level_placement.as_str())
+        .bind(extras_json(f)?)
         .bind(version_id)
         .execute(self.conn())
         .await?;

@@ -142,10 +142,26 @@ async fn framework_round_trips_through_storage(db: &TestDb) {
         "item:3.9".into(),
         "6734f407-733e-47f7-991c-245d5cc5abb9".parse().unwrap(),
     );
+    // So is what the tool said that Pathway shows nowhere, and a draft's edits keep it.
+    foreign.meta.case_extras.nodes.insert(
+        "item:3.9".into(),
+        serde_json::json!({"conceptKeywords": ["escalation"], "notes": "From the tool."})
+            .as_object()
+            .unwrap()
+            .clone(),
+    );
     let mut tx = store.begin().await.unwrap();
     let id = tx.insert_framework(&actor(), &foreign).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(store.load_framework(id).await.unwrap(), foreign);
+    let mut edited = foreign.clone();
+    edited.edit_details("Another title", "HEE", "").unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.replace_draft(id, 0, &edited).await.unwrap();
+    tx.commit().await.unwrap();
+    let back = store.load_framework(id).await.unwrap();
+    assert_eq!(back.meta.case_extras, foreign.meta.case_extras);
+    assert_eq!(back, edited);
 }
 
 async fn the_career_framework_keeps_its_per_domain_placement(db: &TestDb) {

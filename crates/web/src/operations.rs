@@ -62,6 +62,10 @@ pub fn parse_csv(
         case_identifiers: existing
             .map(|f| f.meta.case_identifiers.clone())
             .unwrap_or_default(),
+        // What another tool said about the items the file still has, as the identifiers.
+        case_extras: existing
+            .map(|f| f.meta.case_extras.clone())
+            .unwrap_or_default(),
     };
     let imported = csv_format::import(
         bytes,

@@ -78,6 +78,80 @@ pub struct ExportOptions<'a> {
     pub last_change: chrono::DateTime<chrono::Utc>,
 }
 
+/// What a CASE package from another tool says that Pathway shows nowhere, kept with the
+/// framework so that an export gives it back: the tool's keywords, notes, education levels
+/// and the like on items, and associations other than the hierarchy (`isRelatedTo`,
+/// `exactMatchOf`, …). Pathway does not read or change them; they follow their items from
+/// version to version, and go when their items go.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CaseExtras {
+    /// CFItem fields, as the package gave them, by node: `item:{code}` or `domain:{code}`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub nodes: std::collections::BTreeMap<String, Map<String, Value>>,
+    /// Associations other than `isChildOf`, in package order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub associations: Vec<KeptAssociation>,
+}
+
+/// An association kept as the package gave it, with which of its ends are this framework's
+/// own nodes: those ends are written on export as the nodes the export has, so they resolve
+/// whatever identifiers the export gives them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeptAssociation {
+    pub value: Map<String, Value>,
+    /// `document`, `domain:{code}` or `item:{code}`; `None` for a node outside the framework.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+}
+
+impl CaseExtras {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.associations.is_empty()
+    }
+
+    /// Drops what belongs to items or domains the framework no longer has.
+    pub(super) fn prune(&mut self, items: &HashSet<&str>, domains: &HashSet<&str>) {
+        let here = |node: &str| match node.split_once(':') {
+            Some(("item", code)) => items.contains(code),
+            Some(("domain", code)) => domains.contains(code),
+            _ => node == "document",
+        };
+        self.nodes.retain(|node, _| here(node));
+        self.associations.retain(|a| {
+            a.origin.as_deref().is_none_or(here) && a.destination.as_deref().is_none_or(here)
+        });
+    }
+
+    /// Follows items whose codes change (`renamed`: old code to new).
+    fn rename_items(&mut self, renamed: &HashMap<ItemCode, ItemCode>) {
+        let by_old: HashMap<&str, &ItemCode> = renamed
+            .iter()
+            .map(|(old, new)| (old.as_str(), new))
+            .collect();
+        let nodes = std::mem::take(&mut self.nodes);
+        self.nodes = nodes
+            .into_iter()
+            .map(
+                |(node, fields)| match node.strip_prefix("item:").and_then(|c| by_old.get(c)) {
+                    Some(new) => (format!("item:{new}"), fields),
+                    None => (node, fields),
+                },
+            )
+            .collect();
+        for a in &mut self.associations {
+            for end in [&mut a.origin, &mut a.destination] {
+                if let Some(code) = end.as_deref().and_then(|e| e.strip_prefix("item:"))
+                    && let Some(new) = by_old.get(code)
+                {
+                    *end = Some(format!("item:{new}"));
+                }
+            }
+        }
+    }
+}
+
 /// The CASE identifier of a framework's document: its stored `case_identifier`, else a UUID v5
 /// of its id in [`NAMESPACE`].
 pub fn document_identifier(framework: &Framework) -> Uuid {
@@ -199,6 +273,7 @@ pub fn keep_item_codes(
     for item in &mut draft.items {
         item.code = final_code(&item.code);
     }
+    draft.meta.case_extras.rename_items(&renamed);
     for mapping in &mut draft.provider_mappings {
         mapping.item = final_code(&mapping.item);
     }
@@ -269,6 +344,15 @@ pub fn export(framework: &Framework, opts: &ExportOptions<'_>) -> serde_json::Va
         if !domain.description.is_empty() {
             value.insert("notes".into(), domain.description.clone().into());
         }
+        if let Some(extras) = meta
+            .case_extras
+            .nodes
+            .get(&format!("domain:{}", domain.code))
+        {
+            for (field, v) in extras {
+                value.entry(field.clone()).or_insert_with(|| v.clone());
+            }
+        }
         items.push(ex.finish(value));
         associations.push(ex.child_of(&domain_node, &doc, d + 1));
 
@@ -292,6 +376,12 @@ pub fn export(framework: &Framework, opts: &ExportOptions<'_>) -> serde_json::Va
                 }
                 None => {
                     value.insert("fullStatement".into(), item.title.clone().into());
+                }
+            }
+            // What another tool said of the item, without overriding what Pathway writes.
+            if let Some(extras) = meta.case_extras.nodes.get(&format!("item:{}", item.code)) {
+                for (field, v) in extras {
+                    value.entry(field.clone()).or_insert_with(|| v.clone());
                 }
             }
             items.push(ex.finish(value));
@@ -322,6 +412,45 @@ pub fn export(framework: &Framework, opts: &ExportOptions<'_>) -> serde_json::Va
         value.insert("fullStatement".into(), mapping.statement.clone().into());
         items.push(ex.finish(value));
         associations.push(ex.child_of(&node, &parent, *n));
+    }
+
+    // Associations another tool made, as it made them; their ends that are this framework's
+    // nodes name them as this export does.
+    for kept in &meta.case_extras.associations {
+        let mut value = kept.value.clone();
+        // Served by this Pathway like every other object of the export: under a UUID (the
+        // tool's, or one derived from what it used) and this server's address.
+        let given = value
+            .get("identifier")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let id = Uuid::parse_str(&given)
+            .unwrap_or_else(|_| Uuid::new_v5(&doc_id, format!("association:{given}").as_bytes()));
+        value.insert("identifier".into(), id.to_string().into());
+        value.insert("uri".into(), ex.uri("CFAssociations", id).into());
+        for (field, end) in [
+            ("originNodeURI", &kept.origin),
+            ("destinationNodeURI", &kept.destination),
+        ] {
+            let node = match end.as_deref() {
+                Some("document") => Some(Target {
+                    class: "CFDocuments",
+                    id: doc_id,
+                    title: meta.title.clone(),
+                }),
+                Some(end) => end.split_once(':').map(|(_, code)| Target {
+                    class: "CFItems",
+                    id: ex.id(end),
+                    title: code.to_owned(),
+                }),
+                None => None,
+            };
+            if let Some(node) = node {
+                value.insert(field.into(), ex.link(&node));
+            }
+        }
+        associations.push(Value::Object(value));
     }
 
     let item_types: Vec<Value> = ITEM_TYPES
@@ -598,14 +727,17 @@ fn single_level_statement<'f>(framework: &Framework, item: &'f Item) -> Option<&
 /// What to do about a hierarchy link to something the package does not hold.
 const OUT_OF_PACKAGE: &str = "the hierarchy must be whole within the package: export the whole framework (its CFPackage) from its tool, with every item its isChildOf associations link";
 
-/// CFItem fields with content Pathway has no place for, and what to call them in a notice.
-const NOT_KEPT_ITEM_FIELDS: [(&str, &str); 6] = [
-    ("alternativeLabel", "alternative labels"),
-    ("conceptKeywords", "keywords"),
-    ("educationLevel", "education levels"),
-    ("subject", "subjects"),
-    ("statusStartDate", "status dates"),
-    ("statusEndDate", "status dates"),
+/// CFItem fields Pathway has no place for, kept as given for items (see [`CaseExtras`]).
+const KEPT_ITEM_FIELDS: [&str; 9] = [
+    "alternativeLabel",
+    "conceptKeywords",
+    "conceptKeywordsURI",
+    "educationLevel",
+    "subject",
+    "subjectURI",
+    "statusStartDate",
+    "statusEndDate",
+    "licenseURI",
 ];
 
 fn is_empty_value(v: &Value) -> bool {
@@ -664,6 +796,9 @@ struct Reader {
     not_kept: std::collections::BTreeMap<String, (usize, String)>,
     /// Item codes made up from positions, for items the package gives no code.
     made_up_codes: BTreeSet<ItemCode>,
+    /// Associations other than the hierarchy; their ends are the keys of the package's
+    /// identifiers until the framework's nodes are known.
+    kept_associations: Vec<KeptAssociation>,
 }
 
 impl Reader {
@@ -796,6 +931,8 @@ struct Node<'v> {
     full_statement: Option<&'v str>,
     abbreviated_statement: Option<&'v str>,
     notes: Option<&'v str>,
+    /// Fields Pathway shows nowhere but keeps for an item (see [`CaseExtras`]).
+    extras: Map<String, Value>,
     /// The first `isChildOf` association from this node, with its sequence number.
     parent: Option<(Parent, Option<i64>)>,
 }
@@ -917,14 +1054,14 @@ impl<'v> Package<'v> {
                     r.text(obj, "listEnumeration", &at)
                         .map(|c| ("listEnumeration", c))
                 });
-            for (field, what) in NOT_KEPT_ITEM_FIELDS {
-                if obj.get(field).is_some_and(|v| !is_empty_value(v)) {
-                    r.not_kept(
-                        format!("{what} ({field}) are not kept"),
-                        &format!("{at}.{field}"),
-                    );
-                }
-            }
+            let extras: Map<String, Value> = KEPT_ITEM_FIELDS
+                .iter()
+                .filter_map(|field| {
+                    obj.get(*field)
+                        .filter(|v| !is_empty_value(v))
+                        .map(|v| ((*field).to_owned(), v.clone()))
+                })
+                .collect();
             index.insert(key(id), (nodes.len(), at.clone()));
             nodes.push(Node {
                 index: i,
@@ -934,6 +1071,7 @@ impl<'v> Package<'v> {
                 full_statement: r.text(obj, "fullStatement", &at),
                 abbreviated_statement: r.text(obj, "abbreviatedStatement", &at),
                 notes: r.text(obj, "notes", &at),
+                extras,
                 parent: None,
                 at,
             });
@@ -952,10 +1090,17 @@ impl<'v> Package<'v> {
                 continue;
             };
             if !kind.eq_ignore_ascii_case("isChildOf") {
-                r.not_kept(
-                    format!("\"{kind}\" associations are not kept: Pathway keeps the hierarchy (isChildOf) only"),
-                    &at,
-                );
+                let end = |field: &str| {
+                    obj.get(field)
+                        .and_then(|n| n.get("identifier"))
+                        .and_then(Value::as_str)
+                        .map(key)
+                };
+                r.kept_associations.push(KeptAssociation {
+                    value: obj.clone(),
+                    origin: end("originNodeURI"),
+                    destination: end("destinationNodeURI"),
+                });
                 continue;
             }
             let origin = r.link(
@@ -1152,6 +1297,21 @@ impl<'v> Package<'v> {
             );
         }
 
+        // Groups and provider mappings do not become nodes of the framework, so what else
+        // they say has nowhere to be kept.
+        for (i, node) in nodes.iter().enumerate() {
+            let what = match role[i] {
+                Role::Group => "groups of items",
+                Role::Mapping => "provider mappings",
+                _ => continue,
+            };
+            for field in node.extras.keys() {
+                r.not_kept(
+                    format!("{field} on {what} is not kept"),
+                    &format!("{}.{field}", node.at),
+                );
+            }
+        }
         let domain_codes = assign_codes(
             r,
             "domain",
@@ -1259,6 +1419,13 @@ impl<'v> Package<'v> {
         // Identifiers another tool chose are kept; ones an export derives again are not.
         let doc_uuid = identifier.unwrap_or_else(|| derived_document_identifier(&id));
         let mut case_identifiers = std::collections::BTreeMap::new();
+        let mut case_extras = CaseExtras::default();
+        // Which of the framework's nodes each identifier in the package is, for the ends of
+        // the associations kept (see `KeptAssociation`).
+        let mut ends: HashMap<String, String> = HashMap::new();
+        if let Some(doc) = self.identifier {
+            ends.insert(key(doc), "document".to_owned());
+        }
         let mut keep = |name: String, node: &Node<'_>| {
             if let Ok(u) = Uuid::parse_str(&node.key)
                 && u != Uuid::new_v5(&doc_uuid, name.as_bytes())
@@ -1272,6 +1439,12 @@ impl<'v> Package<'v> {
             let (title, description) = match d {
                 Some(i) => {
                     keep(format!("domain:{code}"), &nodes[*i]);
+                    ends.insert(nodes[*i].key.clone(), format!("domain:{code}"));
+                    if !nodes[*i].extras.is_empty() {
+                        case_extras
+                            .nodes
+                            .insert(format!("domain:{code}"), nodes[*i].extras.clone());
+                    }
                     (nodes[*i].full_statement?, nodes[*i].notes.unwrap_or(""))
                 }
                 None => (self.title, ""),
@@ -1293,20 +1466,16 @@ impl<'v> Package<'v> {
                 Descriptors::ByNode(_) if !one_level => full,
                 _ => node.abbreviated_statement.unwrap_or(full),
             };
-            if node.notes.is_some() {
-                r.not_kept(
-                    "notes on items are not kept (notes on domains are their descriptions)",
-                    &format!("{}.notes", node.at),
-                );
+            let mut extras = node.extras.clone();
+            if let Some(notes) = node.notes {
+                extras.insert("notes".into(), notes.into());
             }
             if matches!(descriptors, Descriptors::ByNode(_))
                 && !one_level
-                && node.abbreviated_statement.is_some_and(|a| a != full)
+                && let Some(abbreviated) = node.abbreviated_statement.filter(|a| *a != full)
             {
-                r.not_kept(
-                    "abbreviated statements of items whose levels are in rubrics are not kept: the full statement is the item's title",
-                    &format!("{}.abbreviatedStatement", node.at),
-                );
+                // The full statement is the item's title; the short one goes back as it came.
+                extras.insert("abbreviatedStatement".into(), abbreviated.into());
             }
             let kind = match node.item_type.and_then(ItemKind::parse) {
                 Some(ItemKind::EntryRequirement) => ItemKind::EntryRequirement,
@@ -1321,6 +1490,10 @@ impl<'v> Package<'v> {
             };
             let code = code?;
             keep(format!("item:{code}"), node);
+            ends.insert(node.key.clone(), format!("item:{code}"));
+            if !extras.is_empty() {
+                case_extras.nodes.insert(format!("item:{code}"), extras);
+            }
             items_out.push(Item {
                 code,
                 domain: domains_out.get(d)?.code.clone(),
@@ -1365,6 +1538,32 @@ impl<'v> Package<'v> {
                 level_placement: self.extension.level_placement.unwrap_or_default(),
                 case_identifier: identifier,
                 case_identifiers,
+                case_extras: CaseExtras {
+                    associations: std::mem::take(&mut r.kept_associations)
+                        .into_iter()
+                        .map(|kept| {
+                            let mut value = kept.value;
+                            let origin = kept.origin.and_then(|k| ends.get(&k).cloned());
+                            let destination = kept.destination.and_then(|k| ends.get(&k).cloned());
+                            // An end that is the framework's own is written on export as the
+                            // export names it: what the package said of it is not kept.
+                            if origin.is_some() {
+                                value.remove("originNodeURI");
+                            }
+                            if destination.is_some() {
+                                value.remove("destinationNodeURI");
+                            }
+                            // Its address is the server's that serves it, written on export.
+                            value.remove("uri");
+                            KeptAssociation {
+                                value,
+                                origin,
+                                destination,
+                            }
+                        })
+                        .collect(),
+                    ..case_extras
+                },
             },
             levels,
             domains: domains_out,
@@ -1800,6 +1999,7 @@ mod tests {
                 level_placement: Default::default(),
                 case_identifier: None,
                 case_identifiers: Default::default(),
+                case_extras: Default::default(),
             },
             levels: vec![
                 level("entry", "Entry", Some("Agenda for Change band 2")),
@@ -2878,7 +3078,7 @@ mod tests {
     }
 
     #[test]
-    fn what_pathway_does_not_keep_is_noted_with_where_it_is() {
+    fn what_another_tool_says_that_pathway_shows_nowhere_is_kept_and_given_back() {
         let mut p = typed_package();
         p["CFItems"][1]["conceptKeywords"] = json!(["swallowing"]);
         p["CFItems"][2]["conceptKeywords"] = json!(["eating"]);
@@ -2890,25 +3090,105 @@ mod tests {
             "originNodeURI": {"title": "a", "identifier": "a", "uri": "u"},
             "destinationNodeURI": {"title": "b", "identifier": "b", "uri": "u"},
         });
+        let elsewhere = json!({
+            "identifier": "x", "uri": "u", "lastChangeDateTime": "2024-01-01T00:00:00Z",
+            "associationType": "exactMatchOf",
+            "originNodeURI": {"title": "a", "identifier": "a", "uri": "u"},
+            "destinationNodeURI": {"title": "Elsewhere", "identifier": "e1", "uri": "https://other.example/e1"},
+        });
         p["CFAssociations"].as_array_mut().unwrap().push(related);
+        p["CFAssociations"].as_array_mut().unwrap().push(elsewhere);
         let (f, notices) = import_noting(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
         assert_eq!(f.items().len(), 2);
-        let notices: Vec<String> = notices.iter().map(ToString::to_string).collect();
+        assert!(notices.is_empty(), "nothing is lost: {notices}");
+        let extras = &f.meta.case_extras;
         assert_eq!(
-            notices,
-            [
-                "case.json: $.CFAssociations[3]: \"isRelatedTo\" associations are not kept: Pathway keeps the hierarchy (isChildOf) only",
-                "case.json: $.CFItems[1].conceptKeywords and 1 more: keywords (conceptKeywords) are not kept",
-                "case.json: $.CFItems[2].notes: notes on items are not kept (notes on domains are their descriptions)",
-            ]
+            extras.nodes["item:D.1"]["conceptKeywords"],
+            json!(["swallowing"])
         );
-        // A package Pathway wrote has nothing to note.
-        let (_, notices) = import_noting(
-            &serde_json::to_vec(&export(&f, &opts())).unwrap(),
+        assert_eq!(extras.nodes["item:D.2"]["notes"], "Seen by the SLT.");
+        assert!(
+            !extras.nodes["item:D.1"].contains_key("alternativeLabel"),
+            "empty fields say nothing"
+        );
+        assert_eq!(extras.associations.len(), 2);
+        assert_eq!(extras.associations[0].origin.as_deref(), Some("item:D.1"));
+        assert_eq!(
+            extras.associations[0].destination.as_deref(),
+            Some("item:D.2")
+        );
+        assert_eq!(
+            extras.associations[1].destination, None,
+            "outside the framework"
+        );
+
+        // The export gives it all back, the ends inside the framework named as it names them.
+        let exported = export(&f, &opts());
+        let item = |code: &str| {
+            exported["CFItems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["humanCodingScheme"] == code)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(item("D.1")["conceptKeywords"], json!(["swallowing"]));
+        assert_eq!(item("D.2")["notes"], "Seen by the SLT.");
+        let associations = exported["CFAssociations"].as_array().unwrap();
+        let related = associations
+            .iter()
+            .find(|a| a["associationType"] == "isRelatedTo")
+            .unwrap();
+        assert_eq!(
+            related["originNodeURI"]["identifier"],
+            item("D.1")["identifier"]
+        );
+        assert_eq!(
+            related["destinationNodeURI"]["identifier"],
+            item("D.2")["identifier"]
+        );
+        let elsewhere = associations
+            .iter()
+            .find(|a| a["associationType"] == "exactMatchOf")
+            .unwrap();
+        assert_eq!(
+            elsewhere["destinationNodeURI"]["uri"],
+            "https://other.example/e1"
+        );
+
+        // Imported again, with nothing to note; its associations now have the UUIDs the
+        // export gave them ("r" and "x" are not UUIDs), and keep them from then on.
+        let (again, notices) =
+            import_noting(&serde_json::to_vec(&exported).unwrap(), "case.json").unwrap();
+        assert!(notices.is_empty(), "{notices}");
+        assert_eq!(again.meta.case_extras.nodes, f.meta.case_extras.nodes);
+        let third = import(
+            &serde_json::to_vec(&export(&again, &opts())).unwrap(),
             "case.json",
         )
         .unwrap();
-        assert!(notices.is_empty(), "{notices}");
+        assert_eq!(third.meta.case_extras, again.meta.case_extras);
+    }
+
+    #[test]
+    fn what_is_kept_of_an_item_goes_when_the_item_goes() {
+        let mut p = typed_package();
+        p["CFItems"][2]["notes"] = "Seen by the SLT.".into();
+        p["CFAssociations"].as_array_mut().unwrap().push(json!({
+            "identifier": "r", "uri": "u", "lastChangeDateTime": "2024-01-01T00:00:00Z",
+            "associationType": "isRelatedTo",
+            "originNodeURI": {"title": "a", "identifier": "a", "uri": "u"},
+            "destinationNodeURI": {"title": "b", "identifier": "b", "uri": "u"},
+        }));
+        let f = import(&serde_json::to_vec(&p).unwrap(), "case.json").unwrap();
+        let mut draft = f.new_draft("2".into());
+        draft.remove_item("D.2").unwrap();
+        assert!(
+            draft.meta.case_extras.is_empty(),
+            "{:?}",
+            draft.meta.case_extras
+        );
     }
 
     #[test]

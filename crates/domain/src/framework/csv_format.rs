@@ -735,6 +735,7 @@ mod tests {
             level_placement: Default::default(),
             case_identifier: None,
             case_identifiers: Default::default(),
+            case_extras: Default::default(),
         }
     }
 

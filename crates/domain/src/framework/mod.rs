@@ -208,6 +208,10 @@ pub struct FrameworkMeta {
     /// to them (an Open Badges alignment) still resolve. Pathway's own are derived, not kept.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub case_identifiers: std::collections::BTreeMap<String, uuid::Uuid>,
+    /// What a CASE package from another tool says that Pathway shows nowhere, kept so that a
+    /// re-export gives it back (see [`case::CaseExtras`]).
+    #[serde(default, skip_serializing_if = "case::CaseExtras::is_empty")]
+    pub case_extras: case::CaseExtras,
 }
 
 /// One version of a framework, checked.
@@ -390,6 +394,12 @@ impl Framework {
             }
             let long = too_long("the statement", &m.statement, MAX_TEXT_CHARS, "Shorten it");
             problems.push_some(format!("provider_mappings[{i}].statement"), long);
+        }
+        let mut meta = meta;
+        {
+            let items: HashSet<&str> = items.iter().map(|i| i.code.as_str()).collect();
+            let domains: HashSet<&str> = domains.iter().map(|d| d.code.as_str()).collect();
+            meta.case_extras.prune(&items, &domains);
         }
         check_characters(
             &meta,

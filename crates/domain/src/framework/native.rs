@@ -73,6 +73,8 @@ struct NativeFile {
     case_identifier: Option<uuid::Uuid>,
     #[serde(default)]
     case_identifiers: std::collections::BTreeMap<String, uuid::Uuid>,
+    #[serde(default)]
+    case_extras: super::case::CaseExtras,
     levels: Vec<Level>,
     domains: Vec<Domain>,
     items: Vec<Item>,
@@ -94,6 +96,7 @@ impl NativeFile {
                 level_placement: self.level_placement,
                 case_identifier: self.case_identifier,
                 case_identifiers: self.case_identifiers,
+                case_extras: self.case_extras,
             },
             levels: self.levels,
             domains: self.domains,

@@ -20,6 +20,7 @@ pub(crate) fn sample() -> FrameworkDraft {
             level_placement: Default::default(),
             case_identifier: None,
             case_identifiers: Default::default(),
+            case_extras: Default::default(),
         },
         levels: vec![
             level("entry", "Entry"),

@@ -160,7 +160,7 @@ async fn a_case_file_whose_id_is_taken_by_another_document_is_imported_under_a_c
     );
     assert!(
         text.contains(
-            "first.json: $.CFAssociations[11]: \"isRelatedTo\" associations are not kept"
+            "first.json: $.CFItems[10].conceptKeywords: conceptKeywords on provider mappings is not kept"
         ),
         "{text}"
     );
@@ -216,8 +216,8 @@ async fn a_case_file_whose_id_is_taken_by_another_document_is_imported_under_a_c
     let not_kept = body["not_kept"].as_array().expect("not_kept");
     assert!(
         not_kept.iter().any(
-            |n| n["location"] == "request body: $.CFItems[2].conceptKeywords"
-                && n["message"] == "keywords (conceptKeywords) are not kept"
+            |n| n["location"] == "request body: $.CFItems[10].conceptKeywords"
+                && n["message"] == "conceptKeywords on provider mappings is not kept"
         ),
         "{body}"
     );
