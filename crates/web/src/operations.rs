@@ -93,18 +93,16 @@ pub fn parse_csv(
 
 /// A new version must keep its framework's levels, in order: records made against one
 /// version (an assessment at Intermediate, a band in a pillar) must mean the same in the
-/// next. `None` when the framework is new or the levels match.
-pub async fn check_levels_kept(
+/// next. `versions` are the framework's stored versions. `None` when the framework is new
+/// or the levels match.
+async fn check_levels_kept(
     store: &Store,
     framework: &Framework,
+    versions: &[VersionSummary],
 ) -> Result<Option<Problems>, StoreError> {
-    let existing = match store
-        .resolve_version(framework.id().as_str(), None, true)
-        .await
-    {
-        Ok(v) => store.load_framework(v.version_id).await?,
-        Err(StoreError::NotFound(_)) => return Ok(None),
-        Err(e) => return Err(e),
+    let existing = match pathway_store::pick_version(versions, None) {
+        Some(v) => store.load_framework(v.version_id).await?,
+        None => return Ok(None),
     };
     let titles = |f: &Framework| {
         f.levels()
@@ -286,13 +284,11 @@ pub async fn import_framework(
     source: &str,
     steward: Option<i64>,
 ) -> Result<i64, StoreError> {
-    if let Some(problems) = check_levels_kept(store, framework).await? {
+    let versions = store.versions_of(framework.id().as_str(), true).await?;
+    if let Some(problems) = check_levels_kept(store, framework, &versions).await? {
         return Err(StoreError::Invalid(problems.within(source)));
     }
-    let is_new = store
-        .versions_of(framework.id().as_str(), true)
-        .await?
-        .is_empty();
+    let is_new = versions.is_empty();
     let mut tx = store.begin().await?;
     let id = tx.insert_framework(actor, framework).await?;
     if is_new {

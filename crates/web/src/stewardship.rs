@@ -104,12 +104,17 @@ pub async fn steward_choices(
     if user.principal.may(Action::AuthorFramework, &[]) {
         choices.push((None, "National (no organisation)".to_owned()));
     }
-    for grant in &user.principal.grants {
-        if grant.role == Role::FrameworkAuthor
-            && let Some(org) = grant.org
-        {
-            let name = store.org(org).await?.name;
-            choices.push((Some(org), name));
+    let orgs: Vec<i64> = user
+        .principal
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::FrameworkAuthor)
+        .filter_map(|g| g.org)
+        .collect();
+    let names = store.org_names(&orgs).await?;
+    for org in orgs {
+        if let Some(name) = names.get(&org) {
+            choices.push((Some(org), name.clone()));
         }
     }
     Ok(choices)

@@ -7,8 +7,6 @@
 //! edit they are about (`title`, `code`, `descriptors[1]`), not the position in the whole
 //! framework, so a form can show each beside its field.
 
-use std::collections::HashSet;
-
 use super::{
     Descriptor, DomainCode, Framework, Item, ItemCode, ItemKind, Problems, descriptor_too_long,
     item_title_too_long,
@@ -193,9 +191,7 @@ impl Framework {
         }
         let removed = self.items.remove(position);
         self.provider_mappings.retain(|m| m.item != removed.code);
-        let items: HashSet<&str> = self.items.iter().map(|i| i.code.as_str()).collect();
-        let domains: HashSet<&str> = self.domains.iter().map(|d| d.code.as_str()).collect();
-        self.meta.case_extras.prune(&items, &domains);
+        super::prune_case_extras(&mut self.meta.case_extras, &self.items, &self.domains);
         Ok(removed)
     }
 

@@ -396,11 +396,7 @@ impl Framework {
             problems.push_some(format!("provider_mappings[{i}].statement"), long);
         }
         let mut meta = meta;
-        {
-            let items: HashSet<&str> = items.iter().map(|i| i.code.as_str()).collect();
-            let domains: HashSet<&str> = domains.iter().map(|d| d.code.as_str()).collect();
-            meta.case_extras.prune(&items, &domains);
-        }
+        prune_case_extras(&mut meta.case_extras, &items, &domains);
         check_characters(
             &meta,
             &levels,
@@ -481,6 +477,13 @@ impl Framework {
     pub fn next_version_label(&self) -> String {
         next_version_label(&self.meta.version)
     }
+}
+
+/// Drops what a CASE package said about items and domains the framework does not have.
+fn prune_case_extras(extras: &mut case::CaseExtras, items: &[Item], domains: &[Domain]) {
+    let items: HashSet<&str> = items.iter().map(|i| i.code.as_str()).collect();
+    let domains: HashSet<&str> = domains.iter().map(|d| d.code.as_str()).collect();
+    extras.prune(&items, &domains);
 }
 
 /// The framework's own fields: title, publisher, version and description.

@@ -7,7 +7,7 @@
 //! ([`compare::compare`]), so "changed", "rewritten" and "introduced" mean the same on both.
 
 use super::compare::{self, DescriptorChange};
-use super::{Descriptor, DomainCode, Framework, Item, ItemCode, ItemKind, LevelKey};
+use super::{Descriptor, DomainCode, Framework, Item, ItemCode, LevelKey};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -214,10 +214,6 @@ fn field(
     }
 }
 
-fn kind_name(kind: ItemKind) -> &'static str {
-    kind.label()
-}
-
 /// Compares two versions of a framework (normally of the same framework, but nothing here
 /// requires it: a copy imported under another id compares the same way).
 pub fn diff(from: &Framework, to: &Framework) -> VersionDiff {
@@ -341,12 +337,7 @@ fn item_diffs(from: &Framework, to: &Framework) -> Vec<ItemDiff> {
         };
         let mut fields = Vec::new();
         field(&mut fields, "title", &before.title, &item.title);
-        field(
-            &mut fields,
-            "kind",
-            kind_name(before.kind),
-            kind_name(item.kind),
-        );
+        field(&mut fields, "kind", before.kind.label(), item.kind.label());
         field(
             &mut fields,
             "domain",
@@ -426,7 +417,7 @@ fn mapping_diffs(from: &Framework, to: &Framework) -> Vec<MappingDiff> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::{FrameworkDraft, ProviderMapping, Segment};
+    use crate::framework::{FrameworkDraft, ItemKind, ProviderMapping, Segment};
 
     fn shipped() -> Framework {
         serde_json::from_str(include_str!(

@@ -243,7 +243,8 @@ async fn overview(
         publication: publication(&l.summary),
         notice: l.notice_at(&format!("/frameworks/{id}")),
         can_author: l.may_author,
-        steward: match l.summary.steward_org_id {
+        // Shown to the framework's authors only: no query for everyone else.
+        steward: match l.summary.steward_org_id.filter(|_| l.may_author) {
             Some(org) => Some(state.store.org(org).await?.name),
             None => None,
         },

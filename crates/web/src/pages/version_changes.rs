@@ -30,6 +30,15 @@ pub struct FieldRow {
     pub after: String,
 }
 
+/// A field's value as the page shows it: an empty one says so.
+fn shown(value: &str) -> String {
+    if value.is_empty() {
+        "(none)".into()
+    } else {
+        value.to_owned()
+    }
+}
+
 fn field_rows(fields: &[FieldChange]) -> Vec<FieldRow> {
     fields
         .iter()
@@ -43,16 +52,8 @@ fn field_rows(fields: &[FieldChange]) -> Vec<FieldRow> {
                 "domain" => "Domain",
                 _ => "Other",
             },
-            before: if c.before.is_empty() {
-                "(none)".into()
-            } else {
-                c.before.clone()
-            },
-            after: if c.after.is_empty() {
-                "(none)".into()
-            } else {
-                c.after.clone()
-            },
+            before: shown(&c.before),
+            after: shown(&c.after),
         })
         .collect()
 }
