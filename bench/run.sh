@@ -24,21 +24,40 @@ PG_URL=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}  # server, no databas
 PG_ADMIN_DB=${BENCH_PG_ADMIN_DB:-test}     # existing database to run CREATE/DROP DATABASE from
 BIN=${BENCH_BIN:-}                   # use this pathway binary instead of building one
 LOG=${BENCH_LOG:-info}               # the server's PATHWAY_LOG: info writes one line per request, as deployed
+SCALE=${BENCH_DATASET_SCALE:-1}      # synthetic national data set loaded first (1 = England); 0: none
+SEED=${BENCH_DATASET_SEED:-1}
 
 FRAMEWORK=hee-ahp-support-worker-2021
 BASELINE_NAME=healthz
 BASELINE_PATH=/healthz
+# Public read paths (anonymous), then, with the national data set, administration lists as
+# the leads and administrator who read them (signed in: wrk sends their session cookie).
 ENDPOINT_NAMES=(item-page api-framework api-item)
 ENDPOINT_PATHS=(
   "/frameworks/$FRAMEWORK/items/3.9"
   "/api/frameworks/$FRAMEWORK"
   "/api/frameworks/$FRAMEWORK/items/3.9"
 )
+ENDPOINT_AS=("" "" "")
+DATASET_PASSWORD=bench-synthetic-2026
+if [[ $SCALE != 0 ]]; then
+  ENDPOINT_NAMES+=(users-employer users-ics users-national users-search orgs-national)
+  ENDPOINT_PATHS+=(/admin/users /admin/users /admin/users "/admin/users?q=patel" /admin/organisations)
+  # The well-known accounts of every data set (pathway_domain::synthetic::accounts).
+  ENDPOINT_AS+=(
+    employer-lead.syn-e001@synthetic.test
+    ics-lead.syn-q01@synthetic.test
+    admin@synthetic.test
+    admin@synthetic.test
+    admin@synthetic.test
+  )
+fi
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 warn() { printf 'bench: WARNING: %s\n' "$*" >&2; }
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
 
+[[ $SCALE =~ ^[0-9]+([.][0-9]+)?$ ]] || die "BENCH_DATASET_SCALE must be a number, 0 for no data set (got '$SCALE')"
 for v in SECONDS:DURATION RUNS:RUNS WARMUP_SECONDS:WARMUP THREADS:THREADS CONNECTIONS:CONNECTIONS START_TIMEOUT:START_TIMEOUT; do
   var=${v#*:} value=${!var}
   [[ $value =~ ^[1-9][0-9]*$ ]] || die "BENCH_${v%%:*} must be a positive whole number (got '$value')"
@@ -142,6 +161,17 @@ start_server() { # backend
     log "created database $PG_DB"
     args+=(--database-url "$PG_URL/$PG_DB")
   fi
+  DATASET_SECONDS=0
+  if [[ $SCALE != 0 ]]; then
+    log "$backend: generating the synthetic national data set (scale $SCALE, seed $SEED)"
+    local t0 t1
+    t0=$(date +%s.%N)
+    env -u DATABASE_URL PATHWAY_LOG=warn "$BIN" "${args[@]}" dataset generate --scale "$SCALE" --seed "$SEED" \
+      --password "$DATASET_PASSWORD" >"$WORK_DIR/dataset.out" 2>&1 || { cat "$WORK_DIR/dataset.out" >&2; die "$backend: dataset generation failed"; }
+    t1=$(date +%s.%N)
+    DATASET_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
+    log "$backend: $(sed -n 2,3p "$WORK_DIR/dataset.out" | sed 's/:.*//' | paste -sd';' -) in $DATASET_SECONDS s"
+  fi
   # Listen on port 0: the OS picks a free port and the server prints the address it got.
   env -u DATABASE_URL PATHWAY_LOG="$LOG" "$BIN" "${args[@]}" serve --addr 127.0.0.1:0 \
     >"$WORK_DIR/server.out" 2>"$WORK_DIR/server.err" &
@@ -160,8 +190,27 @@ rss_kb() { # field (VmRSS, VmHWM) -> kB
   awk -v f="$1:" '$1 == f {print $2}' "/proc/$SERVER_PID/status"
 }
 
-wrk_run() { # url meta-json-members out-file: wrk's output, ending in report.lua's JSON line
-  BENCH_META=$2 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+# The session cookie of each account the endpoints are read as, signed in once per server.
+declare -A COOKIES=()
+sign_in_all() {
+  COOKIES=()
+  local email
+  for email in "${ENDPOINT_AS[@]}"; do
+    [[ -z $email || -n ${COOKIES[$email]:-} ]] && continue
+    COOKIES[$email]=$(python3 "$BENCH_DIR/sign_in.py" "$BASE_URL" "$email" "$DATASET_PASSWORD") ||
+      server_failed "could not sign in as $email"
+  done
+}
+
+cookie_args() { # account email or "" -> header arguments for curl and wrk
+  [[ -n $1 ]] && printf '%s\n' -H "Cookie: ${COOKIES[$1]}"
+  return 0
+}
+
+wrk_run() { # url meta-json-members out-file account: wrk's output, ending in report.lua's JSON line
+  local headers=()
+  mapfile -t headers < <(cookie_args "$4")
+  BENCH_META=$2 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${headers[@]}" \
     -s "$BENCH_DIR/report.lua" "$1" >"$3" 2>&1 || { cat "$3" >&2; die "wrk failed on $1"; }
 }
 
@@ -174,21 +223,24 @@ bench_backend() { # backend
     warn "load average is $load on $CPUS CPUs: something else is running, numbers will be noisy"
   fi
   start_server "$backend"
-  printf '{"kind":"meta","timestamp":"%s","backend":"%s","git_commit":"%s","git_dirty":%s,"cpus":%s,"loadavg_start":%s,"wrk":"%s","threads":%s,"connections":%s,"seconds":%s,"runs":%s,"warmup_seconds":%s}\n' \
+  sign_in_all
+  printf '{"kind":"meta","timestamp":"%s","backend":"%s","git_commit":"%s","git_dirty":%s,"cpus":%s,"loadavg_start":%s,"wrk":"%s","threads":%s,"connections":%s,"seconds":%s,"runs":%s,"warmup_seconds":%s,"dataset_scale":%s,"dataset_seed":%s,"dataset_seconds":%s,"dataset":"%s"}\n' \
     "$STAMP" "$backend" "$GIT_COMMIT" "$GIT_DIRTY" "$CPUS" "$load" "$WRK_VERSION" \
-    "$THREADS" "$CONNECTIONS" "$DURATION" "$RUNS" "$WARMUP" >"$results"
+    "$THREADS" "$CONNECTIONS" "$DURATION" "$RUNS" "$WARMUP" "$SCALE" "$SEED" "$DATASET_SECONDS" \
+    "$( [[ $SCALE != 0 ]] && sed -n 2,3p "$WORK_DIR/dataset.out" | sed 's/^ *//; s/"//g' | paste -sd' ' -)" >"$results"
   local rss_start
   rss_start=$(rss_kb VmRSS)
 
   # Every endpoint must answer exactly 200 (curl does not follow redirects).
-  local names=() paths=() i name path status bytes
+  local names=() paths=() accounts=() i name path as status bytes headers
   for ((i = -1; i < ${#ENDPOINT_NAMES[@]}; i++)); do
-    if ((i < 0)); then name=$BASELINE_NAME path=$BASELINE_PATH; else name=${ENDPOINT_NAMES[i]} path=${ENDPOINT_PATHS[i]}; fi
-    read -r status bytes < <(curl -sS -o /dev/null --max-time 30 -w '%{http_code} %{size_download}\n' "$BASE_URL$path" || echo "000 0")
-    printf '{"kind":"check","backend":"%s","endpoint":"%s","path":"%s","status":%d,"body_bytes":%d}\n' \
-      "$backend" "$name" "$path" "$status" "$bytes" >>"$results"
+    if ((i < 0)); then name=$BASELINE_NAME path=$BASELINE_PATH as=""; else name=${ENDPOINT_NAMES[i]} path=${ENDPOINT_PATHS[i]} as=${ENDPOINT_AS[i]}; fi
+    mapfile -t headers < <(cookie_args "$as")
+    read -r status bytes < <(curl -sS -o /dev/null --max-time 30 "${headers[@]}" -w '%{http_code} %{size_download}\n' "$BASE_URL$path" || echo "000 0")
+    printf '{"kind":"check","backend":"%s","endpoint":"%s","path":"%s","as":"%s","status":%d,"body_bytes":%d}\n' \
+      "$backend" "$name" "$path" "$as" "$status" "$bytes" >>"$results"
     if [[ $status == 200 ]]; then
-      ((i < 0)) || { names+=("$name"); paths+=("$path"); }
+      ((i < 0)) || { names+=("$name"); paths+=("$path"); accounts+=("$as"); }
     elif ((i >= 0)) && [[ $ALLOW_MISSING == 1 ]]; then
       warn "$backend: GET $path answered HTTP $status, not 200: skipped (BENCH_ALLOW_MISSING=1)"
     else
@@ -197,8 +249,10 @@ bench_backend() { # backend
   done
 
   log "$backend: warming up ${WARMUP}s per endpoint"
-  for path in "$BASELINE_PATH" "${paths[@]}"; do
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$BASE_URL$path" >/dev/null 2>&1 || die "wrk warm-up failed on $path"
+  for ((i = -1; i < ${#names[@]}; i++)); do
+    if ((i < 0)); then path=$BASELINE_PATH as=""; else path=${paths[i]} as=${accounts[i]}; fi
+    mapfile -t headers < <(cookie_args "$as")
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "${headers[@]}" "$BASE_URL$path" >/dev/null 2>&1 || die "wrk warm-up failed on $path"
   done
 
   # Interleave: each endpoint run follows a /healthz run, so both see the same conditions.
@@ -207,12 +261,12 @@ bench_backend() { # backend
   ((n > 0)) || warn "$backend: no endpoints besides $BASELINE_PATH to measure"
   for ((run = 1; run <= RUNS; run++)); do
     for ((j = 0; j < (n > 0 ? n : 1); j++)); do
-      local pair=("$BASELINE_NAME|$BASELINE_PATH")
-      ((n > 0)) && pair+=("${names[j]}|${paths[j]}")
+      local pair=("$BASELINE_NAME|$BASELINE_PATH|")
+      ((n > 0)) && pair+=("${names[j]}|${paths[j]}|${accounts[j]}")
       for entry in "${pair[@]}"; do
-        name=${entry%%|*} path=${entry#*|}
+        IFS='|' read -r name path as <<<"$entry"
         meta=$(printf '"kind":"wrk","backend":"%s","endpoint":"%s","path":"%s","run":%d' "$backend" "$name" "$path" "$run")
-        wrk_run "$BASE_URL$path" "$meta" "$out"
+        wrk_run "$BASE_URL$path" "$meta" "$out" "$as"
         line=$(grep '^{' "$out" | tail -n 1) || { cat "$out" >&2; die "no JSON line from wrk for $path"; }
         printf '%s\n' "$line" >>"$results"
         log "$backend run $run/$RUNS $(printf '%-13s' "$name") $(sed -E 's/.*"rps":([0-9.]+).*"p50_ms":([0-9.]+).*"p99_ms":([0-9.]+).*"non_2xx":([0-9]+),"socket_errors":([0-9]+).*/\1 req\/s  p50 \2 ms  p99 \3 ms  non-2xx \4  socket errors \5/' <<<"$line")"
@@ -256,13 +310,20 @@ print(f"### {meta['backend']}: {meta['timestamp']}, commit {meta['git_commit']}{
 print(f"wrk -t{meta['threads']} -c{meta['connections']}, {meta['runs']} run(s) x {meta['seconds']} s per endpoint, "
       f"each after a /healthz run; {meta['cpus']} CPUs shared by wrk and the server; "
       f"load average at start {meta['loadavg_start']}.\n")
-print("| Endpoint | Path | Body bytes | Runs | Req/s median (min-max) | p50 ms | p99 ms | vs /healthz | non-2xx | Socket errors |")
-print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+if meta.get("dataset_scale"):
+    took = float(meta['dataset_seconds'])
+    print(f"Synthetic national data set (scale {meta['dataset_scale']}, seed {meta['dataset_seed']}) "
+          f"generated and loaded in {took:.1f} s (target: under 60 s, {'met' if took < 60 else '**missed**'}): "
+          f"{meta['dataset']}.\n")
+else:
+    print("No synthetic data set loaded (BENCH_DATASET_SCALE=0).\n")
+print("| Endpoint | Path | Read as | Body bytes | Runs | Req/s median (min-max) | p50 ms | p99 ms | vs /healthz | non-2xx | Socket errors |")
+print("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 bad = False
 for c in checks:
     name, rs = c["endpoint"], runs.get(c["endpoint"])
     if not rs:
-        print(f"| {name} | `{c['path']}` | | 0 | skipped: HTTP {c['status']} | | | | | |")
+        print(f"| {name} | `{c['path']}` | {c.get('as') or 'anonymous'} | | 0 | skipped: HTTP {c['status']} | | | | | |")
         continue
     rps = med(rs, "rps")
     non2xx = sum(r["non_2xx"] for r in rs)
@@ -270,13 +331,15 @@ for c in checks:
     bad = bad or non2xx > 0 or errors > 0
     ratio = "1.00 (baseline)" if name == "healthz" else f"{rps / base:.2f}"
     lo, hi = min(r["rps"] for r in rs), max(r["rps"] for r in rs)
-    print(f"| {name} | `{c['path']}` | {c['body_bytes']} | {len(rs)} | {rps:,.0f} ({lo:,.0f}-{hi:,.0f}) | "
+    print(f"| {name} | `{c['path']}` | {c.get('as') or 'anonymous'} | {c['body_bytes']} | {len(rs)} | {rps:,.0f} ({lo:,.0f}-{hi:,.0f}) | "
           f"{med(rs, 'p50_ms'):.2f} | {med(rs, 'p99_ms'):.2f} | {ratio} | {non2xx} | {errors} |")
 
 mib = lambda kb: f"{kb / 1024:.1f} MiB"
 if mem:
     print(f"\nServer memory (VmRSS): {mib(mem['vmrss_start_kb'])} after start-up, "
-          f"{mib(mem['vmrss_end_kb'])} after the run; peak (VmHWM) {mib(mem['vmhwm_kb'])}.")
+          f"{mib(mem['vmrss_end_kb'])} after the run; peak (VmHWM) {mib(mem['vmhwm_kb'])} "
+          f"(target: under 150 MB with the national data set loaded, "
+          f"{'met' if mem['vmhwm_kb'] * 1024 < 150e6 else '**missed**'}).")
 item = runs.get("item-page")
 if item:
     ratio, p99 = med(item, "rps") / base, med(item, "p99_ms")

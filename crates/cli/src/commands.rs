@@ -3,7 +3,8 @@
 
 use crate::import::Import;
 use crate::settings::{
-    AuditCommand, Cli, Command, Format, FrameworkCommand, OrgCommand, ServeArgs, UserCommand,
+    AuditCommand, Cli, Command, DatasetCommand, Format, FrameworkCommand, OrgCommand, ServeArgs,
+    UserCommand,
 };
 use anyhow::{Context, bail};
 use pathway_domain::audit::Anchor;
@@ -110,6 +111,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Dataset(DatasetCommand::Generate {
+            scale,
+            seed,
+            password,
+        }) => crate::synthetic::generate(&store, scale, seed, password).await,
         Command::Backup { file } => {
             store.backup_sqlite(&file).await?;
             crate::settings::owner_only(&file);

@@ -5,6 +5,7 @@ mod changes;
 mod commands;
 mod import;
 mod settings;
+mod synthetic;
 
 use clap::Parser;
 use settings::Cli;

@@ -278,6 +278,9 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Make the synthetic national data set, for benchmarks and load tests.
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
     /// Take a consistent online backup of a SQLite deployment into FILE.
     Backup {
         /// The backup file to create (must not exist).
@@ -294,7 +297,8 @@ impl Command {
             | Self::Serve(_)
             | Self::Demo { .. }
             | Self::Org(OrgCommand::Add { .. })
-            | Self::Audit(AuditCommand::Seal) => true,
+            | Self::Audit(AuditCommand::Seal)
+            | Self::Dataset(_) => true,
             Self::User(c) => !matches!(c, UserCommand::List),
             Self::Framework(_) | Self::Org(_) | Self::Audit(_) | Self::Backup { .. } => false,
         }
@@ -304,7 +308,7 @@ impl Command {
     /// to it. The others are run against a deployment that already exists.
     pub fn may_create_database(&self) -> bool {
         match self {
-            Self::Serve(_) | Self::Demo { .. } => true,
+            Self::Serve(_) | Self::Demo { .. } | Self::Dataset(_) => true,
             Self::Framework(c) => matches!(c, FrameworkCommand::Import { .. }),
             Self::Org(c) => matches!(c, OrgCommand::Add { .. }),
             Self::User(c) => matches!(c, UserCommand::Add { .. }),
@@ -413,6 +417,27 @@ pub enum FrameworkCommand {
         /// The later version. By default the current published version.
         #[arg(long)]
         to: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DatasetCommand {
+    /// Fill a new, empty database with a made-up national AHP support workforce: 7 regions,
+    /// 42 integrated care systems, about 200 NHS employers with their services and teams,
+    /// social care and training providers, and (at scale 1) 100,000 support workers with
+    /// their supervisors and leads, every one sharing one password. The same scale and seed
+    /// always make the same data set. Refused on a database that already holds
+    /// organisations or users.
+    Generate {
+        /// 1 is England (100,000 support workers); 0.01 makes 1,000, for a quick try.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Which draw of names and sizes: the same seed gives the same data set.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The password of every synthetic user. By default a random one, printed.
+        #[arg(long, env = "PATHWAY_SYNTHETIC_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
     },
 }
 

@@ -924,3 +924,49 @@ fn a_national_framework_author_needs_no_organisation_and_other_roles_do() {
         "{out}"
     );
 }
+
+#[test]
+fn the_synthetic_national_data_set_is_generated_into_a_new_database_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let generate = |extra: &[&str]| {
+        let mut args = vec!["dataset", "generate", "--scale", "0.01", "--seed", "3"];
+        args.extend_from_slice(extra);
+        pathway(d, &args)
+    };
+    let (ok, out, err) = generate(&["--password", "synthetic-pass-2026"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Generated the synthetic national data set (scale 0.01, seed 3)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("7 regions, 42 integrated care systems"),
+        "{out}"
+    );
+    assert!(out.contains("1,000 support workers"), "{out}");
+    assert!(out.contains("admin@synthetic.test"), "{out}");
+    assert!(out.contains("synthetic-pass-2026"), "{out}");
+
+    let (ok, out, _) = pathway(d, &["user", "list"]);
+    assert!(ok);
+    assert!(
+        out.contains("employer-lead.syn-e001@synthetic.test"),
+        "{out}"
+    );
+
+    // Again on the same database: refused, with what to do, and nothing added.
+    let (ok, _, err) = generate(&[]);
+    assert!(!ok);
+    assert!(err.contains("new, empty database"), "{err}");
+    let (ok, out, _) = pathway(d, &["audit", "verify"]);
+    assert!(ok, "{out}");
+
+    // A scale that makes no sense is refused with the reason.
+    let (ok, _, err) = pathway(d, &["dataset", "generate", "--scale", "0"]);
+    assert!(!ok);
+    assert!(
+        err.contains("--scale: the scale must be a number above 0"),
+        "{err}"
+    );
+}

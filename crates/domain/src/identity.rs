@@ -256,6 +256,13 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// What the user list searches for a person: their name and email address, lower-cased in
+/// every script (not only ASCII, as SQLite's LOWER does), one per line. Searches are
+/// lower-cased the same way, so they match whatever the case.
+pub fn user_search_text(name: &str, email: &str) -> String {
+    format!("{}\n{}", name.to_lowercase(), email.to_lowercase())
+}
+
 /// A name shown to people; not empty, not absurdly long, and with nothing that is not seen:
 /// no control characters (line breaks included) and no invisible formatting such as
 /// right-to-left overrides, which could make a name in the audit log or a question read as

@@ -6,5 +6,7 @@ pub mod access;
 pub mod audit;
 pub mod framework;
 pub mod identity;
+pub mod numbers;
+pub mod synthetic;
 pub mod terminology;
 pub mod time;

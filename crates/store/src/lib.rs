@@ -12,6 +12,7 @@ mod frameworks;
 mod login_attempts;
 mod orgs;
 mod sessions;
+mod synthetic;
 mod users;
 
 pub use audit::{Actor, AuditErasure, AuditPage, KeyUse};
@@ -19,10 +20,11 @@ pub use error::{StoreError, StoreResult};
 pub use frameworks::{VersionSummary, baseline, pick_version};
 pub use orgs::{OrgSummary, Organisation};
 pub use sessions::SessionRecord;
+pub use synthetic::Loaded;
 pub use users::{GrantRow, User};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Executor, Row};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -149,6 +151,7 @@ impl Store {
             Backend::Postgres => None,
         };
         store.migrate().await?;
+        store.fill_user_search_text().await?;
         Ok(store)
     }
 
@@ -286,44 +289,115 @@ impl Changes {
     }
 }
 
+/// A list the administration pages, searches and scopes in the database.
+pub(crate) struct ListQuery<'a> {
+    /// What to select of each row.
+    pub columns: &'a str,
+    /// The rest of the query before ORDER BY: `FROM … WHERE {filter}{scope}`.
+    pub from: &'a str,
+    /// The search's condition, with the pattern bound as `$1`; left out for an empty
+    /// search, so listing everything reads an index rather than every row.
+    pub filter: &'a str,
+    /// More common table expressions after `scope` (the organisations at or below the
+    /// roots, from [`scope_cte`]), each starting with a comma; may be empty.
+    pub scope_with: &'a str,
+    /// The scope's condition, put at `{scope}` when the list is scoped.
+    pub scoped: &'a str,
+    pub order: &'a str,
+}
+
 impl Store {
-    /// One page of a list filtered by `search` in the database: `from` is the query after
-    /// SELECT, with the search bound as `$1` and `{scope}` where the scope's condition goes
-    /// (`scoped`, using the `scope` of [`scope_cte`], or nothing when `roots` is `None`).
-    #[allow(clippy::too_many_arguments)]
+    /// One page of `query`'s rows matching `search`, within `roots` (everything when
+    /// `None`), and how many there are in all.
+    ///
+    /// Everything, unsearched, is counted and paged with indexes alone (the page walks the
+    /// order's index and stops at its last row). A search or a scope reads each matching row
+    /// once, counting them beside the page with `COUNT(*) OVER ()`, rather than once to
+    /// count and again to page.
     pub(crate) async fn listing<T>(
         &self,
+        query: &ListQuery<'_>,
         roots: Option<&[i64]>,
-        scoped: &str,
-        columns: &str,
-        from: &str,
-        order: &str,
         search: &str,
         (offset, limit): (i64, i64),
         row: impl Fn(&sqlx::any::AnyRow) -> StoreResult<T>,
     ) -> StoreResult<Listing<T>> {
-        let (with, from) = match roots {
-            None => (String::new(), from.replace("{scope}", "")),
+        let (with, scoped) = match roots {
+            None => (String::new(), ""),
             Some([]) => return Ok(Listing::default()),
-            Some(roots) => (scope_cte(roots), from.replace("{scope}", scoped)),
+            Some(roots) => (
+                format!("{}{}", scope_cte(roots), query.scope_with),
+                query.scoped,
+            ),
         };
-        let pattern = contains_pattern(search);
-        let total: i64 = sqlx::query_scalar(&format!("{with} SELECT COUNT(*) {from}"))
-            .bind(&pattern)
-            .fetch_one(self.pool())
+        let pattern = (!search.trim().is_empty()).then(|| contains_pattern(search));
+        let from = query
+            .from
+            .replace(
+                "{filter}",
+                if pattern.is_some() {
+                    query.filter
+                } else {
+                    "1 = 1"
+                },
+            )
+            .replace("{scope}", scoped);
+        let count = format!("{with} SELECT COUNT(*) AS listing_total {from}");
+        let read_count = async || -> StoreResult<i64> {
+            Ok(with_search(&count, &pattern)
+                .fetch_one(self.pool())
+                .await?
+                .try_get("listing_total")?)
+        };
+        // Offset and limit are numbers the server worked out, written into the query so the
+        // parameters are the same with a search and without one.
+        let page = |columns: &str| {
+            format!(
+                "{with} SELECT {columns} {from} ORDER BY {} LIMIT {} OFFSET {}",
+                query.order,
+                limit.max(0),
+                offset.max(0)
+            )
+        };
+        let (rows, total) = if roots.is_none() && pattern.is_none() {
+            let rows = with_search(&page(query.columns), &pattern)
+                .fetch_all(self.pool())
+                .await?;
+            (rows, read_count().await?)
+        } else {
+            let rows = with_search(
+                &page(&format!(
+                    "{}, COUNT(*) OVER () AS listing_total",
+                    query.columns
+                )),
+                &pattern,
+            )
+            .fetch_all(self.pool())
             .await?;
-        let rows = sqlx::query(&format!(
-            "{with} SELECT {columns} {from} ORDER BY {order} LIMIT $2 OFFSET $3"
-        ))
-        .bind(&pattern)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(self.pool())
-        .await?;
+            let total = match rows.first() {
+                Some(first) => first.try_get("listing_total")?,
+                None if offset <= 0 => 0,
+                // A page past the end has no row to carry the count.
+                None => read_count().await?,
+            };
+            (rows, total)
+        };
         Ok(Listing {
             rows: rows.iter().map(row).collect::<StoreResult<_>>()?,
             total,
         })
+    }
+}
+
+/// `sql` with the search pattern bound as `$1`, when there is one.
+fn with_search<'q>(
+    sql: &'q str,
+    pattern: &Option<String>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let query = sqlx::query(sql);
+    match pattern {
+        Some(p) => query.bind(p.clone()),
+        None => query,
     }
 }
 

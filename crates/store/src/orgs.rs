@@ -1,6 +1,8 @@
 //! Organisations and their hierarchy.
 
-use crate::{Actor, Changes, Listing, Store, StoreError, StoreResult, Tx, id_list, now, scope_cte};
+use crate::{
+    Actor, Changes, ListQuery, Listing, Store, StoreError, StoreResult, Tx, id_list, now, scope_cte,
+};
 use pathway_domain::identity::OrgKind;
 use serde::Serialize;
 use sqlx::Row;
@@ -181,22 +183,22 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> StoreResult<Listing<OrgSummary>> {
-        self.listing(
-            roots,
-            " AND o.id IN (SELECT id FROM scope)",
-            "o.id, o.name, o.kind, o.parent_id, o.code, p.name AS parent_name",
-            "FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id \
-             WHERE (LOWER(o.name) LIKE $1 ESCAPE '\\' OR LOWER(COALESCE(o.code, '')) LIKE $1 ESCAPE '\\'){scope}",
-            "o.name, o.id",
-            search,
-            (offset, limit),
-            |r| {
-                Ok(OrgSummary {
-                    org: org_from(r)?,
-                    parent_name: r.try_get("parent_name")?,
-                })
-            },
-        )
+        let query = ListQuery {
+            columns: "o.id, o.name, o.kind, o.parent_id, o.code, p.name AS parent_name",
+            from: "FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id \
+                   WHERE {filter}{scope}",
+            filter: "(LOWER(o.name) LIKE $1 ESCAPE '\\' \
+                     OR LOWER(COALESCE(o.code, '')) LIKE $1 ESCAPE '\\')",
+            scope_with: "",
+            scoped: " AND o.id IN (SELECT id FROM scope)",
+            order: "o.name, o.id",
+        };
+        self.listing(&query, roots, search, (offset, limit), |r| {
+            Ok(OrgSummary {
+                org: org_from(r)?,
+                parent_name: r.try_get("parent_name")?,
+            })
+        })
         .await
     }
 

@@ -102,6 +102,8 @@ on_both!(
     users_and_organisations_are_edited_with_their_before_and_after,
     lists_are_searched_and_paged_in_the_database_within_scope,
     audit_descriptions_look_names_up_in_bulk,
+    the_synthetic_national_data_set_loads_whole_into_an_empty_database_only,
+    people_are_found_by_any_case_of_their_name_in_any_script,
 );
 
 /// Who makes the changes in these tests: Pathway itself, so no user row is needed for it.
@@ -989,6 +991,15 @@ async fn lists_are_searched_and_paged_in_the_database_within_scope(db: &TestDb) 
         .unwrap();
     assert_eq!(page_two.rows.len(), 3);
     assert_eq!(page_two.total, 13);
+    // A page past the end has no rows and still says how many there are.
+    let beyond = store
+        .users_page(Some(&[north.id]), "", 50, 10)
+        .await
+        .unwrap();
+    assert!(beyond.rows.is_empty());
+    assert_eq!(beyond.total, 13);
+    let beyond = store.users_page(None, "worker", 50, 10).await.unwrap();
+    assert_eq!((beyond.rows.len(), beyond.total), (0, 15));
 
     // Search by part of a name or email address, in any case, within the scope.
     let found = store
@@ -1732,4 +1743,161 @@ async fn a_sqlite_database_is_one_file_in_wal_mode() {
     assert_eq!(mode, "wal");
     other.close().await.unwrap();
     db.finish().await;
+}
+
+async fn the_synthetic_national_data_set_loads_whole_into_an_empty_database_only(db: &TestDb) {
+    use pathway_domain::synthetic::{self, Params, accounts};
+    let store = &db.store;
+    let params = Params::new(0.01, 5).unwrap();
+    let plan = synthetic::plan(params);
+    let mut tx = store.begin().await.unwrap();
+    let loaded = tx
+        .load_synthetic(&actor(), params, &plan, "shared-hash")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(loaded.organisations, plan.orgs.len());
+    assert_eq!(loaded.users, plan.users.len());
+    assert_eq!(loaded.grants, plan.grant_count());
+    assert_eq!(store.count_users().await.unwrap(), plan.users.len() as i64);
+    store.refresh_statistics().await.unwrap();
+
+    // Roles land where the plan put them, so scope works as for organisations made by hand:
+    // an employer lead sees exactly the people of their employer's teams, and themselves.
+    let lead = store
+        .user_by_email(&Email::parse(accounts::EMPLOYER_LEAD).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let principal = store.principal(lead.id).await.unwrap();
+    assert_eq!(principal.grants.len(), 1);
+    assert_eq!(principal.grants[0].role, Role::EmployerLead);
+    let employer = principal.grants[0].org.unwrap();
+    let code = store.org(employer).await.unwrap().code.unwrap();
+    let index = plan.orgs.iter().position(|o| o.code == code).unwrap();
+    let teams: Vec<usize> = (0..plan.orgs.len())
+        .filter(|&i| plan.orgs[i].parent == Some(index))
+        .collect();
+    let expected = plan
+        .users
+        .iter()
+        .filter(|u| {
+            u.grants
+                .iter()
+                .any(|(_, o)| *o == Some(index) || o.is_some_and(|o| teams.contains(&o)))
+        })
+        .count();
+    let page = store
+        .users_page(Some(&[employer]), "", 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.total, expected as i64);
+    assert!(expected > 2, "an employer with staff: {expected}");
+    let orgs = store.orgs_page(None, "", 0, 10).await.unwrap();
+    assert_eq!(orgs.total, plan.orgs.len() as i64);
+
+    // One audit entry tells what was loaded, and the chain still holds.
+    let audit = store.audit_page(0, 1).await.unwrap();
+    assert_eq!(audit.entries[0].action, "dataset.generate");
+    let after: serde_json::Value =
+        serde_json::from_str(audit.entries[0].after.as_deref().unwrap()).unwrap();
+    assert_eq!(after["users"], plan.users.len());
+    assert_eq!(after["seed"], 5);
+    store.verify_audit(None).await.unwrap().unwrap();
+
+    // A second load, or a load into a database with people in it, is refused and writes
+    // nothing.
+    let audit_before = store.audit_page(0, 1).await.unwrap().total;
+    let mut tx = store.begin().await.unwrap();
+    let err = tx
+        .load_synthetic(&actor(), params, &plan, "shared-hash")
+        .await
+        .unwrap_err();
+    drop(tx);
+    assert!(
+        matches!(&err, StoreError::Conflict { field: "database", message } if message.contains("new, empty database")),
+        "{err}"
+    );
+    assert_eq!(store.count_users().await.unwrap(), plan.users.len() as i64);
+    assert_eq!(store.audit_page(0, 1).await.unwrap().total, audit_before);
+}
+
+async fn people_are_found_by_any_case_of_their_name_in_any_script(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for (email, name) in [
+        ("elodie@north.nhs.uk", "Élodie Ørsted"),
+        ("siobhan@north.nhs.uk", "Siobhán Ó Súilleabháin"),
+        ("ann@north.nhs.uk", "Ann Smith"),
+    ] {
+        let user = tx
+            .create_user(&actor(), &Email::parse(email).unwrap(), name, "hash", false)
+            .await
+            .unwrap();
+        ids.push(user.id);
+    }
+    tx.commit().await.unwrap();
+    let found = |search: &'static str| async move {
+        store
+            .users_page(None, search, 0, 10)
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|u| u.name)
+            .collect::<Vec<_>>()
+    };
+    // Letters beyond ASCII match in either case on both databases (SQLite's own LOWER
+    // leaves them as they are).
+    assert_eq!(found("élodie").await, ["Élodie Ørsted"]);
+    assert_eq!(found("ØRSTED").await, ["Élodie Ørsted"]);
+    assert_eq!(found("ó súil").await, ["Siobhán Ó Súilleabháin"]);
+    assert_eq!(found("SMITH").await, ["Ann Smith"]);
+    assert_eq!(found("NORTH.NHS").await.len(), 3);
+
+    // A new name or address is what is searched from then on.
+    let mut tx = store.begin().await.unwrap();
+    tx.update_user(
+        &actor(),
+        ids[2],
+        "Ann Ærø",
+        Some(&Email::parse("ann.aero@south.nhs.uk").unwrap()),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert!(found("smith").await.is_empty());
+    assert_eq!(found("ÆRØ").await, ["Ann Ærø"]);
+    assert_eq!(found("south.nhs").await, ["Ann Ærø"]);
+
+    // Users stored before searching had its own column (the migration leaves names beyond
+    // ASCII to Pathway) are filled in when the database is next opened.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    sqlx::query("UPDATE users SET search_text = NULL")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert!(found("élodie").await.is_empty());
+    let reopened = Store::open(&db.url).await.unwrap();
+    let names: Vec<String> = reopened
+        .users_page(None, "ÉLODIE", 0, 10)
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(names, ["Élodie Ørsted"]);
+    assert_eq!(
+        reopened
+            .users_page(None, "nhs.uk", 0, 10)
+            .await
+            .unwrap()
+            .total,
+        3
+    );
+    reopened.close().await;
 }

@@ -2,6 +2,8 @@
 //! levels, 8 domains and 55 items, its longest descriptor under 400 characters) and keep one
 //! import from filling the database or making pages no one can read.
 
+use crate::numbers::thousands;
+
 /// Framework title and publisher, level titles and domain titles, provider names.
 pub const MAX_NAME_CHARS: usize = 300;
 /// An item's title.
@@ -14,19 +16,6 @@ pub const MAX_TEXT_CHARS: usize = 10_000;
 pub const MAX_LEVELS: usize = 20;
 pub const MAX_DOMAINS: usize = 500;
 pub const MAX_ITEMS: usize = 10_000;
-
-/// `n` with thousands separators: 10000 → "10,000".
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// A problem message when `text` is longer than `max` characters: "the item's title is
 /// 1,204 characters long; the limit is 1,000. Shorten it".
@@ -56,15 +45,6 @@ pub(crate) fn too_many(what: &str, count: usize, max: usize, advice: &str) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_written_with_thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(10_000), "10,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 
     #[test]
     fn lengths_are_counted_in_characters() {

@@ -20,6 +20,7 @@ use axum::routing::get;
 use pathway_domain::access::{Action, Principal, grantable_by};
 use pathway_domain::identity::{OrgKind, Role};
 use pathway_store::Organisation;
+use std::collections::HashSet;
 
 pub use crate::pages::forms::{Choice, Errors, sentence};
 
@@ -130,10 +131,10 @@ fn is_lead(role: Role) -> bool {
     )
 }
 
-/// The organisations a signed-in administrator works with: every one for platform
-/// administrators, else those at or below the organisations where they hold a lead role.
+/// The organisations a signed-in administrator works with, to choose from: every one for
+/// platform administrators, else those at or below the organisations where they hold a lead
+/// role.
 pub struct Scope {
-    pub everything: bool,
     pub orgs: Vec<Organisation>,
 }
 
@@ -141,7 +142,6 @@ impl Scope {
     pub async fn of(state: &AppState, user: &SignedIn) -> Result<Self, AppError> {
         let roots = Self::roots(user);
         Ok(Self {
-            everything: roots.is_none(),
             orgs: state.store.orgs_in_scope(roots.as_deref()).await?,
         })
     }
@@ -162,9 +162,41 @@ impl Scope {
                 .collect(),
         )
     }
+}
+
+/// Which organisations an administrator works with, to check each row of a list against:
+/// everything for a platform administrator (found without a query, which at national size
+/// would read every organisation for nothing), else a set of ids.
+pub enum InScope {
+    Everything,
+    Only(HashSet<i64>),
+}
+
+impl InScope {
+    pub async fn of(state: &AppState, user: &SignedIn) -> Result<Self, AppError> {
+        Ok(match Scope::roots(user) {
+            None => Self::Everything,
+            Some(roots) => Self::Only(
+                state
+                    .store
+                    .orgs_in_scope(Some(&roots))
+                    .await?
+                    .iter()
+                    .map(|o| o.id)
+                    .collect(),
+            ),
+        })
+    }
+
+    pub fn everything(&self) -> bool {
+        matches!(self, Self::Everything)
+    }
 
     pub fn contains(&self, org_id: Option<i64>) -> bool {
-        self.everything || org_id.is_some_and(|id| self.orgs.iter().any(|o| o.id == id))
+        match self {
+            Self::Everything => true,
+            Self::Only(ids) => org_id.is_some_and(|id| ids.contains(&id)),
+        }
     }
 }
 

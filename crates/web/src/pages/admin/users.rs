@@ -3,8 +3,8 @@
 //! password, disabling and enabling it.
 
 use super::{
-    Choice, ChoiceGroup, Errors, ListQuery, Scope, ancestry_of, grantable_roles, kind_noun,
-    list_caption, one_of, org_choices, path_id, role_choices, sentence, with_article,
+    Choice, ChoiceGroup, Errors, InScope, ListQuery, Scope, ancestry_of, grantable_roles,
+    kind_noun, list_caption, one_of, org_choices, path_id, role_choices, sentence, with_article,
 };
 use crate::accounts::{generate_password, hash_off_thread};
 use crate::auth::{SignedIn, Visitor};
@@ -96,7 +96,7 @@ async fn list(
         },
     )
     .await?;
-    let scope = Scope::of(&state, user).await?;
+    let scope = InScope::of(&state, user).await?;
     let ids: Vec<i64> = found.rows.iter().map(|u| u.id).collect();
     let mut grants = state.store.grants_of(&ids).await?;
     let mut rows = Vec::with_capacity(found.rows.len());
@@ -117,14 +117,14 @@ async fn list(
         caption: list_caption(
             &found,
             &search,
-            scope.everything,
+            scope.everything(),
             [
                 "Users",
                 "All users",
                 "People with roles at the organisations you administer",
             ],
         ),
-        everything: scope.everything,
+        everything: scope.everything(),
         search,
         users: found.map(|u| UserRow {
             id: u.id,

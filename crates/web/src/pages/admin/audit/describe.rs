@@ -7,6 +7,7 @@
 
 use pathway_domain::audit::{AuditEntry, ERASED};
 use pathway_domain::identity::Role;
+use pathway_domain::numbers::thousands;
 use pathway_store::{Store, StoreResult};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -50,6 +51,12 @@ impl Values {
 
     fn int(&self, key: &str) -> Option<i64> {
         self.get(key).and_then(Value::as_i64)
+    }
+
+    /// A count, written as people read it: "112,951".
+    fn count(&self, key: &str) -> String {
+        let n = self.get(key).and_then(Value::as_u64).unwrap_or(0);
+        thousands(usize::try_from(n).unwrap_or(usize::MAX))
     }
 }
 
@@ -293,6 +300,15 @@ pub fn describe(e: &AuditEntry, names: &Names) -> String {
                 .map(|v| format!(" when version {v} was published"))
                 .unwrap_or_default()
         ),
+        "dataset.generate" => format!(
+            "{actor} generated the synthetic national data set (scale {}, seed {}): {} organisations and {} made-up users",
+            values
+                .get("scale")
+                .map_or_else(|| "?".to_owned(), Value::to_string),
+            values.int("seed").unwrap_or(0),
+            values.count("organisations"),
+            values.count("users")
+        ),
         "audit.seal" => format!(
             "{actor} sealed the audit log with the key {} ({} earlier entries)",
             values.text("key").unwrap_or(&e.subject_id),
@@ -489,6 +505,22 @@ pub(super) mod tests {
         assert_eq!(
             import(r#"{"framework":"dorset","version":"1.0","steward_org_id":null}"#),
             "Alex Admin (admin@pathway.demo) imported dorset version 1.0 as a national framework"
+        );
+    }
+
+    #[test]
+    fn the_synthetic_data_set_is_described_with_its_size() {
+        let mut e = entry(
+            "dataset.generate",
+            ("dataset", "synthetic-national"),
+            None,
+            Some(r#"{"scale":1.0,"seed":7,"organisations":1612,"users":112951,"grants":112951}"#),
+        );
+        e.actor_user_id = None;
+        e.actor = "cli:pat".into();
+        assert_eq!(
+            describe(&e, &names()),
+            "pat at the command line generated the synthetic national data set (scale 1.0, seed 7): 1,612 organisations and 112,951 made-up users"
         );
     }
 
