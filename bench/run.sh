@@ -19,6 +19,9 @@ ALLOW_MISSING=${BENCH_ALLOW_MISSING:-0}  # 1: skip endpoints that do not answer 
 WARMUP=${BENCH_WARMUP_SECONDS:-2}    # seconds of unrecorded load per endpoint before measuring
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
+# wrk counts a response slower than its timeout (2 s by default) as a socket error and leaves
+# it out of the latency figures; a longer one keeps slow answers in the p99 where they belong.
+TIMEOUT=${BENCH_TIMEOUT:-10}
 START_TIMEOUT=${BENCH_START_TIMEOUT:-120}  # seconds; the first start loads the shipped framework
 PG_URL=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}  # server, no database name
 PG_ADMIN_DB=${BENCH_PG_ADMIN_DB:-test}     # existing database to run CREATE/DROP DATABASE from
@@ -58,7 +61,7 @@ warn() { printf 'bench: WARNING: %s\n' "$*" >&2; }
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
 
 [[ $SCALE =~ ^[0-9]+([.][0-9]+)?$ ]] || die "BENCH_DATASET_SCALE must be a number, 0 for no data set (got '$SCALE')"
-for v in SECONDS:DURATION RUNS:RUNS WARMUP_SECONDS:WARMUP THREADS:THREADS CONNECTIONS:CONNECTIONS START_TIMEOUT:START_TIMEOUT; do
+for v in SECONDS:DURATION RUNS:RUNS TIMEOUT:TIMEOUT WARMUP_SECONDS:WARMUP THREADS:THREADS CONNECTIONS:CONNECTIONS START_TIMEOUT:START_TIMEOUT; do
   var=${v#*:} value=${!var}
   [[ $value =~ ^[1-9][0-9]*$ ]] || die "BENCH_${v%%:*} must be a positive whole number (got '$value')"
 done
@@ -172,6 +175,7 @@ start_server() { # backend
     DATASET_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
     log "$backend: $(sed -n 2,3p "$WORK_DIR/dataset.out" | sed 's/:.*//' | paste -sd';' -) in $DATASET_SECONDS s"
   fi
+  started=$SECONDS
   # Listen on port 0: the OS picks a free port and the server prints the address it got.
   env -u DATABASE_URL PATHWAY_LOG="$LOG" "$BIN" "${args[@]}" serve --addr 127.0.0.1:0 \
     >"$WORK_DIR/server.out" 2>"$WORK_DIR/server.err" &
@@ -210,7 +214,7 @@ cookie_args() { # account email or "" -> header arguments for curl and wrk
 wrk_run() { # url meta-json-members out-file account: wrk's output, ending in report.lua's JSON line
   local headers=()
   mapfile -t headers < <(cookie_args "$4")
-  BENCH_META=$2 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${headers[@]}" \
+  BENCH_META=$2 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout "${TIMEOUT}s" --latency "${headers[@]}" \
     -s "$BENCH_DIR/report.lua" "$1" >"$3" 2>&1 || { cat "$3" >&2; die "wrk failed on $1"; }
 }
 
@@ -224,9 +228,9 @@ bench_backend() { # backend
   fi
   start_server "$backend"
   sign_in_all
-  printf '{"kind":"meta","timestamp":"%s","backend":"%s","git_commit":"%s","git_dirty":%s,"cpus":%s,"loadavg_start":%s,"wrk":"%s","threads":%s,"connections":%s,"seconds":%s,"runs":%s,"warmup_seconds":%s,"dataset_scale":%s,"dataset_seed":%s,"dataset_seconds":%s,"dataset":"%s"}\n' \
+  printf '{"kind":"meta","timestamp":"%s","backend":"%s","git_commit":"%s","git_dirty":%s,"cpus":%s,"loadavg_start":%s,"wrk":"%s","threads":%s,"connections":%s,"timeout_s":%s,"seconds":%s,"runs":%s,"warmup_seconds":%s,"dataset_scale":%s,"dataset_seed":%s,"dataset_seconds":%s,"dataset":"%s"}\n' \
     "$STAMP" "$backend" "$GIT_COMMIT" "$GIT_DIRTY" "$CPUS" "$load" "$WRK_VERSION" \
-    "$THREADS" "$CONNECTIONS" "$DURATION" "$RUNS" "$WARMUP" "$SCALE" "$SEED" "$DATASET_SECONDS" \
+    "$THREADS" "$CONNECTIONS" "$TIMEOUT" "$DURATION" "$RUNS" "$WARMUP" "$SCALE" "$SEED" "$DATASET_SECONDS" \
     "$( [[ $SCALE != 0 ]] && sed -n 2,3p "$WORK_DIR/dataset.out" | sed 's/^ *//; s/"//g' | paste -sd' ' -)" >"$results"
   local rss_start
   rss_start=$(rss_kb VmRSS)
@@ -252,7 +256,7 @@ bench_backend() { # backend
   for ((i = -1; i < ${#names[@]}; i++)); do
     if ((i < 0)); then path=$BASELINE_PATH as=""; else path=${paths[i]} as=${accounts[i]}; fi
     mapfile -t headers < <(cookie_args "$as")
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "${headers[@]}" "$BASE_URL$path" >/dev/null 2>&1 || die "wrk warm-up failed on $path"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout "${TIMEOUT}s" "${headers[@]}" "$BASE_URL$path" >/dev/null 2>&1 || die "wrk warm-up failed on $path"
   done
 
   # Interleave: each endpoint run follows a /healthz run, so both see the same conditions.

@@ -256,11 +256,16 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// What the user list searches for a person: their name and email address, lower-cased in
-/// every script (not only ASCII, as SQLite's LOWER does), one per line. Searches are
-/// lower-cased the same way, so they match whatever the case.
-pub fn user_search_text(name: &str, email: &str) -> String {
-    format!("{}\n{}", name.to_lowercase(), email.to_lowercase())
+/// What the administration's lists search: a person's name and email address, or an
+/// organisation's name and code, lower-cased in every script (not only ASCII, as SQLite's
+/// LOWER does), one per line. Searches are lower-cased the same way, so they match
+/// whatever the case.
+pub fn search_text(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| p.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A name shown to people; not empty, not absurdly long, and with nothing that is not seen:

@@ -3,7 +3,7 @@
 use crate::{
     Actor, Changes, ListQuery, Listing, Store, StoreError, StoreResult, Tx, id_list, now, scope_cte,
 };
-use pathway_domain::identity::OrgKind;
+use pathway_domain::identity::{OrgKind, search_text};
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -54,18 +54,23 @@ impl Tx {
         self.check_name_free(name, parent.map(|p| p.id), None)
             .await?;
         let row = sqlx::query(
-            "INSERT INTO organisations (name, kind, parent_id, code, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO organisations (name, kind, parent_id, code, created_at, search_text) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(name)
         .bind(kind.as_str())
         .bind(parent.map(|p| p.id))
         .bind(code)
         .bind(now())
+        .bind(search_text(&[name, code.unwrap_or_default()]))
         .fetch_one(self.conn())
         .await
         .map_err(StoreError::on_unique(
             "code",
-            format!("another organisation already has the code {}", code.unwrap_or_default()),
+            format!(
+                "another organisation already has the code {}",
+                code.unwrap_or_default()
+            ),
         ))?;
         let org = Organisation {
             id: row.try_get("id")?,
@@ -145,19 +150,22 @@ impl Tx {
         if changes.is_empty() {
             return Ok(false);
         }
-        sqlx::query("UPDATE organisations SET name = $1, code = $2 WHERE id = $3")
-            .bind(name)
-            .bind(code)
-            .bind(org_id)
-            .execute(self.conn())
-            .await
-            .map_err(StoreError::on_unique(
-                "code",
-                format!(
-                    "another organisation already has the code {}",
-                    code.unwrap_or_default()
-                ),
-            ))?;
+        sqlx::query(
+            "UPDATE organisations SET name = $1, code = $2, search_text = $3 WHERE id = $4",
+        )
+        .bind(name)
+        .bind(code)
+        .bind(search_text(&[name, code.unwrap_or_default()]))
+        .bind(org_id)
+        .execute(self.conn())
+        .await
+        .map_err(StoreError::on_unique(
+            "code",
+            format!(
+                "another organisation already has the code {}",
+                code.unwrap_or_default()
+            ),
+        ))?;
         let (before, after) = changes.values();
         self.audit(
             actor,
@@ -184,14 +192,14 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Listing<OrgSummary>> {
         let query = ListQuery {
-            columns: "o.id, o.name, o.kind, o.parent_id, o.code, p.name AS parent_name",
+            columns: "o.id AS id, o.name AS name, o.kind AS kind, o.parent_id AS parent_id, \
+                      o.code AS code, p.name AS parent_name",
             from: "FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id \
                    WHERE {filter}{scope}",
-            filter: "(LOWER(o.name) LIKE $1 ESCAPE '\\' \
-                     OR LOWER(COALESCE(o.code, '')) LIKE $1 ESCAPE '\\')",
+            filter: "o.search_text LIKE $1 ESCAPE '\\'",
             scope_with: "",
             scoped: " AND o.id IN (SELECT id FROM scope)",
-            order: "o.name, o.id",
+            order: "name, id",
         };
         self.listing(&query, roots, search, (offset, limit), |r| {
             Ok(OrgSummary {

@@ -2,7 +2,7 @@
 //! hundred thousand people and their roles in seconds, on either database.
 
 use crate::{Actor, Backend, Store, StoreError, StoreResult, Tx, now};
-use pathway_domain::identity::user_search_text;
+use pathway_domain::identity::search_text;
 use pathway_domain::synthetic::{Params, Plan};
 use serde_json::json;
 use sqlx::Row;
@@ -93,14 +93,15 @@ impl Tx {
         for org in &plan.orgs {
             let parent = org.parent.map(|p| ids[p]);
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO organisations (name, kind, parent_id, code, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                "INSERT INTO organisations (name, kind, parent_id, code, created_at, search_text) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(&org.name)
             .bind(org.kind.as_str())
             .bind(parent)
             .bind(&org.code)
             .bind(created_at)
+            .bind(search_text(&[&org.name, &org.code]))
             .fetch_one(self.conn())
             .await?;
             ids.push(id);
@@ -130,7 +131,7 @@ impl Tx {
                     .bind(&user.name)
                     .bind(password_hash)
                     .bind(created_at)
-                    .bind(user_search_text(&user.name, &user.email));
+                    .bind(search_text(&[&user.name, &user.email]));
             }
             query.execute(self.conn()).await?;
         }

@@ -2,7 +2,7 @@
 
 use crate::{Actor, Changes, ListQuery, Listing, Store, StoreError, StoreResult, Tx, id_list, now};
 use pathway_domain::access::{Grant, Principal};
-use pathway_domain::identity::{Email, Role, user_search_text};
+use pathway_domain::identity::{Email, Role, search_text};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -81,7 +81,7 @@ impl Tx {
         .bind(password_hash)
         .bind(i64::from(must_change_password))
         .bind(&created_at)
-        .bind(user_search_text(name, email.as_str()))
+        .bind(search_text(&[name, email.as_str()]))
         .fetch_one(self.conn())
         .await
         .map_err(StoreError::on_unique(
@@ -246,7 +246,7 @@ impl Tx {
         sqlx::query("UPDATE users SET name = $1, email = $2, search_text = $3 WHERE id = $4")
             .bind(name)
             .bind(email)
-            .bind(user_search_text(name, email))
+            .bind(search_text(&[name, email]))
             .bind(user_id)
             .execute(self.conn())
             .await
@@ -492,30 +492,6 @@ impl Store {
         rows.iter()
             .map(|r| Ok((r.try_get("id")?, (r.try_get("name")?, r.try_get("email")?))))
             .collect()
-    }
-
-    /// Fills the search text of users the migration that added it left empty (names or
-    /// addresses beyond ASCII, which only Pathway lower-cases the same on both databases).
-    /// Runs when the database is opened; finds nothing to do after the first time.
-    pub(crate) async fn fill_user_search_text(&self) -> StoreResult<()> {
-        let rows = sqlx::query("SELECT id, name, email FROM users WHERE search_text IS NULL")
-            .fetch_all(self.pool())
-            .await?;
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.begin().await?;
-        for r in &rows {
-            let (name, email): (String, String) = (r.try_get("name")?, r.try_get("email")?);
-            sqlx::query("UPDATE users SET search_text = $1 WHERE id = $2 AND search_text IS NULL")
-                .bind(user_search_text(&name, &email))
-                .bind(r.try_get::<i64, _>("id")?)
-                .execute(tx.conn())
-                .await?;
-        }
-        tx.commit().await?;
-        tracing::info!(users = rows.len(), "filled in the search text of users");
-        Ok(())
     }
 
     pub async fn count_users(&self) -> StoreResult<i64> {

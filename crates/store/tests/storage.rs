@@ -103,7 +103,7 @@ on_both!(
     lists_are_searched_and_paged_in_the_database_within_scope,
     audit_descriptions_look_names_up_in_bulk,
     the_synthetic_national_data_set_loads_whole_into_an_empty_database_only,
-    people_are_found_by_any_case_of_their_name_in_any_script,
+    people_and_organisations_are_found_by_any_case_in_any_script,
 );
 
 /// Who makes the changes in these tests: Pathway itself, so no user row is needed for it.
@@ -1822,7 +1822,7 @@ async fn the_synthetic_national_data_set_loads_whole_into_an_empty_database_only
     assert_eq!(store.audit_page(0, 1).await.unwrap().total, audit_before);
 }
 
-async fn people_are_found_by_any_case_of_their_name_in_any_script(db: &TestDb) {
+async fn people_and_organisations_are_found_by_any_case_in_any_script(db: &TestDb) {
     let store = &db.store;
     let mut tx = store.begin().await.unwrap();
     let mut ids = Vec::new();
@@ -1837,7 +1837,38 @@ async fn people_are_found_by_any_case_of_their_name_in_any_script(db: &TestDb) {
             .unwrap();
         ids.push(user.id);
     }
+    let region = tx
+        .create_org(&actor(), "Cymru", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    tx.create_org(
+        &actor(),
+        "Bwrdd Iechyd Ŵyr a Môn",
+        OrgKind::Employer,
+        Some(&region),
+        Some("7A1"),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
+    let orgs_found = |store: &Store, search: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .orgs_page(None, search, 0, 10)
+                .await
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|o| o.org.name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        orgs_found(store, "ŵYR A MÔN").await,
+        ["Bwrdd Iechyd Ŵyr a Môn"]
+    );
+    assert_eq!(orgs_found(store, "7a1").await, ["Bwrdd Iechyd Ŵyr a Môn"]);
     let found = |search: &'static str| async move {
         store
             .users_page(None, search, 0, 10)
@@ -1875,10 +1906,12 @@ async fn people_are_found_by_any_case_of_their_name_in_any_script(db: &TestDb) {
     // ASCII to Pathway) are filled in when the database is next opened.
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
-    sqlx::query("UPDATE users SET search_text = NULL")
-        .execute(&pool)
-        .await
-        .unwrap();
+    for table in ["users", "organisations"] {
+        sqlx::query(&format!("UPDATE {table} SET search_text = NULL"))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
     pool.close().await;
     assert!(found("élodie").await.is_empty());
     let reopened = Store::open(&db.url).await.unwrap();
@@ -1898,6 +1931,10 @@ async fn people_are_found_by_any_case_of_their_name_in_any_script(db: &TestDb) {
             .unwrap()
             .total,
         3
+    );
+    assert_eq!(
+        orgs_found(&reopened, "MÔN").await,
+        ["Bwrdd Iechyd Ŵyr a Môn"]
     );
     reopened.close().await;
 }

@@ -1,0 +1,14 @@
+-- The administration's lists search people by name and email address, and organisations by
+-- name and code, in the database. `search_text` holds them lower-cased by Pathway
+-- (Unicode-aware, the same on both databases), so a search is one plain LIKE per row instead
+-- of LOWER() calls. Rows with characters beyond ASCII are left NULL here and filled by
+-- Pathway when it opens the database, so the lower-casing is Pathway's own everywhere. The
+-- index on users' names serves the user list's order at national size.
+ALTER TABLE users ADD COLUMN search_text TEXT;
+UPDATE users SET search_text = lower(name) || chr(10) || lower(email)
+ WHERE name !~ '[^ -~]' AND email !~ '[^ -~]';
+CREATE INDEX users_name ON users(name, id);
+
+ALTER TABLE organisations ADD COLUMN search_text TEXT;
+UPDATE organisations SET search_text = lower(name) || chr(10) || lower(COALESCE(code, ''))
+ WHERE name !~ '[^ -~]' AND COALESCE(code, '') !~ '[^ -~]';
