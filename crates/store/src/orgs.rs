@@ -36,6 +36,17 @@ fn org_from(row: &sqlx::any::AnyRow) -> StoreResult<Organisation> {
     })
 }
 
+/// A code is unique: another organisation's is a conflict on `code`.
+fn code_taken(code: Option<&str>) -> impl FnOnce(sqlx::Error) -> StoreError {
+    StoreError::on_unique(
+        "code",
+        format!(
+            "another organisation already has the code {}",
+            code.unwrap_or_default()
+        ),
+    )
+}
+
 impl Tx {
     /// Adds an organisation after checking that its kind may sit under its parent, with its
     /// audit entry.
@@ -65,13 +76,7 @@ impl Tx {
         .bind(search_text(&[name, code.unwrap_or_default()]))
         .fetch_one(self.conn())
         .await
-        .map_err(StoreError::on_unique(
-            "code",
-            format!(
-                "another organisation already has the code {}",
-                code.unwrap_or_default()
-            ),
-        ))?;
+        .map_err(code_taken(code))?;
         let org = Organisation {
             id: row.try_get("id")?,
             name: name.to_owned(),
@@ -159,13 +164,7 @@ impl Tx {
         .bind(org_id)
         .execute(self.conn())
         .await
-        .map_err(StoreError::on_unique(
-            "code",
-            format!(
-                "another organisation already has the code {}",
-                code.unwrap_or_default()
-            ),
-        ))?;
+        .map_err(code_taken(code))?;
         let (before, after) = changes.values();
         self.audit(
             actor,
