@@ -382,6 +382,42 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
         }
         // Handled above, as `run` does before the database is opened.
         FrameworkCommand::Import { .. } => {}
+        FrameworkCommand::Steward { id, org, national } => {
+            let steward = if national { None } else { org };
+            let name =
+                match steward {
+                    Some(org) => store
+                        .org(org)
+                        .await
+                        .map_err(|_| {
+                            anyhow::anyhow!(
+                                "--org: no organisation has the id {org} (see `pathway org list`)"
+                            )
+                        })?
+                        .name,
+                    None => String::new(),
+                };
+            let mut tx = store.begin().await?;
+            let changed = tx
+                .change_steward(&Actor::cli(), &id, steward)
+                .await
+                .map_err(|e| match e {
+                    pathway_store::StoreError::NotFound("framework") => {
+                        anyhow::anyhow!("no framework {id} (see `pathway framework list`)")
+                    }
+                    e => e.into(),
+                })?;
+            tx.commit().await?;
+            let now = match steward {
+                Some(_) => format!("stewarded by {name}"),
+                None => "a national framework".to_owned(),
+            };
+            if changed {
+                println!("Framework {id} is now {now}.");
+            } else {
+                println!("Framework {id} was already {now}; nothing changed.");
+            }
+        }
         FrameworkCommand::Changes { id, from, to } => {
             let versions = store.versions_of(&id, true).await?;
             if versions.is_empty() {

@@ -293,7 +293,7 @@ impl Command {
     /// the log has none).
     pub fn writes(&self) -> bool {
         match self {
-            Self::Framework(FrameworkCommand::Import { .. })
+            Self::Framework(FrameworkCommand::Import { .. } | FrameworkCommand::Steward { .. })
             | Self::Serve(_)
             | Self::Demo { .. }
             | Self::Org(OrgCommand::Add { .. })
@@ -417,6 +417,19 @@ pub enum FrameworkCommand {
         /// The later version. By default the current published version.
         #[arg(long)]
         to: Option<String>,
+    },
+    /// Hand a framework to another steward: the organisation whose framework authors (with
+    /// national framework authors and platform administrators) draft, edit and publish it,
+    /// or nobody, making it a national framework.
+    #[command(group(clap::ArgGroup::new("steward").required(true).args(["org", "national"])))]
+    Steward {
+        id: String,
+        /// The id of the organisation that stewards it from now on (see `pathway org list`).
+        #[arg(long)]
+        org: Option<i64>,
+        /// Make it a national framework, stewarded by no organisation.
+        #[arg(long)]
+        national: bool,
     },
 }
 

@@ -970,3 +970,65 @@ fn the_synthetic_national_data_set_is_generated_into_a_new_database_only() {
         "{err}"
     );
 }
+
+#[test]
+fn a_framework_is_handed_to_another_steward_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (ok, out, err) = pathway(
+        d,
+        &[
+            "org",
+            "add",
+            "--name",
+            "North East and Yorkshire",
+            "--kind",
+            "region",
+        ],
+    );
+    assert!(ok, "{err}");
+    let id = out
+        .split("id ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .unwrap()
+        .to_owned();
+    let framework = "hee-ahp-support-worker-2021";
+    let (ok, out, err) = pathway(d, &["framework", "steward", framework, "--org", &id]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out.trim(),
+        format!("Framework {framework} is now stewarded by North East and Yorkshire.")
+    );
+    let (ok, out, _) = pathway(d, &["framework", "show", framework]);
+    assert!(ok);
+    assert!(out.contains("North East and Yorkshire"), "{out}");
+    let (ok, out, _) = pathway(d, &["framework", "steward", framework, "--national"]);
+    assert!(ok);
+    assert_eq!(
+        out.trim(),
+        format!("Framework {framework} is now a national framework.")
+    );
+    let (ok, out, _) = pathway(d, &["framework", "steward", framework, "--national"]);
+    assert!(ok);
+    assert!(
+        out.contains("was already a national framework; nothing changed"),
+        "{out}"
+    );
+
+    // Mistakes name what was wrong, and change nothing.
+    let (ok, _, err) = pathway(d, &["framework", "steward", framework, "--org", "999"]);
+    assert!(!ok);
+    assert!(
+        err.contains("--org: no organisation has the id 999"),
+        "{err}"
+    );
+    let (ok, _, err) = pathway(d, &["framework", "steward", "nope", "--national"]);
+    assert!(!ok);
+    assert!(err.contains("no framework nope"), "{err}");
+    let (ok, _, err) = pathway(d, &["framework", "steward", framework]);
+    assert!(!ok);
+    assert!(err.contains("--org") && err.contains("--national"), "{err}");
+    let (ok, out, _) = pathway(d, &["audit", "verify"]);
+    assert!(ok, "{out}");
+}

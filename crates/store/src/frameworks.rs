@@ -15,6 +15,7 @@ use pathway_domain::framework::{
     LevelPlacement, Problems, ProviderMapping, VersionStatus,
 };
 use serde::Serialize;
+use serde_json::json;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -371,6 +372,46 @@ impl Tx {
             .execute(self.conn())
             .await?;
         Ok(())
+    }
+
+    /// Hands a framework to another steward (`None`: national), with an audit entry holding
+    /// the steward before and after: its drafts, edits and publication pass to that
+    /// organisation's framework authors. Returns whether anything changed. An unknown
+    /// framework or organisation is not found, and nothing is written.
+    pub async fn change_steward(
+        &mut self,
+        actor: &Actor,
+        framework_id: &str,
+        org: Option<i64>,
+    ) -> StoreResult<bool> {
+        let was: Option<i64> =
+            sqlx::query_scalar("SELECT steward_org_id FROM frameworks WHERE id = $1")
+                .bind(framework_id)
+                .fetch_optional(self.conn())
+                .await?
+                .ok_or(StoreError::NotFound("framework"))?;
+        if let Some(org) = org {
+            let known: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
+                    .bind(org)
+                    .fetch_optional(self.conn())
+                    .await?;
+            known.ok_or(StoreError::NotFound("organisation"))?;
+        }
+        if was == org {
+            return Ok(false);
+        }
+        self.set_steward(framework_id, org).await?;
+        self.audit(
+            actor,
+            "framework.steward",
+            "framework",
+            framework_id,
+            Some(json!({"framework": framework_id, "steward_org_id": was})),
+            Some(json!({"framework": framework_id, "steward_org_id": org})),
+        )
+        .await?;
+        Ok(true)
     }
 
     /// Retires every published version of the framework but `current`, with an audit entry

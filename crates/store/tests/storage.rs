@@ -469,6 +469,39 @@ async fn a_framework_is_national_until_an_organisation_stewards_it(db: &TestDb) 
         steward(store.framework_versions(true).await.unwrap()),
         [Some(region.id), Some(region.id)]
     );
+
+    // Handed back to the nation, with an audit entry saying from whom; the same again
+    // changes nothing, and an unknown organisation or framework writes nothing.
+    let id = f.id().as_str();
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.change_steward(&actor(), id, None).await.unwrap());
+    assert!(!tx.change_steward(&actor(), id, None).await.unwrap());
+    tx.commit().await.unwrap();
+    assert_eq!(
+        steward(store.versions_of(id, true).await.unwrap()),
+        [None, None]
+    );
+    let entry = &store.audit_page(0, 1).await.unwrap().entries[0];
+    assert_eq!(entry.action, "framework.steward");
+    let before: serde_json::Value = serde_json::from_str(entry.before.as_deref().unwrap()).unwrap();
+    assert_eq!(before["steward_org_id"], region.id);
+    let entries = store.audit_page(0, 1).await.unwrap().total;
+    let mut tx = store.begin().await.unwrap();
+    assert!(matches!(
+        tx.change_steward(&actor(), id, Some(region.id + 1000))
+            .await,
+        Err(StoreError::NotFound("organisation"))
+    ));
+    assert!(matches!(
+        tx.change_steward(&actor(), "no-such-framework", None).await,
+        Err(StoreError::NotFound("framework"))
+    ));
+    drop(tx);
+    assert_eq!(store.audit_page(0, 1).await.unwrap().total, entries);
+    assert_eq!(
+        steward(store.versions_of(id, true).await.unwrap()),
+        [None, None]
+    );
 }
 
 async fn one_version_is_published_at_a_time(db: &TestDb) {

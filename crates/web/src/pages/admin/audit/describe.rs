@@ -82,7 +82,7 @@ impl Names {
             if e.action.starts_with("role.") {
                 orgs.extend(Values::of(e).int("org_id"));
             }
-            if e.action == "framework.import" {
+            if matches!(e.action.as_str(), "framework.import" | "framework.steward") {
                 orgs.extend(Values::of(e).int("steward_org_id"));
             }
         }
@@ -290,6 +290,16 @@ pub fn describe(e: &AuditEntry, names: &Names) -> String {
                 ]
             )
         ),
+        "framework.steward" => {
+            let framework = values.text("framework").unwrap_or(&e.subject_id);
+            match values.after.as_ref().and_then(|a| a.get("steward_org_id")) {
+                Some(Value::Number(id)) => format!(
+                    "{actor} made {} the steward of framework {framework}",
+                    names.org(id.as_i64())
+                ),
+                _ => format!("{actor} made framework {framework} national"),
+            }
+        }
         "framework.discard" => format!("{actor} discarded the draft {}", names.version(e, &values)),
         "framework.publish" => format!("{actor} published {}", names.version(e, &values)),
         "framework.retire" => format!(
@@ -505,6 +515,33 @@ pub(super) mod tests {
         assert_eq!(
             import(r#"{"framework":"dorset","version":"1.0","steward_org_id":null}"#),
             "Alex Admin (admin@pathway.demo) imported dorset version 1.0 as a national framework"
+        );
+    }
+
+    #[test]
+    fn a_change_of_steward_names_the_new_one() {
+        let n = names();
+        let entry_to = |after: &str| {
+            entry(
+                "framework.steward",
+                ("framework", "dorset"),
+                Some(r#"{"framework":"dorset","steward_org_id":null}"#),
+                Some(after),
+            )
+        };
+        assert_eq!(
+            describe(
+                &entry_to(r#"{"framework":"dorset","steward_org_id":3}"#),
+                &n
+            ),
+            "Alex Admin (admin@pathway.demo) made North Trust the steward of framework dorset"
+        );
+        assert_eq!(
+            describe(
+                &entry_to(r#"{"framework":"dorset","steward_org_id":null}"#),
+                &n
+            ),
+            "Alex Admin (admin@pathway.demo) made framework dorset national"
         );
     }
 
