@@ -10,6 +10,7 @@ what wrk then sends with every request of a signed-in endpoint.
 import http.cookiejar
 import re
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 
