@@ -728,16 +728,33 @@ async fn user_command(store: &Store, c: UserCommand) -> anyhow::Result<ExitCode>
             }
         }
         UserCommand::List => {
-            for u in store.users_in(None).await? {
-                let grants = store.grants(u.id).await?;
-                let roles: Vec<String> = grants
-                    .iter()
-                    .map(|g| match &g.org_name {
-                        Some(o) => format!("{} at {o}", g.role.label()),
-                        None => g.role.label().to_owned(),
-                    })
-                    .collect();
-                println!("{}  {}  {}  {}", u.id, u.email, u.name, roles.join("; "));
+            let users = store.users_in(None).await?;
+            // Roles for a thousand users at a time, written a thousand lines at a time: one
+            // query and one write per user took 18 s for the national data set's 113,000.
+            for chunk in users.chunks(1_000) {
+                let ids: Vec<i64> = chunk.iter().map(|u| u.id).collect();
+                let mut grants = store.grants_of(&ids).await?;
+                let mut out = String::new();
+                for u in chunk {
+                    let roles: Vec<String> = grants
+                        .remove(&u.id)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|g| match &g.org_name {
+                            Some(o) => format!("{} at {o}", g.role.label()),
+                            None => g.role.label().to_owned(),
+                        })
+                        .collect();
+                    writeln!(
+                        out,
+                        "{}  {}  {}  {}",
+                        u.id,
+                        u.email,
+                        u.name,
+                        roles.join("; ")
+                    )?;
+                }
+                emit(&out)?;
             }
         }
     }
