@@ -108,24 +108,28 @@ impl Tx {
         parent: Option<i64>,
         except: Option<i64>,
     ) -> StoreResult<()> {
-        let clash: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM organisations \
-             WHERE COALESCE(parent_id, 0) = COALESCE($1, 0) AND LOWER(name) = LOWER($2) AND id <> $3",
+        // Compared here rather than with the database's LOWER, which on SQLite lower-cases
+        // only ASCII: "Ysbyty Ŵyr" and "YSBYTY ŴYR" would pass it as two names.
+        let siblings = sqlx::query(
+            "SELECT name FROM organisations \
+             WHERE COALESCE(parent_id, 0) = COALESCE($1, 0) AND id <> $2",
         )
         .bind(parent)
-        .bind(name)
         .bind(except.unwrap_or(0))
-        .fetch_optional(self.conn())
+        .fetch_all(self.conn())
         .await?;
-        match clash {
-            Some(_) => Err(StoreError::Conflict {
-                field: "name",
-                message: format!(
-                    "another organisation in the same place already has the name {name}; give each a name that tells them apart"
-                ),
-            }),
-            None => Ok(()),
+        let wanted = name.to_lowercase();
+        for r in &siblings {
+            if r.try_get::<String, _>("name")?.to_lowercase() == wanted {
+                return Err(StoreError::Conflict {
+                    field: "name",
+                    message: format!(
+                        "another organisation in the same place already has the name {name}; give each a name that tells them apart"
+                    ),
+                });
+            }
         }
+        Ok(())
     }
 
     /// Renames an organisation and sets or clears its ODS code, with an audit entry holding
@@ -145,7 +149,7 @@ impl Tx {
             .ok_or(StoreError::NotFound("organisation"))?;
         let was_name: String = row.try_get("name")?;
         let parent: Option<i64> = row.try_get("parent_id")?;
-        if !was_name.eq_ignore_ascii_case(name) {
+        if was_name.to_lowercase() != name.to_lowercase() {
             self.check_name_free(name, parent, Some(org_id)).await?;
         }
         let was_code: Option<String> = row.try_get("code")?;

@@ -1902,6 +1902,23 @@ async fn people_and_organisations_are_found_by_any_case_in_any_script(db: &TestD
         ["Bwrdd Iechyd Ŵyr a Môn"]
     );
     assert_eq!(orgs_found(store, "7a1").await, ["Bwrdd Iechyd Ŵyr a Môn"]);
+    // The same name in other capitals is taken, in every script.
+    let mut tx = store.begin().await.unwrap();
+    let taken = tx
+        .create_org(
+            &actor(),
+            "BWRDD IECHYD ŵYR A MÔN",
+            OrgKind::Employer,
+            Some(&region),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&taken, StoreError::Conflict { field: "name", .. }),
+        "{taken}"
+    );
+    drop(tx);
     let found = |search: &'static str| async move {
         store
             .users_page(None, search, 0, 10)
