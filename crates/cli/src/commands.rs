@@ -383,35 +383,27 @@ async fn framework_command(store: &Store, c: FrameworkCommand) -> anyhow::Result
         // Handled above, as `run` does before the database is opened.
         FrameworkCommand::Import { .. } => {}
         FrameworkCommand::Steward { id, org, national } => {
+            use pathway_store::StoreError::NotFound;
             let steward = if national { None } else { org };
-            let name =
-                match steward {
-                    Some(org) => store
-                        .org(org)
-                        .await
-                        .map_err(|_| {
-                            anyhow::anyhow!(
-                                "--org: no organisation has the id {org} (see `pathway org list`)"
-                            )
-                        })?
-                        .name,
-                    None => String::new(),
-                };
-            let mut tx = store.begin().await?;
-            let changed = tx
-                .change_steward(&Actor::cli(), &id, steward)
-                .await
-                .map_err(|e| match e {
-                    pathway_store::StoreError::NotFound("framework") => {
-                        anyhow::anyhow!("no framework {id} (see `pathway framework list`)")
-                    }
-                    e => e.into(),
-                })?;
-            tx.commit().await?;
             let now = match steward {
-                Some(_) => format!("stewarded by {name}"),
+                Some(org) => match store.org(org).await {
+                    Ok(o) => format!("stewarded by {}", o.name),
+                    Err(NotFound(_)) => {
+                        bail!("--org: no organisation has the id {org} (see `pathway org list`)")
+                    }
+                    Err(e) => return Err(e.into()),
+                },
                 None => "a national framework".to_owned(),
             };
+            let mut tx = store.begin().await?;
+            let changed = match tx.change_steward(&Actor::cli(), &id, steward).await {
+                Ok(changed) => changed,
+                Err(NotFound("framework")) => {
+                    bail!("no framework {id} (see `pathway framework list`)")
+                }
+                Err(e) => return Err(e.into()),
+            };
+            tx.commit().await?;
             if changed {
                 println!("Framework {id} is now {now}.");
             } else {

@@ -169,8 +169,10 @@ impl Store {
 
     /// Fills in the search text (see [`search_text`]) of rows the migration that added it
     /// left empty: names beyond ASCII, which only Pathway lower-cases the same on both
-    /// databases. Runs when the database is opened and finds nothing to do after the first
-    /// time. `table`, `first` and `second` are Pathway's own SQL, never input.
+    /// databases. Runs whenever the database is opened; a partial index holds only the rows
+    /// still to fill, so after the first time it finds nothing without reading the table
+    /// (17 ms of every start, and of every CLI command, for the national data set's users).
+    /// `table`, `first` and `second` are Pathway's own SQL, never input.
     async fn fill_search_text(&self, table: &str, first: &str, second: &str) -> StoreResult<()> {
         let rows = sqlx::query(&format!(
             "SELECT id, {first} AS first, {second} AS second FROM {table} WHERE search_text IS NULL"

@@ -8,7 +8,10 @@ ALTER TABLE users ADD COLUMN search_text TEXT;
 UPDATE users SET search_text = lower(name) || char(10) || lower(email)
  WHERE NOT (name GLOB '*[^ -~]*' OR email GLOB '*[^ -~]*');
 CREATE INDEX users_name ON users(name, id);
+-- Rows still to fill, found at every start without reading every user; empty once filled.
+CREATE INDEX users_search_unfilled ON users(id) WHERE search_text IS NULL;
 
 ALTER TABLE organisations ADD COLUMN search_text TEXT;
 UPDATE organisations SET search_text = lower(name) || char(10) || lower(COALESCE(code, ''))
  WHERE NOT (name GLOB '*[^ -~]*' OR COALESCE(code, '') GLOB '*[^ -~]*');
+CREATE INDEX organisations_search_unfilled ON organisations(id) WHERE search_text IS NULL;
