@@ -10,7 +10,7 @@
 // The binary is PATHWAY_BIN, or ../target/debug/pathway relative to e2e/.
 // Each server gets a fresh, empty data directory, removed on stop().
 
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -35,11 +35,22 @@ function pathwayBinary() {
   return path.resolve(E2E_DIR, process.env.PATHWAY_BIN || '../target/debug/pathway');
 }
 
+// The synthetic national data set's platform administrator (see `pathway dataset generate`).
+const SYNTHETIC_ADMIN = Object.freeze({
+  email: 'admin@synthetic.test',
+  password: DEMO_PASSWORD,
+  role: 'platform administrator (synthetic data set)',
+});
+
 /**
  * Spawn `pathway --data-dir <tmp> demo --addr 127.0.0.1:0 --demo-password <pw>`
  * and resolve once it prints "Pathway is running at <url>".
+ *
+ * With `{ datasetScale }`, first generate the synthetic national data set at that
+ * scale into the data directory (its users' password is DEMO_PASSWORD), then
+ * `serve` it instead of the demo.
  */
-async function startServer() {
+async function startServer({ datasetScale } = {}) {
   const bin = pathwayBinary();
   if (!fs.existsSync(bin)) {
     throw new Error(
@@ -49,7 +60,16 @@ async function startServer() {
   }
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pathway-e2e-'));
-  const args = ['--data-dir', dataDir, 'demo', '--addr', '127.0.0.1:0', '--demo-password', DEMO_PASSWORD];
+  let args = ['--data-dir', dataDir, 'demo', '--addr', '127.0.0.1:0', '--demo-password', DEMO_PASSWORD];
+  if (datasetScale !== undefined) {
+    const generate = ['--data-dir', dataDir, 'dataset', 'generate', '--scale', String(datasetScale), '--password', DEMO_PASSWORD];
+    const made = spawnSync(bin, generate, { cwd: E2E_DIR, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    if (made.status !== 0) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`${bin} ${generate.join(' ')} failed (${made.status}):\n${made.stdout}\n${made.stderr}`);
+    }
+    args = ['--data-dir', dataDir, 'serve', '--addr', '127.0.0.1:0'];
+  }
 
   const child = spawn(bin, args, {
     cwd: E2E_DIR,
@@ -145,4 +165,4 @@ async function startServer() {
   return { baseUrl, stop, output, dataDir };
 }
 
-module.exports = { startServer, USERS, DEMO_PASSWORD, pathwayBinary };
+module.exports = { startServer, USERS, SYNTHETIC_ADMIN, DEMO_PASSWORD, pathwayBinary };

@@ -288,3 +288,88 @@ impl Store {
         rows.iter().map(org_from).collect()
     }
 }
+
+/// `text` as a `LIKE … ESCAPE '\'` pattern matching itself only, lower-cased.
+fn exact_pattern(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Which organisations [`Store::summaries`] reads.
+enum Pick {
+    /// Those whose name or code is this text, as a `LIKE` pattern matching itself only.
+    Named(String),
+    Id(i64),
+}
+
+impl Store {
+    /// The organisations at or below `roots` (every one when `None`) whose name or ODS code
+    /// is `text`, in any case, each with its parent's name: what someone who typed a name
+    /// or code means. Names are unique only among siblings, so there may be several.
+    pub async fn orgs_named(
+        &self,
+        roots: Option<&[i64]>,
+        text: &str,
+    ) -> StoreResult<Vec<OrgSummary>> {
+        if text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        self.summaries(roots, Pick::Named(exact_pattern(text)))
+            .await
+    }
+
+    /// The organisation `id` with its parent's name, if it is at or below `roots` (any
+    /// when `None`): an id a form sent back, shown again only to those who may see it.
+    pub async fn org_in_scope(
+        &self,
+        roots: Option<&[i64]>,
+        id: i64,
+    ) -> StoreResult<Option<OrgSummary>> {
+        Ok(self
+            .summaries(roots, Pick::Id(id))
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn summaries(&self, roots: Option<&[i64]>, pick: Pick) -> StoreResult<Vec<OrgSummary>> {
+        let (with, scoped) = match roots {
+            None => (String::new(), ""),
+            Some([]) => return Ok(Vec::new()),
+            Some(roots) => (scope_cte(roots), " AND o.id IN (SELECT id FROM scope)"),
+        };
+        // The search text is the lower-cased name, a line break and the lower-cased code;
+        // neither may hold a line break, so these patterns match whole fields only.
+        let filter = match pick {
+            Pick::Named(_) => {
+                "(o.search_text LIKE $1 ESCAPE '\\' OR o.search_text LIKE $2 ESCAPE '\\')"
+            }
+            Pick::Id(_) => "o.id = $1",
+        };
+        let sql = format!(
+            "{with} SELECT o.id AS id, o.name AS name, o.kind AS kind, o.parent_id AS parent_id, \
+             o.code AS code, p.name AS parent_name \
+             FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id \
+             WHERE {filter}{scoped} ORDER BY o.name, o.id LIMIT 100"
+        );
+        let query = sqlx::query(&sql);
+        let query = match pick {
+            Pick::Named(exact) => query
+                .bind(format!("{exact}\n%"))
+                .bind(format!("%\n{exact}")),
+            Pick::Id(id) => query.bind(id),
+        };
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OrgSummary {
+                    org: org_from(r)?,
+                    parent_name: r.try_get("parent_name")?,
+                })
+            })
+            .collect()
+    }
+}

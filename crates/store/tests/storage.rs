@@ -9,7 +9,7 @@
 use pathway_domain::audit::ChainError;
 use pathway_domain::framework::{Descriptor, Framework, LevelPlacement, VersionStatus};
 use pathway_domain::identity::{Email, OrgKind, Role};
-use pathway_store::{Actor, Backend, Store, StoreError};
+use pathway_store::{Actor, Backend, Organisation, Store, StoreError};
 
 struct TestDb {
     store: Store,
@@ -104,6 +104,7 @@ on_both!(
     audit_descriptions_look_names_up_in_bulk,
     the_synthetic_national_data_set_loads_whole_into_an_empty_database_only,
     people_and_organisations_are_found_by_any_case_in_any_script,
+    organisations_are_found_by_their_whole_name_or_code_within_scope,
 );
 
 /// Who makes the changes in these tests: Pathway itself, so no user row is needed for it.
@@ -1118,6 +1119,103 @@ async fn lists_are_searched_and_paged_in_the_database_within_scope(db: &TestDb) 
             .total,
         0
     );
+}
+
+async fn organisations_are_found_by_their_whole_name_or_code_within_scope(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let region = tx
+        .create_org(&actor(), "Region", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    let ics = tx
+        .create_org(&actor(), "ICS", OrgKind::Ics, Some(&region), None)
+        .await
+        .unwrap();
+    let mut trust = async |name: &str, code: &str| {
+        tx.create_org(&actor(), name, OrgKind::Employer, Some(&ics), Some(code))
+            .await
+            .unwrap()
+    };
+    let north = trust("North Trust", "RR8").await;
+    let northern = trust("North Trust East", "RX1").await;
+    // A name holding a wildcard character matches only itself.
+    let odd = trust("A_B 100%", "RX2").await;
+    let mut team = async |name: &str, parent: &Organisation| {
+        tx.create_org(&actor(), name, OrgKind::Team, Some(parent), None)
+            .await
+            .unwrap()
+    };
+    let north_physio = team("Physiotherapy", &north).await;
+    let east_physio = team("Physiotherapy", &northern).await;
+    let ystwyth = team("Ŵyr Ystwyth", &northern).await;
+    tx.commit().await.unwrap();
+
+    let ids = |found: Vec<pathway_store::OrgSummary>| -> Vec<i64> {
+        found.iter().map(|s| s.org.id).collect()
+    };
+    // The whole name, in any case, not part of it; or the whole code.
+    assert_eq!(
+        ids(store.orgs_named(None, " north trust ").await.unwrap()),
+        [north.id]
+    );
+    assert_eq!(
+        ids(store.orgs_named(None, "rx1").await.unwrap()),
+        [northern.id]
+    );
+    assert!(store.orgs_named(None, "north").await.unwrap().is_empty());
+    assert!(store.orgs_named(None, "r").await.unwrap().is_empty());
+    assert!(store.orgs_named(None, "").await.unwrap().is_empty());
+    assert_eq!(
+        ids(store.orgs_named(None, "a_b 100%").await.unwrap()),
+        [odd.id]
+    );
+    assert!(store.orgs_named(None, "a%").await.unwrap().is_empty());
+    assert_eq!(
+        ids(store.orgs_named(None, "ŵYR ystwyth").await.unwrap()),
+        [ystwyth.id]
+    );
+    // Teams of the same name under two trusts, each with its parent's name.
+    let both = store.orgs_named(None, "physiotherapy").await.unwrap();
+    assert_eq!(ids(both.clone()), [north_physio.id, east_physio.id]);
+    assert_eq!(both[1].parent_name.as_deref(), Some("North Trust East"));
+    // Only within the scope given.
+    assert_eq!(
+        ids(store
+            .orgs_named(Some(&[north.id]), "Physiotherapy")
+            .await
+            .unwrap()),
+        [north_physio.id]
+    );
+    assert!(
+        store
+            .orgs_named(Some(&[]), "Physiotherapy")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // An id sent back by a form is shown again only within the scope.
+    let shown = store
+        .org_in_scope(Some(&[ics.id]), east_physio.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        shown.map(|s| (s.org.name, s.parent_name)),
+        Some((
+            "Physiotherapy".to_owned(),
+            Some("North Trust East".to_owned())
+        ))
+    );
+    assert_eq!(
+        store
+            .org_in_scope(Some(&[north.id]), east_physio.id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(store.org_in_scope(None, region.id).await.unwrap().is_some());
+    assert_eq!(store.org_in_scope(None, 99_999).await.unwrap(), None);
 }
 
 async fn audit_descriptions_look_names_up_in_bulk(db: &TestDb) {

@@ -20,6 +20,7 @@ mod hardening;
 mod helpers;
 mod imports;
 mod ops;
+mod org_field;
 mod policies;
 mod postgres;
 mod routes;

@@ -5,6 +5,7 @@
 //! they name is loaded from the store and authorised against its ancestry there.
 
 mod audit;
+mod org_field;
 mod organisations;
 mod users;
 
@@ -131,37 +132,21 @@ fn is_lead(role: Role) -> bool {
     )
 }
 
-/// The organisations a signed-in administrator works with, to choose from: every one for
-/// platform administrators, else those at or below the organisations where they hold a lead
-/// role.
-pub struct Scope {
-    pub orgs: Vec<Organisation>,
-}
-
-impl Scope {
-    pub async fn of(state: &AppState, user: &SignedIn) -> Result<Self, AppError> {
-        let roots = Self::roots(user);
-        Ok(Self {
-            orgs: state.store.orgs_in_scope(roots.as_deref()).await?,
-        })
+/// Where an administrator's scope starts, for queries that apply it in the database: `None`
+/// for platform administrators (everything), else the organisations where they hold a lead
+/// role (everything at or below them).
+pub fn scope_roots(user: &SignedIn) -> Option<Vec<i64>> {
+    if user.principal.is_platform_admin() {
+        return None;
     }
-
-    /// Where the administrator's scope starts, for queries that apply it in the database:
-    /// `None` for platform administrators (everything), else the organisations where they
-    /// hold a lead role.
-    pub fn roots(user: &SignedIn) -> Option<Vec<i64>> {
-        if user.principal.is_platform_admin() {
-            return None;
-        }
-        Some(
-            user.principal
-                .grants
-                .iter()
-                .filter(|g| is_lead(g.role))
-                .filter_map(|g| g.org)
-                .collect(),
-        )
-    }
+    Some(
+        user.principal
+            .grants
+            .iter()
+            .filter(|g| is_lead(g.role))
+            .filter_map(|g| g.org)
+            .collect(),
+    )
 }
 
 /// Which organisations an administrator works with, to check each row of a list against:
@@ -174,7 +159,7 @@ pub enum InScope {
 
 impl InScope {
     pub async fn of(state: &AppState, user: &SignedIn) -> Result<Self, AppError> {
-        Ok(match Scope::roots(user) {
+        Ok(match scope_roots(user) {
             None => Self::Everything,
             Some(roots) => Self::Only(
                 state

@@ -1,8 +1,9 @@
 //! Organisations: the list in the administrator's scope, adding one, and one organisation's page.
 
+use super::org_field::{OrgField, resolve};
 use super::{
-    Choice, ChoiceGroup, Errors, ListQuery, Scope, ancestry_of, kind_noun, list_caption, one_of,
-    org_choices, path_id, with_article,
+    Choice, Errors, ListQuery, ancestry_of, kind_noun, list_caption, one_of, path_id, scope_roots,
+    with_article,
 };
 use crate::auth::{SignedIn, Visitor};
 use crate::error::AppError;
@@ -17,7 +18,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use pathway_domain::access::Action;
 use pathway_domain::identity::{OrgKind, check_name};
-use pathway_store::{Organisation, StoreError};
+use pathway_store::{OrgSummary, Organisation, StoreError};
 use serde::Deserialize;
 
 const LIST: &str = "/admin/organisations";
@@ -60,7 +61,7 @@ async fn list(
 ) -> Result<Response, AppError> {
     let user = visitor.require(Action::OpenAdministration, &[], LIST)?;
     let search = q.search();
-    let roots = Scope::roots(user);
+    let roots = scope_roots(user);
     let found = paging::load(
         LIST,
         &search,
@@ -100,8 +101,14 @@ async fn list(
 struct OrgForm {
     name: String,
     kind: String,
+    /// The parent's id, chosen from a list or from the organisations a name matched.
     parent: String,
+    /// A parent's name or ODS code typed where the organisations are too many to list.
+    parent_name: String,
     code: String,
+    /// The organisations `parent_name` matched, to choose from.
+    #[serde(skip)]
+    matches: Vec<OrgSummary>,
 }
 
 /// A checked form: what to create, with the parent still to be loaded and authorised.
@@ -113,7 +120,8 @@ struct NewOrg {
     code: Option<String>,
 }
 
-fn check_org_form(form: &OrgForm) -> Result<NewOrg, Errors> {
+/// Checks the form; `parent_problem` is what was wrong with a typed parent, if anything.
+fn check_org_form(form: &OrgForm, parent_problem: Option<&str>) -> Result<NewOrg, Errors> {
     let mut errors = Errors::default();
     let name = check_name(&form.name, "name")
         .map_err(|e| errors.add("name", e))
@@ -129,6 +137,10 @@ fn check_org_form(form: &OrgForm) -> Result<NewOrg, Errors> {
         kind
     };
     let parent_id = match form.parent.trim() {
+        _ if parent_problem.is_some() => {
+            errors.add("parent", parent_problem.unwrap_or_default());
+            None
+        }
         "" => Some(None),
         id => id
             .parse::<i64>()
@@ -193,17 +205,18 @@ struct NewPage {
     form: OrgForm,
     errors: Errors,
     kinds: Vec<Choice>,
-    parents: Vec<ChoiceGroup>,
+    parent: OrgField,
 }
 
 async fn form_page(
     state: &AppState,
     visitor: &Visitor,
     user: &SignedIn,
-    form: OrgForm,
+    mut form: OrgForm,
     errors: Errors,
 ) -> Result<NewPage, AppError> {
-    let scope = Scope::of(state, user).await?;
+    let matches = std::mem::take(&mut form.matches);
+    let parent = OrgField::offer(state, user, &form.parent, &form.parent_name, matches).await?;
     let kinds = OrgKind::ALL
         .into_iter()
         .map(|k| Choice {
@@ -214,7 +227,7 @@ async fn form_page(
         .collect();
     Ok(NewPage {
         ctx: PageCtx::new(visitor, "Add an organisation", "admin").with_errors(!errors.is_empty()),
-        parents: org_choices(&scope.orgs, form.parent.trim()),
+        parent,
         kinds,
         form,
         errors,
@@ -255,10 +268,18 @@ async fn new_form(
 async fn create(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<OrgForm>,
+    Form(mut form): Form<OrgForm>,
 ) -> Result<Response, AppError> {
     let user = visitor.require(Action::OpenAdministration, &[], NEW)?;
-    let new = match check_org_form(&form) {
+    let parent_problem = resolve(
+        &state,
+        user,
+        &mut form.parent,
+        &form.parent_name,
+        &mut form.matches,
+    )
+    .await?;
+    let new = match check_org_form(&form, parent_problem.as_deref()) {
         Ok(new) => new,
         Err(errors) => return again(&state, &visitor, user, form, errors).await,
     };
@@ -504,13 +525,14 @@ mod tests {
             kind: kind.into(),
             parent: parent.into(),
             code: code.into(),
+            ..OrgForm::default()
         }
     }
 
     #[test]
     fn a_complete_form_is_accepted() {
         assert_eq!(
-            check_org_form(&form("  North Trust ", "employer", "7", " rr8 ")),
+            check_org_form(&form("  North Trust ", "employer", "7", " rr8 "), None),
             Ok(NewOrg {
                 name: "North Trust".into(),
                 kind: OrgKind::Employer,
@@ -519,14 +541,15 @@ mod tests {
             })
         );
         assert_eq!(
-            check_org_form(&form("A region", "region", "", "")).map(|n| (n.parent_id, n.code)),
+            check_org_form(&form("A region", "region", "", ""), None)
+                .map(|n| (n.parent_id, n.code)),
             Ok((None, None))
         );
     }
 
     #[test]
     fn an_empty_form_has_an_error_for_each_required_field() {
-        let errors = check_org_form(&OrgForm::default()).unwrap_err();
+        let errors = check_org_form(&OrgForm::default(), None).unwrap_err();
         assert_eq!(
             errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
             ["name", "kind"]
@@ -559,7 +582,7 @@ mod tests {
 
     #[test]
     fn forged_choices_and_bad_codes_are_errors() {
-        let errors = check_org_form(&form("X", "castle", "seven", "RR-8")).unwrap_err();
+        let errors = check_org_form(&form("X", "castle", "seven", "RR-8"), None).unwrap_err();
         assert_eq!(
             errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
             ["kind", "parent", "code"]

@@ -2,9 +2,10 @@
 //! page, granting and removing roles, and acting on the account itself: resetting its
 //! password, disabling and enabling it.
 
+use super::org_field::{OrgField, resolve};
 use super::{
-    Choice, ChoiceGroup, Errors, InScope, ListQuery, Scope, ancestry_of, grantable_roles,
-    kind_noun, list_caption, one_of, org_choices, path_id, role_choices, sentence, with_article,
+    Choice, Errors, InScope, ListQuery, ancestry_of, grantable_roles, kind_noun, list_caption,
+    one_of, path_id, role_choices, scope_roots, sentence, with_article,
 };
 use crate::accounts::{generate_password, hash_off_thread};
 use crate::auth::{SignedIn, Visitor};
@@ -20,7 +21,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use pathway_domain::access::{Action, OrgId, Principal};
 use pathway_domain::identity::{Email, OrgKind, Role, check_name, check_new_password};
-use pathway_store::{GrantRow, Organisation, StoreError, User};
+use pathway_store::{GrantRow, OrgSummary, Organisation, StoreError, User};
 use serde::Deserialize;
 
 const LIST: &str = "/admin/users";
@@ -84,7 +85,7 @@ async fn list(
 ) -> Result<Response, AppError> {
     let user = visitor.require(Action::OpenAdministration, &[], LIST)?;
     let search = q.search();
-    let roots = Scope::roots(user);
+    let roots = scope_roots(user);
     let found = paging::load(
         LIST,
         &search,
@@ -142,8 +143,14 @@ struct NewUserForm {
     name: String,
     email: String,
     password: String,
+    /// The organisation's id, chosen from a list or from the organisations a name matched.
     org: String,
+    /// A name or ODS code typed where the organisations are too many to list.
+    org_name: String,
     role: String,
+    /// The organisations `org_name` matched, to choose from.
+    #[serde(skip)]
+    matches: Vec<OrgSummary>,
 }
 
 /// A checked new-user form; the organisation is still to be loaded and authorised.
@@ -156,7 +163,8 @@ struct NewUser {
     role: Role,
 }
 
-fn check_new_user(form: &NewUserForm) -> Result<NewUser, Errors> {
+/// Checks the form; `org_problem` is what was wrong with a typed organisation, if anything.
+fn check_new_user(form: &NewUserForm, org_problem: Option<&str>) -> Result<NewUser, Errors> {
     let mut errors = Errors::default();
     let name = check_name(&form.name, "full name")
         .map_err(|e| errors.add("name", e))
@@ -170,7 +178,7 @@ fn check_new_user(form: &NewUserForm) -> Result<NewUser, Errors> {
             .map_err(|e| errors.add("password", e))
             .ok()
     };
-    let placement = check_placement(&form.org, &form.role, &mut errors);
+    let placement = check_placement(&form.org, org_problem, &form.role, &mut errors);
     match (name, email, password, placement) {
         (Some(name), Some(email), Some(()), Some((org_id, role))) if errors.is_empty() => {
             Ok(NewUser {
@@ -196,16 +204,22 @@ fn check_email(raw: &str, errors: &mut Errors) -> Option<Email> {
 
 /// The organisation and role chosen: a role is held at an organisation, except a
 /// platform administrator's, which covers everything, and a national framework author's.
-/// Errors go on "org" then "role".
-fn check_placement(org: &str, role: &str, errors: &mut Errors) -> Option<(Option<i64>, Role)> {
+/// Errors go on "org" (`org_problem`, when the organisation typed named none) then "role".
+fn check_placement(
+    org: &str,
+    org_problem: Option<&str>,
+    role: &str,
+    errors: &mut Errors,
+) -> Option<(Option<i64>, Role)> {
     let role = match role.trim() {
         "" => Err("Select a role"),
         r => Role::parse(r).ok_or("Select a role from the list"),
     };
     let org = match (org.trim(), role) {
+        _ if org_problem.is_some() => Err(org_problem.unwrap_or_default().to_owned()),
         // A platform administrator, or a framework author of national frameworks.
         ("", Ok(r)) if r.fits(None) => Ok(None),
-        ("", _) => Err("Select an organisation".to_owned()),
+        ("", _) => Err("Choose an organisation".to_owned()),
         (_, Ok(r)) if r.is_global() => Err(format!(
             "{} works across every organisation: do not choose one",
             with_article(&role_name(r))
@@ -260,7 +274,7 @@ struct NewPage {
     ctx: PageCtx,
     form: NewUserForm,
     errors: Errors,
-    orgs: Vec<ChoiceGroup>,
+    org: OrgField,
     roles: Vec<Choice>,
     platform_admin: bool,
 }
@@ -272,12 +286,13 @@ async fn form_page(
     mut form: NewUserForm,
     errors: Errors,
 ) -> Result<NewPage, AppError> {
-    let scope = Scope::of(state, user).await?;
     // A password is never sent back to the browser.
     form.password.clear();
+    let matches = std::mem::take(&mut form.matches);
+    let org = OrgField::offer(state, user, &form.org, &form.org_name, matches).await?;
     Ok(NewPage {
         ctx: PageCtx::new(visitor, "Add a user", "admin").with_errors(!errors.is_empty()),
-        orgs: org_choices(&scope.orgs, form.org.trim()),
+        org,
         roles: role_choices(&grantable_roles(&user.principal), form.role.trim()),
         platform_admin: user.principal.is_platform_admin(),
         form,
@@ -334,10 +349,18 @@ async fn load_org(
 async fn create(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<NewUserForm>,
+    Form(mut form): Form<NewUserForm>,
 ) -> Result<Response, AppError> {
     let user = visitor.require(Action::OpenAdministration, &[], NEW)?;
-    let new = match check_new_user(&form) {
+    let org_problem = resolve(
+        &state,
+        user,
+        &mut form.org,
+        &form.org_name,
+        &mut form.matches,
+    )
+    .await?;
+    let new = match check_new_user(&form, org_problem.as_deref()) {
         Ok(new) => new,
         Err(errors) => return again(&state, &visitor, user, form, errors).await,
     };
@@ -448,8 +471,12 @@ struct GrantView {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct GrantForm {
+    /// As in [`NewUserForm`].
     org: String,
+    org_name: String,
     role: String,
+    #[serde(skip)]
+    matches: Vec<OrgSummary>,
 }
 
 #[derive(Template)]
@@ -460,7 +487,8 @@ struct UserPage {
     created: String,
     grants: Vec<GrantView>,
     errors: Errors,
-    orgs: Vec<ChoiceGroup>,
+    /// The grant form's organisation field.
+    org: OrgField,
     roles: Vec<Choice>,
     platform_admin: bool,
     /// The administrator may reset this account's password and disable it.
@@ -477,10 +505,11 @@ async fn user_page(
     user: &SignedIn,
     shown: User,
     grants: Vec<(GrantRow, Vec<OrgId>)>,
-    form: GrantForm,
+    mut form: GrantForm,
     errors: Errors,
 ) -> Result<UserPage, AppError> {
-    let scope = Scope::of(state, user).await?;
+    let matches = std::mem::take(&mut form.matches);
+    let org = OrgField::offer(state, user, &form.org, &form.org_name, matches).await?;
     let p = &user.principal;
     let manage_account = may_manage_account(p, shown.id, &grants);
     // Administrators see the roles held inside their own scope; of the rest, only how many.
@@ -504,7 +533,7 @@ async fn user_page(
         shown,
         grants,
         errors,
-        orgs: org_choices(&scope.orgs, form.org.trim()),
+        org,
         roles: role_choices(&grantable_roles(p), form.role.trim()),
         platform_admin: p.is_platform_admin(),
         manage_account,
@@ -534,9 +563,12 @@ async fn show(
     Ok(render(&page))
 }
 
-fn check_grant_form(form: &GrantForm) -> Result<(Option<i64>, Role), Errors> {
+fn check_grant_form(
+    form: &GrantForm,
+    org_problem: Option<&str>,
+) -> Result<(Option<i64>, Role), Errors> {
     let mut errors = Errors::default();
-    match check_placement(&form.org, &form.role, &mut errors) {
+    match check_placement(&form.org, org_problem, &form.role, &mut errors) {
         Some(placement) if errors.is_empty() => Ok(placement),
         _ => Err(errors),
     }
@@ -560,12 +592,20 @@ async fn grant(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(raw): Path<String>,
-    Form(form): Form<GrantForm>,
+    Form(mut form): Form<GrantForm>,
 ) -> Result<Response, AppError> {
     let path = format!("{LIST}/{raw}");
     let user = visitor.require(Action::OpenAdministration, &[], &path)?;
     let (shown, grants) = visible_user(&state, user, &raw).await?;
-    let (org_id, role) = match check_grant_form(&form) {
+    let org_problem = resolve(
+        &state,
+        user,
+        &mut form.org,
+        &form.org_name,
+        &mut form.matches,
+    )
+    .await?;
+    let (org_id, role) = match check_grant_form(&form, org_problem.as_deref()) {
         Ok(placement) => placement,
         Err(errors) => {
             return grant_again(&state, &visitor, user, shown, grants, form, errors).await;
@@ -1044,6 +1084,7 @@ mod tests {
             password: password.into(),
             org: org.into(),
             role: role.into(),
+            ..NewUserForm::default()
         }
     }
 
@@ -1053,13 +1094,16 @@ mod tests {
 
     #[test]
     fn a_complete_form_is_accepted() {
-        let new = check_new_user(&form(
-            " Priya Patel ",
-            "Priya@Trust.NHS.uk",
-            "a-long-enough-password",
-            "3",
-            "worker",
-        ))
+        let new = check_new_user(
+            &form(
+                " Priya Patel ",
+                "Priya@Trust.NHS.uk",
+                "a-long-enough-password",
+                "3",
+                "worker",
+            ),
+            None,
+        )
         .unwrap();
         assert_eq!(new.name, "Priya Patel");
         assert_eq!(new.email.as_str(), "priya@trust.nhs.uk");
@@ -1068,7 +1112,7 @@ mod tests {
 
     #[test]
     fn an_empty_form_has_one_error_per_field() {
-        let errors = check_new_user(&NewUserForm::default()).unwrap_err();
+        let errors = check_new_user(&NewUserForm::default(), None).unwrap_err();
         assert_eq!(
             fields(&errors),
             ["name", "email", "password", "org", "role"]
@@ -1076,13 +1120,14 @@ mod tests {
         assert_eq!(errors.get("name"), Some("Enter the full name"));
         assert_eq!(errors.get("email"), Some("Enter an email address"));
         assert_eq!(errors.get("password"), Some("Enter a password"));
-        assert_eq!(errors.get("org"), Some("Select an organisation"));
+        assert_eq!(errors.get("org"), Some("Choose an organisation"));
         assert_eq!(errors.get("role"), Some("Select a role"));
     }
 
     #[test]
     fn bad_values_are_explained() {
-        let errors = check_new_user(&form("Ana", "ana@", "short", "x", "emperor")).unwrap_err();
+        let errors =
+            check_new_user(&form("Ana", "ana@", "short", "x", "emperor"), None).unwrap_err();
         assert_eq!(fields(&errors), ["email", "password", "org", "role"]);
         assert!(
             errors
@@ -1121,19 +1166,39 @@ mod tests {
     fn platform_administrators_are_not_placed_at_an_organisation() {
         let mut errors = Errors::default();
         assert_eq!(
-            check_placement("", "platform_admin", &mut errors),
+            check_placement("", None, "platform_admin", &mut errors),
             Some((None, Role::PlatformAdmin))
         );
         assert!(errors.is_empty());
-        assert_eq!(check_placement("3", "platform_admin", &mut errors), None);
+        assert_eq!(
+            check_placement("3", None, "platform_admin", &mut errors),
+            None
+        );
         assert_eq!(fields(&errors), ["org"]);
         assert_eq!(
-            check_grant_form(&GrantForm {
-                org: String::new(),
-                role: "worker".into()
-            })
+            check_grant_form(
+                &GrantForm {
+                    role: "worker".into(),
+                    ..GrantForm::default()
+                },
+                None
+            )
             .map_err(|e| fields(&e)),
             Err(vec!["org".to_owned()])
+        );
+    }
+
+    #[test]
+    fn an_organisation_typed_that_names_none_is_the_organisation_field_problem() {
+        let errors = check_new_user(
+            &form("Ana", "ana@north.nhs.uk", "a-long-enough-password", "", ""),
+            Some("no organisation you administer has “zz” in its name"),
+        )
+        .unwrap_err();
+        assert_eq!(fields(&errors), ["org", "role"]);
+        assert_eq!(
+            errors.get("org"),
+            Some("No organisation you administer has “zz” in its name")
         );
     }
 
