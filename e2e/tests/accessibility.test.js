@@ -73,7 +73,7 @@ const PAGES = {
     [...A_WORKER, /^\/admin\/users\/\d+\/disable$/],
     [...A_WORKER, /^\/admin\/users\/\d+\/grants\/\d+\/revoke$/],
   ],
-  author: [['/frameworks/import', 200]],
+  author: [['/frameworks/import', 200], [`${FRAMEWORK}/steward`, 200]],
   worker: [
     ['/account', 200],
     ['/account/password', 200],

@@ -13,6 +13,7 @@ const { launch, pageAs, visit, checkA11y, assertNoSidewaysScroll } = require('..
 
 const TIMEOUT = { timeout: 90_000 };
 const EMPLOYER = 'North East and Yorkshire System 1 Acute NHS Trust (synthetic)';
+const FRAMEWORK = '/frameworks/hee-ahp-support-worker-2021';
 
 describe('an organisation typed rather than chosen from a list', () => {
   let server;
@@ -77,6 +78,43 @@ describe('an organisation typed rather than chosen from a list', () => {
         assert.equal(await page.locator('.nhsuk-error-summary').count(), 0, await page.content());
         await page.getByRole('heading', { name: 'Ada Typed' }).first().waitFor({ state: 'visible' });
         assert.match(await page.locator('main').innerText(), new RegExp(`Support worker\\s+${EMPLOYER.replace(/[()]/g, '\\$&')}`));
+      } finally {
+        await context.close();
+      }
+    });
+
+    it(`an administrator hands a framework to an organisation found by name (${screen.name})`, TIMEOUT, async () => {
+      const check = async (page, name) => {
+        await checkA11y(page, `${name} (${screen.name})`);
+        if (screen.name === 'phone') await assertNoSidewaysScroll(page, name);
+      };
+      const { context, page } = await pageAs(browser, server.baseUrl, SYNTHETIC_ADMIN, { viewport: screen.viewport });
+      try {
+        await visit(page, server.baseUrl, FRAMEWORK);
+        await page.getByRole('link', { name: 'Change who stewards this framework' }).click();
+        await page.waitForLoadState();
+        await check(page, 'the steward form');
+        const choose = async () => {
+          await page.getByRole('radio', { name: 'The organisation below' }).check();
+          await page.getByRole('button', { name: 'Change the steward', exact: true }).click();
+          await page.waitForLoadState();
+        };
+        await page.getByRole('textbox', { name: 'Organisation to steward it' }).fill('Yorkshire System 1 Acute');
+        await choose();
+        await page.locator('.nhsuk-error-summary').waitFor({ state: 'visible' });
+        await check(page, 'the steward form with the organisations that match');
+        await page.getByRole('group', { name: 'Organisations that match' }).getByRole('radio', { name: EMPLOYER, exact: true }).check();
+        await choose();
+        assert.equal(new URL(page.url()).pathname, FRAMEWORK);
+        assert.match(await page.locator('main').innerText(), new RegExp(`${EMPLOYER.replace(/[()]/g, '\\$&')} stewards this framework`));
+
+        // And back to national.
+        await page.getByRole('link', { name: 'Change who stewards this framework' }).click();
+        await page.waitForLoadState();
+        await page.getByRole('radio', { name: 'No organisation: a national framework' }).check();
+        await page.getByRole('button', { name: 'Change the steward', exact: true }).click();
+        await page.waitForLoadState();
+        assert.match(await page.locator('main').innerText(), /This is a national framework/);
       } finally {
         await context.close();
       }

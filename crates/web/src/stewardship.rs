@@ -120,6 +120,23 @@ pub async fn steward_choices(
     Ok(choices)
 }
 
+/// Where `user` may hand the frameworks they author, for queries that apply it in the
+/// database: anywhere (`None`) for national framework authors and platform administrators,
+/// else at or below the organisations where they hold the framework author role.
+pub fn author_roots(user: &SignedIn) -> Option<Vec<i64>> {
+    if user.principal.may(Action::AuthorFramework, &[]) {
+        return None;
+    }
+    Some(
+        user.principal
+            .grants
+            .iter()
+            .filter(|g| g.role == Role::FrameworkAuthor)
+            .filter_map(|g| g.org)
+            .collect(),
+    )
+}
+
 /// A steward asked for: `national`, an organisation's id, or nothing.
 pub fn parse_steward(raw: Option<&str>) -> Result<Option<Option<i64>>, String> {
     match raw.map(str::trim) {

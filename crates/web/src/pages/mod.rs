@@ -7,8 +7,10 @@ mod expectations;
 pub mod forms;
 mod frameworks;
 mod home;
+pub mod org_field;
 pub mod paging;
 mod policies;
+mod steward;
 mod version_changes;
 mod versions;
 
@@ -21,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(frameworks::router())
         .merge(authoring::router())
+        .merge(steward::router())
         .merge(version_changes::router())
         .merge(expectations::router())
         .merge(admin::router())

@@ -78,6 +78,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/frameworks/{id}/publish", Permitted),
     ("GET", "/frameworks/{id}/discard", Permitted),
     ("POST", "/frameworks/{id}/discard", Permitted),
+    ("GET", "/frameworks/{id}/steward", Permitted),
+    ("POST", "/frameworks/{id}/steward", Permitted),
     ("POST", "/api/frameworks/import", Permitted),
     ("GET", "/admin", Permitted),
     ("GET", "/admin/audit", Permitted),

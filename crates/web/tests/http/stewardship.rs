@@ -48,6 +48,23 @@ async fn grant(app: &TestApp, email: &str, role: Role, org: &str) {
     tx.commit().await.expect("commit");
 }
 
+/// A region other than the demo's, where no demo author authors.
+async fn another_region(app: &TestApp) -> pathway_store::Organisation {
+    let mut tx = app.store.begin().await.expect("a transaction");
+    let region = tx
+        .create_org(
+            &Actor::system(),
+            "London",
+            pathway_domain::identity::OrgKind::Region,
+            None,
+            None,
+        )
+        .await
+        .expect("a region");
+    tx.commit().await.expect("commit");
+    region
+}
+
 async fn post(browser: &Browser, path: &str) -> StatusCode {
     let (_, page) = browser.get_page("/").await;
     browser
@@ -212,18 +229,7 @@ async fn an_author_for_several_organisations_says_which_stewards_a_new_framework
         "{body}"
     );
     // An organisation outside their scope is refused; nothing was written either time.
-    let mut tx = app.store.begin().await.unwrap();
-    let london = tx
-        .create_org(
-            &Actor::system(),
-            "London",
-            pathway_domain::identity::OrgKind::Region,
-            None,
-            None,
-        )
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let london = another_region(&app).await;
     let response = import_csv(&author, "dysphagia", Some(&london.id.to_string())).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let response = import_csv(&author, "dysphagia", Some("national")).await;
@@ -297,4 +303,161 @@ async fn only_a_platform_administrator_makes_a_national_framework_author() {
             .any(|g| g.role == Role::FrameworkAuthor && g.org_id.is_none()),
         "{grants:?}"
     );
+}
+
+/// Sends the steward form for `framework` as `author`.
+async fn hand_over(author: &Browser, framework: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    let path = format!("/frameworks/{framework}/steward");
+    let (_, page) = author.get_page(&path).await;
+    let token = get_csrf(&page);
+    let mut fields = vec![("csrf_token", token.as_str())];
+    fields.extend_from_slice(form);
+    author.post_form(&path, &fields).await
+}
+
+async fn steward_of(app: &TestApp, framework: &str) -> Option<i64> {
+    app.store
+        .versions_of(framework, true)
+        .await
+        .expect("versions")[0]
+        .steward_org_id
+}
+
+#[tokio::test]
+async fn authors_hand_a_framework_on_only_where_they_author_themselves() {
+    let app = spawn_app().await;
+    let north = app.org("North Trust").await.id.to_string();
+    let south = app.org("South Trust").await.id.to_string();
+
+    // The national author hands the national framework to a trust, and is asked first.
+    let national = app.signed_in(AUTHOR).await;
+    let (status, page) = national
+        .get_page(&format!("/frameworks/{FRAMEWORK}/steward"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page_text(&page).contains("It is a national framework now"));
+    assert!(page.contains("value=\"national\" checked"), "{page}");
+    let response = hand_over(&national, FRAMEWORK, &[("steward", "org"), ("org", &north)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        steward_of(&app, FRAMEWORK).await,
+        Some(north.parse().unwrap())
+    );
+    let entry = &app.store.audit_page(0, 1).await.unwrap().entries[0];
+    assert_eq!(entry.action, "framework.steward");
+    let (_, overview) = national.get_page(&format!("/frameworks/{FRAMEWORK}")).await;
+    assert!(page_text(&overview).contains("North Trust stewards this framework"));
+
+    // The region's author now authors it (North Trust is in the region), may hand it to
+    // another trust in the region, is never offered "national", and may not make it so.
+    let regional = app.signed_in(REGIONAL_AUTHOR).await;
+    let (status, page) = regional
+        .get_page(&format!("/frameworks/{FRAMEWORK}/steward"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("value=\"national\""));
+    assert!(page_text(&page).contains("North Trust stewards it now"));
+    let response = hand_over(&regional, FRAMEWORK, &[("org", &south)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        steward_of(&app, FRAMEWORK).await,
+        Some(south.parse().unwrap())
+    );
+    let response = hand_over(&regional, FRAMEWORK, &[("steward", "national")]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    // Nor to an organisation outside the region.
+    let elsewhere = another_region(&app).await;
+    let before = app.audit_entries().await;
+    let response = hand_over(&regional, FRAMEWORK, &[("org", &elsewhere.id.to_string())]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.audit_entries().await, before);
+    assert_eq!(
+        steward_of(&app, FRAMEWORK).await,
+        Some(south.parse().unwrap())
+    );
+
+    // The national author makes it national again.
+    let response = hand_over(
+        &national,
+        FRAMEWORK,
+        &[("steward", "national"), ("org", &north)],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(steward_of(&app, FRAMEWORK).await, None);
+}
+
+#[tokio::test]
+async fn a_steward_form_with_problems_says_what_and_changes_nothing() {
+    let app = spawn_app().await;
+    let national = app.signed_in(AUTHOR).await;
+    let before = app.audit_entries().await;
+    for (form, field, message) in [
+        (
+            vec![("org", "")],
+            "steward",
+            "Choose whether an organisation stewards the framework, or none",
+        ),
+        (
+            vec![("steward", "org")],
+            "org",
+            "Choose the organisation that is to steward the framework",
+        ),
+        (
+            vec![("steward", "org"), ("org", "99999")],
+            "org",
+            "Choose an organisation from the list",
+        ),
+        (
+            vec![("steward", "org"), ("org", "North")],
+            "org",
+            "Choose an organisation from the list",
+        ),
+    ] {
+        let response = hand_over(&national, FRAMEWORK, &form).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{form:?}"
+        );
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains(&format!("href=\"#{field}\"")),
+            "{form:?}: {page}"
+        );
+        assert!(page_text(&page).contains(message), "{form:?}");
+    }
+    assert_eq!(app.audit_entries().await, before);
+    assert_eq!(steward_of(&app, FRAMEWORK).await, None);
+}
+
+#[tokio::test]
+async fn only_a_frameworks_authors_may_change_its_steward() {
+    let app = spawn_app().await;
+    let path = format!("/frameworks/{FRAMEWORK}/steward");
+    // A regional author does not author the national framework; a lead authors nothing.
+    for who in [REGIONAL_AUTHOR, NORTH_LEAD] {
+        let browser = app.signed_in(who).await;
+        let (status, _) = browser.get_page(&path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+        let response = hand_over(&browser, FRAMEWORK, &[("steward", "national")]).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+    // Nobody signed in is sent to sign in.
+    let (status, _) = app.get_page(&path).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Authors of nothing are not shown the link; the framework's authors are.
+    let (_, overview) = app
+        .signed_in(REGIONAL_AUTHOR)
+        .await
+        .get_page(&format!("/frameworks/{FRAMEWORK}"))
+        .await;
+    assert!(!overview.contains("/steward\""));
+    let (_, overview) = app
+        .signed_in(ADMIN)
+        .await
+        .get_page(&format!("/frameworks/{FRAMEWORK}"))
+        .await;
+    assert!(overview.contains(&format!("href=\"/frameworks/{FRAMEWORK}/steward\"")));
 }

@@ -5,7 +5,6 @@
 //! they name is loaded from the store and authorised against its ancestry there.
 
 mod audit;
-mod org_field;
 mod organisations;
 mod users;
 

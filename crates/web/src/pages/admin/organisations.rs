@@ -1,12 +1,12 @@
 //! Organisations: the list in the administrator's scope, adding one, and one organisation's page.
 
-use super::org_field::{OrgField, resolve};
 use super::{
     Choice, Errors, ListQuery, ancestry_of, kind_noun, list_caption, one_of, path_id, scope_roots,
     with_article,
 };
 use crate::auth::{SignedIn, Visitor};
 use crate::error::AppError;
+use crate::pages::org_field::{OrgField, resolve};
 use crate::pages::paging::{self, Paged, page_number};
 use crate::state::AppState;
 use crate::views::{PageCtx, render};
@@ -216,7 +216,14 @@ async fn form_page(
     errors: Errors,
 ) -> Result<NewPage, AppError> {
     let matches = std::mem::take(&mut form.matches);
-    let parent = OrgField::offer(state, user, &form.parent, &form.parent_name, matches).await?;
+    let parent = OrgField::offer(
+        state,
+        scope_roots(user).as_deref(),
+        &form.parent,
+        &form.parent_name,
+        matches,
+    )
+    .await?;
     let kinds = OrgKind::ALL
         .into_iter()
         .map(|k| Choice {
@@ -273,7 +280,7 @@ async fn create(
     let user = visitor.require(Action::OpenAdministration, &[], NEW)?;
     let parent_problem = resolve(
         &state,
-        user,
+        scope_roots(user).as_deref(),
         &mut form.parent,
         &form.parent_name,
         &mut form.matches,

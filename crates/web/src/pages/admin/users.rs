@@ -2,7 +2,6 @@
 //! page, granting and removing roles, and acting on the account itself: resetting its
 //! password, disabling and enabling it.
 
-use super::org_field::{OrgField, resolve};
 use super::{
     Choice, Errors, InScope, ListQuery, ancestry_of, grantable_roles, kind_noun, list_caption,
     one_of, path_id, role_choices, scope_roots, sentence, with_article,
@@ -10,6 +9,7 @@ use super::{
 use crate::accounts::{generate_password, hash_off_thread};
 use crate::auth::{SignedIn, Visitor};
 use crate::error::AppError;
+use crate::pages::org_field::{OrgField, resolve};
 use crate::pages::paging::{self, Paged, page_number};
 use crate::state::AppState;
 use crate::views::{PageCtx, render, uk_date};
@@ -289,7 +289,14 @@ async fn form_page(
     // A password is never sent back to the browser.
     form.password.clear();
     let matches = std::mem::take(&mut form.matches);
-    let org = OrgField::offer(state, user, &form.org, &form.org_name, matches).await?;
+    let org = OrgField::offer(
+        state,
+        scope_roots(user).as_deref(),
+        &form.org,
+        &form.org_name,
+        matches,
+    )
+    .await?;
     Ok(NewPage {
         ctx: PageCtx::new(visitor, "Add a user", "admin").with_errors(!errors.is_empty()),
         org,
@@ -354,7 +361,7 @@ async fn create(
     let user = visitor.require(Action::OpenAdministration, &[], NEW)?;
     let org_problem = resolve(
         &state,
-        user,
+        scope_roots(user).as_deref(),
         &mut form.org,
         &form.org_name,
         &mut form.matches,
@@ -509,7 +516,14 @@ async fn user_page(
     errors: Errors,
 ) -> Result<UserPage, AppError> {
     let matches = std::mem::take(&mut form.matches);
-    let org = OrgField::offer(state, user, &form.org, &form.org_name, matches).await?;
+    let org = OrgField::offer(
+        state,
+        scope_roots(user).as_deref(),
+        &form.org,
+        &form.org_name,
+        matches,
+    )
+    .await?;
     let p = &user.principal;
     let manage_account = may_manage_account(p, shown.id, &grants);
     // Administrators see the roles held inside their own scope; of the rest, only how many.
@@ -599,7 +613,7 @@ async fn grant(
     let (shown, grants) = visible_user(&state, user, &raw).await?;
     let org_problem = resolve(
         &state,
-        user,
+        scope_roots(user).as_deref(),
         &mut form.org,
         &form.org_name,
         &mut form.matches,

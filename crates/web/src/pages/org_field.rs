@@ -1,15 +1,15 @@
-//! The organisation field of an administration form. An employer or ICS lead, who works
-//! with a few dozen organisations, chooses from a list. A regional lead or a platform
-//! administrator may work with hundreds or, nationally, thousands: a list that long cannot
-//! be read or scrolled by anyone, so they type a name or ODS code instead, which the server
-//! looks up among the organisations they administer. When it names several, or only part of
-//! a name was typed, they choose from those that match. Nothing here needs JavaScript.
+//! The organisation field of a form: where a user holds a role, an organisation's parent, a
+//! framework's steward. An employer or ICS lead, who works with a few dozen organisations,
+//! chooses from a list. A regional lead or a platform administrator may work with hundreds
+//! or, nationally, thousands: a list that long cannot be read or scrolled by anyone, so they
+//! type a name or ODS code instead, which the server looks up among the organisations they
+//! may choose. When it names several, or only part of a name was typed, they choose from
+//! those that match. Nothing here needs JavaScript.
 //!
 //! Whatever is chosen comes back as an id, which the handlers load and authorise exactly as
 //! an id chosen from the list: this only finds organisations, it grants nothing.
 
-use super::{ChoiceGroup, org_choices, scope_roots};
-use crate::auth::SignedIn;
+use super::admin::{ChoiceGroup, org_choices};
 use crate::error::AppError;
 use crate::state::AppState;
 use pathway_store::OrgSummary;
@@ -79,17 +79,17 @@ pub async fn look_up(
     Ok(decide(&text, found.rows, Some(found.total)))
 }
 
-/// Looks up the organisation answer of `user`'s form in their scope: sets `org` to the id
-/// it comes to, or fills `matches` with those to choose from and returns what was wrong.
+/// Looks up a form's organisation answer among the organisations at or below `roots` (all
+/// when `None`): sets `org` to the id it comes to, or fills `matches` with those to choose
+/// from and returns what was wrong.
 pub async fn resolve(
     state: &AppState,
-    user: &SignedIn,
+    roots: Option<&[i64]>,
     org: &mut String,
     text: &str,
     matches: &mut Vec<OrgSummary>,
 ) -> Result<Option<String>, AppError> {
-    let roots = scope_roots(user);
-    Ok(match look_up(state, roots.as_deref(), org, text).await? {
+    Ok(match look_up(state, roots, org, text).await? {
         Lookup::Chosen(id) => {
             *org = id;
             None
@@ -145,18 +145,16 @@ fn decide(text: &str, mut orgs: Vec<OrgSummary>, contain: Option<i64>) -> Lookup
 }
 
 impl OrgField {
-    /// The field for a form: the list, with `chosen` selected, when the administrator works
-    /// with few organisations; else the `text` typed and the `matches` to choose from (or,
+    /// The field for a form, offering the organisations at or below `roots` (all when
+    /// `None`): the list, with `chosen` selected, when they are few; else the `text` typed and the `matches` to choose from (or,
     /// when `chosen` came from them, that one organisation, checked).
     pub async fn offer(
         state: &AppState,
-        user: &SignedIn,
+        roots: Option<&[i64]>,
         chosen: &str,
         text: &str,
         mut matches: Vec<OrgSummary>,
     ) -> Result<Self, AppError> {
-        let roots = scope_roots(user);
-        let roots = roots.as_deref();
         let first = state
             .store
             .orgs_page(roots, "", 0, LIST_AT_MOST + 1)
