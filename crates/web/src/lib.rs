@@ -10,6 +10,7 @@ mod auth;
 pub mod bootstrap;
 mod case_api;
 mod client_ip;
+mod drafting;
 mod error;
 pub mod housekeeping;
 mod middleware;

@@ -347,6 +347,7 @@ pub async fn create_draft(
 /// One change an author made to a draft, as the audit log records it: `framework.item.edit`
 /// with the item before and after, say. The framework's id and the version's label are
 /// added to `after`, so the entry still reads well once the draft is discarded.
+#[derive(Debug)]
 pub struct DraftEdit {
     pub action: &'static str,
     pub before: Option<serde_json::Value>,

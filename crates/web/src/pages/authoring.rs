@@ -9,6 +9,7 @@ use super::forms::{Choice, Errors};
 use super::frameworks::{Loaded, load};
 use super::version_changes::{self, ChangesView};
 use crate::auth::{SignedIn, Visitor};
+use crate::drafting::{DraftChange, apply};
 use crate::error::AppError;
 use crate::operations::{self, DraftEdit};
 use crate::state::AppState;
@@ -21,11 +22,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use pathway_domain::access::Action;
 use pathway_domain::framework::{
-    Descriptor, Framework, ItemKind, NewItem, Problems, Segment, VersionStatus,
+    Descriptor, Framework, ItemCode, ItemKind, NewItem, Problems, Segment, VersionStatus,
 };
 use pathway_store::{StoreError, VersionSummary};
 use serde::Deserialize;
-use serde_json::json;
 use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
@@ -175,19 +175,6 @@ async fn save(
     }
 }
 
-/// The fields whose values differ, as the before and after of an audit entry: an entry
-/// records what changed, not every field of the form.
-fn changed_fields(fields: &[(&str, &str, &str)]) -> (serde_json::Value, serde_json::Value) {
-    let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
-    for (name, was, now) in fields {
-        if was != now {
-            before.insert((*name).to_owned(), json!(was));
-            after.insert((*name).to_owned(), json!(now));
-        }
-    }
-    (before.into(), after.into())
-}
-
 fn version_query(version: &str) -> String {
     format!("?version={}", url_encode(version))
 }
@@ -291,27 +278,18 @@ async fn details_submit(
         form.get("publisher"),
         form.get("description"),
     ];
-    let mut edited = (*l.framework).clone();
-    let outcome = match edited.edit_details(&values[0], &values[1], &values[2]) {
+    let change = DraftChange::Details {
+        title: &values[0],
+        publisher: &values[1],
+        description: &values[2],
+    };
+    let outcome = match apply(&l.framework, change) {
         Err(problems) => Err(invalid(problems_on(
             &problems,
             &["title", "publisher", "description"],
             "title",
         ))),
-        Ok(()) => {
-            let (before, after) = (&l.framework.meta, &edited.meta);
-            let (before, after) = changed_fields(&[
-                ("title", &before.title, &after.title),
-                ("publisher", &before.publisher, &after.publisher),
-                ("description", &before.description, &after.description),
-            ]);
-            let edit = DraftEdit {
-                action: "framework.details.edit",
-                before: Some(before),
-                after: Some(after),
-            };
-            save(&state, &read, &edited, &user, edit, "title").await?
-        }
+        Ok((edited, edit)) => save(&state, &read, &edited, &user, edit, "title").await?,
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/frameworks/{id}{}", l.vq)).into_response()),
@@ -378,36 +356,24 @@ async fn domain_submit(
 ) -> Result<Response, AppError> {
     let path = format!("/frameworks/{id}/domains/{}/edit", url_encode(&code));
     let (l, user) = load_draft(&state, &visitor, &id, q.version.as_deref(), &path).await?;
-    let before = l
-        .framework
-        .domain(&code)
-        .cloned()
-        .ok_or_else(|| AppError::NotFound(format!("Domain {code}")))?;
+    if l.framework.domain(&code).is_none() {
+        return Err(AppError::NotFound(format!("Domain {code}")));
+    }
     let form = Fields(form);
     let read = form.read_version(&l.summary)?;
     let (title, description) = (form.get("title"), form.get("description"));
-    let mut edited = (*l.framework).clone();
-    let outcome = match edited.edit_domain(&code, &title, &description) {
+    let change = DraftChange::Domain {
+        code: &code,
+        title: &title,
+        description: &description,
+    };
+    let outcome = match apply(&l.framework, change) {
         Err(problems) => Err(invalid(problems_on(
             &problems,
             &["title", "description"],
             "title",
         ))),
-        Ok(()) => {
-            let after = edited.domain(&code).unwrap_or(&before);
-            let (mut was, mut now) = changed_fields(&[
-                ("title", &before.title, &after.title),
-                ("description", &before.description, &after.description),
-            ]);
-            was["code"] = json!(code);
-            now["code"] = json!(code);
-            let edit = DraftEdit {
-                action: "framework.domain.edit",
-                before: Some(was),
-                after: Some(now),
-            };
-            save(&state, &read, &edited, &user, edit, "title").await?
-        }
+        Ok((edited, edit)) => save(&state, &read, &edited, &user, edit, "title").await?,
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -642,21 +608,15 @@ async fn edit_item_submit(
     let form = Fields(form);
     let read = form.read_version(&l.summary)?;
     let values = ItemValues::read(&form, l.framework.levels().len());
-    let mut edited = (*l.framework).clone();
-    let kind = ItemKind::parse(&values.kind).unwrap_or(before.kind);
-    let outcome = match edited
-        .edit_item(&code, values.title.clone(), values.descriptors())
-        .and_then(|()| edited.set_item_kind(&code, kind))
-    {
+    let change = DraftChange::Item {
+        code: &code,
+        title: values.title.clone(),
+        kind: ItemKind::parse(&values.kind).unwrap_or(before.kind),
+        descriptors: values.descriptors(),
+    };
+    let outcome = match apply(&l.framework, change) {
         Err(problems) => Err(invalid(problems_on(&problems, &["title", "kind"], "title"))),
-        Ok(()) => {
-            let edit = DraftEdit {
-                action: "framework.item.edit",
-                before: Some(json!(before)),
-                after: edited.item(&code).map(|i| json!(i)),
-            };
-            save(&state, &read, &edited, &user, edit, "title").await?
-        }
+        Ok((edited, edit)) => save(&state, &read, &edited, &user, edit, "title").await?,
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -725,37 +685,33 @@ async fn new_item_submit(
     let form = Fields(form);
     let read = form.read_version(&l.summary)?;
     let values = ItemValues::read(&form, l.framework.levels().len());
-    let mut edited = (*l.framework).clone();
     let fields = ["domain", "code", "title", "kind"];
     let outcome = match ItemKind::parse(&values.kind) {
         None => Err(invalid(Errors::one(
             "kind",
             "choose whether the item is a competency or an entry requirement",
         ))),
-        Some(kind) => match edited.add_item(NewItem {
-            domain: values.domain.clone(),
-            code: values.code.clone(),
-            title: values.title.clone(),
-            kind,
-            descriptors: values.descriptors(),
-        }) {
+        Some(kind) => match apply(
+            &l.framework,
+            DraftChange::NewItem(NewItem {
+                domain: values.domain.clone(),
+                code: values.code.clone(),
+                title: values.title.clone(),
+                kind,
+                descriptors: values.descriptors(),
+            }),
+        ) {
             Err(problems) => Err(invalid(problems_on(&problems, &fields, "code"))),
-            Ok(code) => {
-                let edit = DraftEdit {
-                    action: "framework.item.add",
-                    before: None,
-                    after: edited.item(code.as_str()).map(|i| json!(i)),
-                };
-                save(&state, &read, &edited, &user, edit, "code")
-                    .await?
-                    .map(|()| code)
-            }
+            Ok((edited, edit)) => save(&state, &read, &edited, &user, edit, "code")
+                .await?
+                // It parsed when it was added.
+                .map(|()| ItemCode::parse(&values.code).map_err(|_| values.code.clone())),
         },
     };
     match outcome {
         Ok(code) => Ok(Redirect::to(&format!(
             "/frameworks/{id}/items/{}{}",
-            url_encode(code.as_str()),
+            url_encode(&code.map_or_else(|raw| raw, |c| c.to_string())),
             l.vq
         ))
         .into_response()),
@@ -868,17 +824,9 @@ async fn remove_item_submit(
     let (l, user) = load_draft(&state, &visitor, &id, q.version.as_deref(), &path).await?;
     let confirm = remove_confirm(&l, &id, &code)?;
     let read = Fields(form).read_version(&l.summary)?;
-    let mut edited = (*l.framework).clone();
-    let outcome = match edited.remove_item(&code) {
+    let outcome = match apply(&l.framework, DraftChange::RemoveItem { code: &code }) {
         Err(problems) => Err(invalid(problems_on(&problems, &[], "confirm"))),
-        Ok(removed) => {
-            let edit = DraftEdit {
-                action: "framework.item.remove",
-                before: Some(json!(removed)),
-                after: Some(json!({"code": removed.code})),
-            };
-            save(&state, &read, &edited, &user, edit, "confirm").await?
-        }
+        Ok((edited, edit)) => save(&state, &read, &edited, &user, edit, "confirm").await?,
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/frameworks/{id}{}", l.vq)).into_response()),
