@@ -2,6 +2,7 @@
 //! and rendered as a page at `/api/docs`.
 
 mod docs;
+mod drafts;
 mod frameworks;
 mod session;
 mod types;
@@ -33,12 +34,22 @@ Every error has the same JSON shape.",
         frameworks::export,
         frameworks::changes,
         frameworks::import,
+        drafts::version,
+        drafts::new_draft,
+        drafts::edit_details,
+        drafts::edit_domain,
+        drafts::add_item,
+        drafts::edit_item,
+        drafts::remove_item,
+        drafts::publish,
+        drafts::discard,
         session::show,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::ProblemBody)),
     modifiers(&Security),
     tags(
         (name = "frameworks", description = "Competency frameworks: levels, domains, items and their descriptors"),
+        (name = "authoring", description = "Drafts: start one from a version, change its details, domains and items, then publish or discard it. Framework authors only; each change names the draft's revision it was made against, and is refused (409) if someone saved a change since"),
         (name = "session", description = "Who is calling, and the CSRF token their changes must carry")
     )
 )]
@@ -62,7 +73,7 @@ impl utoipa::Modify for Security {
             "csrf",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "X-CSRF-Token",
-                "The csrf_token from GET /api/session, sent with every POST",
+                "The csrf_token from GET /api/session, sent with every POST, PUT, PATCH and DELETE",
             ))),
         );
     }
@@ -81,6 +92,7 @@ pub const SESSION_PATH: &str = "/api/session";
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(frameworks::router())
+        .merge(drafts::router())
         .route(
             "/api/openapi.json",
             get(|| async {

@@ -19,6 +19,9 @@ pub struct FrameworkSummary {
     pub item_count: i64,
     /// UTC, RFC 3339.
     pub published_at: Option<String>,
+    /// How many times the version has been saved: a change to a draft names the revision it
+    /// was made against.
+    pub revision: i64,
 }
 
 impl From<VersionSummary> for FrameworkSummary {
@@ -31,6 +34,7 @@ impl From<VersionSummary> for FrameworkSummary {
             status: v.status.as_str().into(),
             item_count: v.item_count,
             published_at: v.published_at,
+            revision: v.revision,
         }
     }
 }

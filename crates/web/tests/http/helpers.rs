@@ -351,6 +351,25 @@ impl Browser {
             .await
     }
 
+    /// A request of any method with a JSON body (none when `body` is `None`), as a script
+    /// sends it: the CSRF token, if any, in `X-CSRF-Token`.
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        csrf_token: Option<&str>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if let Some(token) = csrf_token {
+            request = request.header("x-csrf-token", token);
+        }
+        request.send().await.expect("send a request")
+    }
+
     /// A POST of `body` as `content_type`, the CSRF token, if any, in `X-CSRF-Token`.
     pub async fn post_body(
         &self,

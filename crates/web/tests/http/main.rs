@@ -11,6 +11,7 @@ mod api;
 mod audit;
 mod auth;
 mod authoring;
+mod authoring_api;
 mod career;
 mod case_api;
 mod csrf;

@@ -78,6 +78,43 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/frameworks/{id}/publish", Permitted),
     ("GET", "/frameworks/{id}/discard", Permitted),
     ("POST", "/frameworks/{id}/discard", Permitted),
+    ("POST", "/api/frameworks/{id}/drafts", Permitted),
+    ("GET", "/api/frameworks/{id}/versions/{version}", Public),
+    (
+        "PATCH",
+        "/api/frameworks/{id}/versions/{version}",
+        Permitted,
+    ),
+    (
+        "DELETE",
+        "/api/frameworks/{id}/versions/{version}",
+        Permitted,
+    ),
+    (
+        "POST",
+        "/api/frameworks/{id}/versions/{version}/publish",
+        Permitted,
+    ),
+    (
+        "PATCH",
+        "/api/frameworks/{id}/versions/{version}/domains/{code}",
+        Permitted,
+    ),
+    (
+        "POST",
+        "/api/frameworks/{id}/versions/{version}/items",
+        Permitted,
+    ),
+    (
+        "PUT",
+        "/api/frameworks/{id}/versions/{version}/items/{code}",
+        Permitted,
+    ),
+    (
+        "DELETE",
+        "/api/frameworks/{id}/versions/{version}/items/{code}",
+        Permitted,
+    ),
     ("GET", "/frameworks/{id}/steward", Permitted),
     ("POST", "/frameworks/{id}/steward", Permitted),
     ("POST", "/api/frameworks/import", Permitted),
@@ -237,6 +274,7 @@ impl Ids {
             .replace("{id}", &id)
             .replace("{grant_id}", &self.grant.to_string())
             .replace("{code}", "3.9")
+            .replace("{version}", "2021")
             .replace("{key}", "intermediate")
             .replace("{class}", "CFDocuments")
             .replace("{*path}", "pathway.css")
@@ -255,6 +293,12 @@ async fn send(
             browser.post_json(path, "{}".into(), Some(token)).await
         }
         "POST" => browser.post_form(path, &[("csrf_token", token)]).await,
+        "PUT" | "PATCH" | "DELETE" => {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+            browser
+                .send_json(method, path, Some(serde_json::json!({})), Some(token))
+                .await
+        }
         other => panic!("no test request for method {other}"),
     }
 }
