@@ -72,6 +72,7 @@ const PAGES = {
     [...A_WORKER, /^\/admin\/users\/\d+\/password$/],
     [...A_WORKER, /^\/admin\/users\/\d+\/disable$/],
     [...A_WORKER, /^\/admin\/users\/\d+\/grants\/\d+\/revoke$/],
+    [...A_WORKER, /^\/admin\/users\/\d+\/erase$/],
   ],
   author: [['/frameworks/import', 200], [`${FRAMEWORK}/steward`, 200]],
   worker: [

@@ -11,7 +11,7 @@ use pathway_domain::audit::Anchor;
 use pathway_domain::framework::{case, csv_format};
 use pathway_domain::identity::{Email, OrgKind, Role, check_name, check_new_password};
 use pathway_store::{Actor, Store};
-use pathway_web::{AppState, Config, accounts, bootstrap};
+use pathway_web::{AppState, Config, accounts, bootstrap, privacy};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -718,6 +718,66 @@ async fn user_command(store: &Store, c: UserCommand) -> anyhow::Result<ExitCode>
             } else {
                 println!("{} was not disabled.", user.email);
             }
+        }
+        UserCommand::Export { email, output } => {
+            let user = existing_user(store, &email).await?;
+            let held = store.subject_access(user.id).await?;
+            let at = pathway_domain::time::to_stored(chrono::Utc::now());
+            let json = serde_json::to_string_pretty(&privacy::subject_access_json(&held, &at))?;
+            match &output {
+                Some(path) => std::fs::write(path, format!("{json}\n"))
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => emit(&format!("{json}\n"))?,
+            }
+            let mut tx = store.begin().await?;
+            tx.record_subject_access(&Actor::cli(), user.id).await?;
+            tx.commit().await?;
+            if let Some(path) = output {
+                println!(
+                    "Wrote everything held about {} to {}.",
+                    user.email,
+                    path.display()
+                );
+            }
+        }
+        UserCommand::Erase { email, yes } => {
+            let user = existing_user(store, &email).await?;
+            let held = store.subject_access(user.id).await?;
+            if !yes {
+                println!(
+                    "Erasing {} ({}) would remove their name and email address, their {} role(s), {} session(s) and {} sign-in attempt(s), and the personal content of {} audit log entries. Nothing was erased: run again with --yes to erase them.",
+                    user.name,
+                    user.email,
+                    held.roles.len(),
+                    held.sessions.len(),
+                    held.sign_in_attempts.len(),
+                    held.audit.iter().filter(|e| e.erased_at.is_none()).count()
+                );
+                return Ok(ExitCode::from(2));
+            }
+            let unusable = accounts::hash_password(&accounts::generate_password())
+                .map_err(|e| anyhow::anyhow!("cannot hash a password: {e}"))?;
+            let mut tx = store.begin().await?;
+            let done = tx.erase_user(&Actor::cli(), user.id, &unusable).await?;
+            tx.commit().await?;
+            println!(
+                "Erased {}: user {} is now \"Erased person {}\"; {} role(s), {} session(s) and {} sign-in attempt(s) deleted; the personal content of {} audit log entries removed{}.",
+                user.email,
+                user.id,
+                user.id,
+                done.roles_removed,
+                done.sessions_ended,
+                done.sign_in_attempts_removed,
+                done.audit.erased,
+                if done.audit.kept_unsealed > 0 {
+                    format!(
+                        " ({} entries written before the log was sealed keep theirs: removing it would break the chain)",
+                        done.audit.kept_unsealed
+                    )
+                } else {
+                    String::new()
+                }
+            );
         }
         UserCommand::List => {
             let users = store.users_in(None).await?;

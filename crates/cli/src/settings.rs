@@ -533,6 +533,29 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Write everything Pathway holds about a user as JSON, to answer a subject access
+    /// request: account, roles, sessions, sign-in attempts and audit log entries (never a
+    /// password or session token). The export is recorded in the audit log.
+    Export {
+        /// The user's email address.
+        #[arg(long)]
+        email: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Erase a user: their name and email are replaced, they can never sign in again, their
+    /// roles, sessions and sign-in attempts are deleted, and their personal content is removed
+    /// from the audit log, which keeps the fact of each change. Cannot be undone; export their
+    /// data first if they asked for it. The last platform administrator cannot be erased.
+    Erase {
+        /// The user's email address.
+        #[arg(long)]
+        email: String,
+        /// Confirm: without it, nothing is erased and Pathway says what would be.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

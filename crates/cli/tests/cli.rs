@@ -1032,3 +1032,77 @@ fn a_framework_is_handed_to_another_steward_and_back() {
     let (ok, out, _) = pathway(d, &["audit", "verify"]);
     assert!(ok, "{out}");
 }
+
+#[test]
+fn a_person_is_exported_then_erased_only_when_asked_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let add = |email: &str, admin: bool| {
+        let mut args = vec!["user", "add", "--email", email, "--name", "Ana Example"];
+        if admin {
+            args.push("--platform-admin");
+        }
+        let (ok, _, err) = pathway(d, &args);
+        assert!(ok, "{err}");
+    };
+    add("boss@x.nhs.uk", true);
+    add("ana@x.nhs.uk", false);
+
+    // To a file, and to standard output.
+    let file = d.join("ana.json");
+    let (ok, out, err) = pathway(
+        d,
+        &[
+            "user",
+            "export",
+            "--email",
+            "ana@x.nhs.uk",
+            "--output",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Wrote everything held about ana@x.nhs.uk"),
+        "{out}"
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(exported["person"]["email"], "ana@x.nhs.uk");
+    assert_eq!(exported["audit_log"][0]["action"], "user.create");
+    let (ok, out, _) = pathway(d, &["user", "export", "--email", "ana@x.nhs.uk"]);
+    assert!(ok);
+    let again: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        again["audit_log"][1]["action"], "user.export",
+        "the first export is recorded"
+    );
+    assert!(!out.contains("argon2"));
+
+    // Asked once, it says what would go and erases nothing.
+    let (ok, out, _) = pathway(d, &["user", "erase", "--email", "ana@x.nhs.uk"]);
+    assert!(!ok);
+    assert!(
+        out.contains("Nothing was erased: run again with --yes"),
+        "{out}"
+    );
+    let (_, list, _) = pathway(d, &["user", "list"]);
+    assert!(list.contains("ana@x.nhs.uk"));
+    let (ok, out, err) = pathway(d, &["user", "erase", "--email", "ana@x.nhs.uk", "--yes"]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Erased ana@x.nhs.uk"), "{out}");
+    let (_, list, _) = pathway(d, &["user", "list"]);
+    assert!(
+        !list.contains("ana@x.nhs.uk") && list.contains("Erased person"),
+        "{list}"
+    );
+    let (ok, _, err) = pathway(d, &["user", "export", "--email", "ana@x.nhs.uk"]);
+    assert!(!ok, "no one has that address now: {err}");
+
+    // The last platform administrator stays.
+    let (ok, _, err) = pathway(d, &["user", "erase", "--email", "boss@x.nhs.uk", "--yes"]);
+    assert!(!ok);
+    assert!(err.contains("the only platform administrator"), "{err}");
+    let (ok, out, _) = pathway(d, &["audit", "verify"]);
+    assert!(ok, "{out}");
+}

@@ -160,6 +160,18 @@ impl Tx {
         actor: &Actor,
         user_id: i64,
     ) -> StoreResult<AuditErasure> {
+        self.erase_from_audit(actor, user_id, serde_json::Map::new())
+            .await
+    }
+
+    /// [`Tx::erase_user_from_audit`], with more to say in the erasure's own entry (what
+    /// else was removed with it, holding nothing personal).
+    pub(crate) async fn erase_from_audit(
+        &mut self,
+        actor: &Actor,
+        user_id: i64,
+        mut details: serde_json::Map<String, Value>,
+    ) -> StoreResult<AuditErasure> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM audit_log WHERE erased_at IS NULL AND action <> $3 \
              AND (actor_user_id = $1 OR (subject_type = 'user' AND subject_id = $2)) ORDER BY seq"
@@ -192,6 +204,8 @@ impl Tx {
             .await?;
             done.erased += 1;
         }
+        details.insert("entries_erased".into(), done.erased.into());
+        details.insert("entries_kept_unsealed".into(), done.kept_unsealed.into());
         self.audit_at(
             at,
             actor,
@@ -199,10 +213,7 @@ impl Tx {
             "user",
             user_id,
             None,
-            Some(serde_json::json!({
-                "entries_erased": done.erased,
-                "entries_kept_unsealed": done.kept_unsealed,
-            })),
+            Some(Value::Object(details)),
         )
         .await?;
         Ok(done)
@@ -216,10 +227,10 @@ pub struct AuditPage {
     pub total: i64,
 }
 
-const COLUMNS: &str = "seq, at, actor_user_id, actor, action, subject_type, subject_id, before_json, \
+pub(crate) const COLUMNS: &str = "seq, at, actor_user_id, actor, action, subject_type, subject_id, before_json, \
     after_json, content_salt, content_digest, erased_at, prev_hash, hash, mac";
 
-fn entry_from(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
+pub(crate) fn entry_from(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
     Ok(AuditEntry {
         seq: row.try_get("seq")?,
         at: row.try_get("at")?,

@@ -28,7 +28,7 @@ pub struct GrantRow {
     pub org_name: Option<String>,
 }
 
-fn user_from(row: &sqlx::any::AnyRow) -> StoreResult<User> {
+pub(crate) fn user_from(row: &sqlx::any::AnyRow) -> StoreResult<User> {
     Ok(User {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -39,17 +39,17 @@ fn user_from(row: &sqlx::any::AnyRow) -> StoreResult<User> {
     })
 }
 
-const USER_COLUMNS: &str = "id, email, name, disabled, must_change_password, created_at";
+pub(crate) const USER_COLUMNS: &str = "id, email, name, disabled, must_change_password, created_at";
 
 fn grant_json(user_id: i64, role: &str, org_id: Option<i64>) -> serde_json::Value {
     json!({"user_id": user_id, "role": role, "org_id": org_id})
 }
 
 /// A role grant with its organisation's name; [`grant_from`] reads a row of it.
-const GRANTS: &str = "SELECT g.user_id, g.id, g.role, g.org_id, o.name AS org_name FROM role_grants g \
+pub(crate) const GRANTS: &str = "SELECT g.user_id, g.id, g.role, g.org_id, o.name AS org_name FROM role_grants g \
      LEFT JOIN organisations o ON o.id = g.org_id";
 
-fn grant_from(r: &sqlx::any::AnyRow) -> StoreResult<GrantRow> {
+pub(crate) fn grant_from(r: &sqlx::any::AnyRow) -> StoreResult<GrantRow> {
     let role: String = r.try_get("role")?;
     Ok(GrantRow {
         id: r.try_get("id")?,

@@ -105,6 +105,7 @@ on_both!(
     the_synthetic_national_data_set_loads_whole_into_an_empty_database_only,
     people_and_organisations_are_found_by_any_case_in_any_script,
     organisations_are_found_by_their_whole_name_or_code_within_scope,
+    a_person_gets_everything_held_about_them_and_can_be_erased,
 );
 
 /// Who makes the changes in these tests: Pathway itself, so no user row is needed for it.
@@ -1216,6 +1217,123 @@ async fn organisations_are_found_by_their_whole_name_or_code_within_scope(db: &T
     );
     assert!(store.org_in_scope(None, region.id).await.unwrap().is_some());
     assert_eq!(store.org_in_scope(None, 99_999).await.unwrap(), None);
+}
+
+async fn a_person_gets_everything_held_about_them_and_can_be_erased(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let region = tx
+        .create_org(&actor(), "Region", OrgKind::Region, None, None)
+        .await
+        .unwrap();
+    let email = Email::parse("ana@north.nhs.uk").unwrap();
+    let ana = tx
+        .create_user(&actor(), &email, "Ana Worker", "ana's-secret-hash", false)
+        .await
+        .unwrap();
+    tx.grant_role(&actor(), ana.id, Role::RegionalLead, Some(region.id))
+        .await
+        .unwrap();
+    let admin_email = Email::parse("only-admin@x.nhs.uk").unwrap();
+    let admin = tx
+        .create_user(&actor(), &admin_email, "Only Admin", "hash", false)
+        .await
+        .unwrap();
+    tx.grant_role(&actor(), admin.id, Role::PlatformAdmin, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    store
+        .create_session("ana-token-hash", ana.id, "csrf", "2999-01-01T00:00:00Z")
+        .await
+        .unwrap();
+    let attempt = store
+        .begin_login_attempt("ana@north.nhs.uk", "192.0.2.7")
+        .await
+        .unwrap();
+    store.mark_login_succeeded(attempt).await.unwrap();
+    store
+        .begin_login_attempt("someone-else@north.nhs.uk", "192.0.2.8")
+        .await
+        .unwrap();
+    let as_admin = Actor::user(admin.id, "only-admin@x.nhs.uk");
+
+    // Everything about Ana, and no secret.
+    let held = store.subject_access(ana.id).await.unwrap();
+    assert_eq!(held.user.name, "Ana Worker");
+    assert_eq!(held.roles.len(), 1);
+    assert_eq!(held.sessions.len(), 1);
+    assert_eq!(held.sign_in_attempts.len(), 1);
+    assert_eq!(held.sign_in_attempts[0].address, "192.0.2.7");
+    assert!(held.sign_in_attempts[0].succeeded);
+    let actions: Vec<&str> = held.audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["user.create", "role.grant"]);
+    let json = serde_json::to_string(&held).unwrap();
+    assert!(!json.contains("ana's-secret-hash") && !json.contains("ana-token-hash"));
+    let mut tx = store.begin().await.unwrap();
+    tx.record_subject_access(&as_admin, ana.id).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // The only platform administrator cannot be erased; nothing changes.
+    let mut tx = store.begin().await.unwrap();
+    let refused = tx.erase_user(&actor(), admin.id, "unusable").await;
+    assert!(
+        matches!(&refused, Err(StoreError::Conflict { field: "user", .. })),
+        "{refused:?}"
+    );
+    drop(tx);
+    assert_eq!(store.grants(admin.id).await.unwrap().len(), 1);
+
+    // Ana is erased: account, roles, session and attempts; the audit log keeps the facts.
+    let anchor = store.verify_audit(None).await.unwrap().unwrap().head;
+    let mut tx = store.begin().await.unwrap();
+    let done = tx.erase_user(&as_admin, ana.id, "unusable").await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        (
+            done.roles_removed,
+            done.sessions_ended,
+            done.sign_in_attempts_removed
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(done.audit.erased, 3, "created, granted, exported");
+    let after = store.subject_access(ana.id).await.unwrap();
+    assert_eq!(after.user.name, format!("Erased person {}", ana.id));
+    assert_eq!(
+        after.user.email,
+        format!("erased-{}@erased.invalid", ana.id)
+    );
+    assert!(after.user.disabled);
+    assert!(after.roles.is_empty() && after.sessions.is_empty());
+    assert!(after.sign_in_attempts.is_empty());
+    let json = serde_json::to_string(&after).unwrap();
+    assert!(
+        !json.contains("Ana") && !json.contains("ana@north"),
+        "{json}"
+    );
+    assert!(
+        store
+            .user_for_sign_in("ana@north.nhs.uk")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .verify_audit(anchor)
+        .await
+        .unwrap()
+        .expect("the chain is whole after erasure");
+    // Someone else's attempt is not theirs to lose.
+    let (by_email, _) = store
+        .failed_logins_since(
+            "someone-else@north.nhs.uk",
+            "192.0.2.8",
+            "2000-01-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_email, 1);
 }
 
 async fn audit_descriptions_look_names_up_in_bulk(db: &TestDb) {

@@ -17,6 +17,7 @@ mod middleware;
 pub mod operations;
 mod pages;
 mod placement_query;
+pub mod privacy;
 mod state;
 mod stewardship;
 mod views;

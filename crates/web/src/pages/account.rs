@@ -29,6 +29,7 @@ const WINDOW_MINUTES: i64 = 15;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(ACCOUNT, get(show))
+        .route("/account/data", get(data))
         .route(NAME, get(name_form).post(change_name))
         .route(
             CHANGE_PASSWORD_PATH,
@@ -56,6 +57,12 @@ struct AccountPage {
 #[serde(default)]
 struct ShowQuery {
     changed: Option<String>,
+}
+
+/// Everything Pathway holds about the person signed in, for them to keep (UK GDPR article 15).
+async fn data(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let user = visitor.user("/account/data")?;
+    crate::privacy::download(&state, &user.actor(), user.user_id).await
 }
 
 async fn show(

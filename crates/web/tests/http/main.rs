@@ -24,5 +24,6 @@ mod ops;
 mod org_field;
 mod policies;
 mod postgres;
+mod privacy;
 mod routes;
 mod stewardship;

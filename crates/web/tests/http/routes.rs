@@ -61,6 +61,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/account/password", SignedIn),
     ("GET", "/account/name", SignedIn),
     ("POST", "/account/name", SignedIn),
+    ("GET", "/account/data", SignedIn),
     ("GET", "/frameworks/import", Permitted),
     ("POST", "/frameworks/import", Permitted),
     ("GET", "/frameworks/{id}/items/{code}/edit", Permitted),
@@ -149,6 +150,9 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/admin/users/{id}/disable", Permitted),
     ("POST", "/admin/users/{id}/disable", Permitted),
     ("POST", "/admin/users/{id}/enable", Permitted),
+    ("GET", "/admin/users/{id}/data", Permitted),
+    ("GET", "/admin/users/{id}/erase", Permitted),
+    ("POST", "/admin/users/{id}/erase", Permitted),
 ];
 
 #[test]

@@ -6,6 +6,7 @@
 
 mod audit;
 mod organisations;
+mod privacy;
 mod users;
 
 use crate::auth::{SignedIn, Visitor};
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(overview))
         .merge(organisations::router())
         .merge(users::router())
+        .merge(privacy::router())
         .merge(audit::router())
 }
 

@@ -504,6 +504,8 @@ struct UserPage {
     roles_elsewhere: usize,
     /// A password just set by a reset, shown this once.
     new_password: Option<String>,
+    /// The administrator is looking at their own account.
+    is_self: bool,
 }
 
 async fn user_page(
@@ -541,6 +543,7 @@ async fn user_page(
             org_name: g.org_name,
         })
         .collect();
+    let shown_id = shown.id;
     Ok(UserPage {
         ctx: PageCtx::new(visitor, shown.name.clone(), "admin").with_errors(!errors.is_empty()),
         created: uk_date(&shown.created_at),
@@ -553,6 +556,7 @@ async fn user_page(
         manage_account,
         roles_elsewhere: hidden.len(),
         new_password: None,
+        is_self: shown_id == user.user_id,
     })
 }
 
@@ -747,14 +751,14 @@ async fn revoke(
 /// action, which checks everything again.
 #[derive(Template)]
 #[template(path = "admin/confirm.html")]
-struct ConfirmPage {
-    ctx: PageCtx,
-    heading: String,
+pub(super) struct ConfirmPage {
+    pub ctx: PageCtx,
+    pub heading: String,
     /// What will happen, so the administrator knows what they are confirming.
-    consequence: String,
-    action: String,
-    button: &'static str,
-    cancel: String,
+    pub consequence: String,
+    pub action: String,
+    pub button: &'static str,
+    pub cancel: String,
 }
 
 /// Loads a user whose account this administrator may manage, refusing otherwise.
