@@ -220,6 +220,24 @@ pub fn describe(e: &AuditEntry, names: &Names) -> String {
             role_at(names, &values),
             names.user(e)
         ),
+        "user.export" => format!(
+            "{actor} downloaded everything Pathway holds about {}",
+            if own {
+                "themselves".to_owned()
+            } else {
+                names.user(e)
+            }
+        ),
+        pathway_domain::audit::ERASURE_ACTION if values.text("account") == Some("erased") => {
+            format!(
+                "{actor} erased user {}: their account, {} role(s), {} session(s), {} sign-in attempt(s), and their personal details in {} audit entries",
+                e.subject_id,
+                values.int("roles_removed").unwrap_or(0),
+                values.int("sessions_ended").unwrap_or(0),
+                values.int("sign_in_attempts_removed").unwrap_or(0),
+                values.int("entries_erased").unwrap_or(0)
+            )
+        }
         pathway_domain::audit::ERASURE_ACTION => format!(
             "{actor} erased the personal details of user {} from {} audit entries",
             e.subject_id,
@@ -374,6 +392,33 @@ pub(super) mod tests {
                 ("HEE AHP Support Worker Framework".into(), "2021.1".into()),
             )]),
         }
+    }
+
+    #[test]
+    fn downloads_and_erasures_say_whose_and_what_went() {
+        let n = names();
+        assert_eq!(
+            describe(&entry("user.export", ("user", "9"), None, None), &n),
+            "Alex Admin (admin@pathway.demo) downloaded everything Pathway holds about Wren Worker (worker@north.nhs.uk)"
+        );
+        let mut own = entry("user.export", ("user", "1"), None, None);
+        own.actor_user_id = Some(1);
+        assert_eq!(
+            describe(&own, &n),
+            "Alex Admin (admin@pathway.demo) downloaded everything Pathway holds about themselves"
+        );
+        let erased = entry(
+            pathway_domain::audit::ERASURE_ACTION,
+            ("user", "9"),
+            None,
+            Some(
+                r#"{"account":"erased","roles_removed":1,"sessions_ended":2,"sign_in_attempts_removed":3,"entries_erased":4,"entries_kept_unsealed":0}"#,
+            ),
+        );
+        assert_eq!(
+            describe(&erased, &n),
+            "Alex Admin (admin@pathway.demo) erased user 9: their account, 1 role(s), 2 session(s), 3 sign-in attempt(s), and their personal details in 4 audit entries"
+        );
     }
 
     #[test]
