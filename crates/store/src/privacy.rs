@@ -108,11 +108,71 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The user's sessions, oldest first, each saying whether it is the one whose token hash
+    /// is `current`: where they are signed in, for them to see.
+    pub async fn sessions_of(
+        &self,
+        user_id: i64,
+        current: &str,
+    ) -> StoreResult<Vec<(SessionTimes, bool)>> {
+        sqlx::query(
+            "SELECT created_at, last_seen_at, expires_at, \
+             CASE WHEN token_hash = $2 THEN 1 ELSE 0 END AS current FROM sessions \
+             WHERE user_id = $1 ORDER BY created_at",
+        )
+        .bind(user_id)
+        .bind(current)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                SessionTimes {
+                    created_at: r.try_get("created_at")?,
+                    last_seen_at: r.try_get("last_seen_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                },
+                r.try_get::<i64, _>("current")? != 0,
+            ))
+        })
+        .collect()
+    }
+}
+
 impl Tx {
     /// Records that what is held about `user_id` was given out, and by whom.
     pub async fn record_subject_access(&mut self, actor: &Actor, user_id: i64) -> StoreResult<()> {
         self.audit(actor, "user.export", "user", user_id, None, None)
             .await
+    }
+
+    /// Ends every session of the user but the one whose token hash is `keep`, with an audit
+    /// entry saying how many ended (none when there were none). Returns how many.
+    pub async fn sign_out_elsewhere(
+        &mut self,
+        actor: &Actor,
+        user_id: i64,
+        keep: &str,
+    ) -> StoreResult<u64> {
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep)
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+        if ended > 0 {
+            self.audit(
+                actor,
+                "user.sign_out_elsewhere",
+                "user",
+                user_id,
+                None,
+                Some(json!({"sessions_ended": ended})),
+            )
+            .await?;
+        }
+        Ok(ended)
     }
 
     /// Erases a person: their name and email address are replaced, their account can never

@@ -1274,6 +1274,23 @@ async fn a_person_gets_everything_held_about_them_and_can_be_erased(db: &TestDb)
     tx.record_subject_access(&as_admin, ana.id).await.unwrap();
     tx.commit().await.unwrap();
 
+    // Where Ana is signed in, this session marked; signing out elsewhere keeps it.
+    store
+        .create_session("ana-other-hash", ana.id, "csrf2", "2999-01-01T00:00:00Z")
+        .await
+        .unwrap();
+    let sessions = store.sessions_of(ana.id, "ana-token-hash").await.unwrap();
+    let marks: Vec<bool> = sessions.iter().map(|(_, current)| *current).collect();
+    assert_eq!(marks, [true, false]);
+    let mut tx = store.begin().await.unwrap();
+    let ended = tx
+        .sign_out_elsewhere(&actor(), ana.id, "ana-token-hash")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(ended, 1);
+    assert_eq!(store.sessions_of(ana.id, "").await.unwrap().len(), 1);
+
     // The only platform administrator cannot be erased; nothing changes.
     let mut tx = store.begin().await.unwrap();
     let refused = tx.erase_user(&actor(), admin.id, "unusable").await;
@@ -1297,7 +1314,10 @@ async fn a_person_gets_everything_held_about_them_and_can_be_erased(db: &TestDb)
         ),
         (1, 1, 1)
     );
-    assert_eq!(done.audit.erased, 3, "created, granted, exported");
+    assert_eq!(
+        done.audit.erased, 4,
+        "created, granted, exported, signed out elsewhere"
+    );
     let after = store.subject_access(ana.id).await.unwrap();
     assert_eq!(after.user.name, format!("Erased person {}", ana.id));
     assert_eq!(

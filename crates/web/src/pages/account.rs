@@ -6,12 +6,12 @@ use crate::accounts::{hash_off_thread, verify_off_thread};
 use crate::auth::{CHANGE_PASSWORD_PATH, SignedIn, Visitor};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::views::{PageCtx, render};
+use crate::views::{PageCtx, render, uk_date_time};
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{Duration, Utc};
 use pathway_domain::identity::{check_name, check_new_password};
@@ -21,6 +21,7 @@ use std::net::SocketAddr;
 
 const ACCOUNT: &str = "/account";
 const NAME: &str = "/account/name";
+const SESSIONS: &str = "/account/sessions";
 /// Wrong current passwords count against the same limit as failed sign-ins, so a stolen
 /// session cannot be used to guess the password behind it.
 const MAX_FAILURES: i64 = 5;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(ACCOUNT, get(show))
         .route("/account/data", get(data))
+        .route(SESSIONS, post(sign_out_elsewhere))
         .route(NAME, get(name_form).post(change_name))
         .route(
             CHANGE_PASSWORD_PATH,
@@ -49,6 +51,8 @@ struct AccountPage {
     name: String,
     email: String,
     roles: Vec<RoleView>,
+    /// Where they are signed in: started, last used (UK times), and whether it is this one.
+    sessions: Vec<(String, String, bool)>,
     /// What was just changed, for the success banner: its heading and what else to know.
     changed: Option<(&'static str, &'static str)>,
 }
@@ -57,6 +61,21 @@ struct AccountPage {
 #[serde(default)]
 struct ShowQuery {
     changed: Option<String>,
+}
+
+/// Ends every other session of the person signed in: for a shared or lost device.
+async fn sign_out_elsewhere(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    let user = visitor.user(SESSIONS)?;
+    let mut tx = state.store.begin().await?;
+    let ended = tx
+        .sign_out_elsewhere(&user.actor(), user.user_id, user.session_hash())
+        .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.user_id, ended, "signed out elsewhere");
+    Ok(Redirect::to(&format!("{ACCOUNT}?changed=sessions")).into_response())
 }
 
 /// Everything Pathway holds about the person signed in, for them to keep (UK GDPR article 15).
@@ -81,17 +100,35 @@ async fn show(
             org: g.org_name,
         })
         .collect();
+    let sessions = state
+        .store
+        .sessions_of(user.user_id, user.session_hash())
+        .await?
+        .into_iter()
+        .map(|(s, current)| {
+            (
+                uk_date_time(&s.created_at),
+                uk_date_time(&s.last_seen_at),
+                current,
+            )
+        })
+        .collect();
     Ok(render(&AccountPage {
         ctx: PageCtx::new(&visitor, "Your account", ""),
         name: user.name.clone(),
         email: user.email.clone(),
         roles,
+        sessions,
         changed: match q.changed.as_deref() {
             Some("password") => Some((
                 "Your password has been changed",
                 "You have been signed out everywhere else you were signed in.",
             )),
             Some("name") => Some(("Your name has been changed", "")),
+            Some("sessions") => Some((
+                "You have been signed out everywhere else",
+                "Anyone using your account on another device or browser must sign in again.",
+            )),
             _ => None,
         },
     }))

@@ -459,3 +459,37 @@ async fn a_lead_sees_only_the_roles_held_in_their_own_organisations() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_person_sees_where_they_are_signed_in_and_signs_out_everywhere_else() {
+    let app = spawn_app().await;
+    let laptop = app.signed_in(NORTH_WORKER).await;
+    let phone = app.signed_in(NORTH_WORKER).await;
+    let (_, page) = laptop.get_page("/account").await;
+    let text = page_text(&page);
+    assert_eq!(page.matches("This browser").count(), 1, "{text}");
+    assert_eq!(
+        page.matches("<tr class=\"nhsuk-table__row\">").count(),
+        3,
+        "a header and two sessions"
+    );
+    let response = laptop
+        .post_form("/account/sessions", &[("csrf_token", &get_csrf(&page))])
+        .await;
+    assert_eq!(location(&response), "/account?changed=sessions");
+    let (status, page) = laptop.get_page("/account?changed=sessions").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page_text(&page).contains("You have been signed out everywhere else"));
+    assert!(
+        !page.contains("Sign out everywhere else</button>"),
+        "one session is left"
+    );
+    let (status, _) = phone.get_page("/account").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the other session has ended");
+    let log = app.store.audit_page(0, 1).await.unwrap();
+    assert_eq!(log.entries[0].action, "user.sign_out_elsewhere");
+    assert_eq!(
+        log.entries[0].after.as_deref(),
+        Some(r#"{"sessions_ended":1}"#)
+    );
+}

@@ -62,6 +62,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/account/name", SignedIn),
     ("POST", "/account/name", SignedIn),
     ("GET", "/account/data", SignedIn),
+    ("POST", "/account/sessions", SignedIn),
     ("GET", "/frameworks/import", Permitted),
     ("POST", "/frameworks/import", Permitted),
     ("GET", "/frameworks/{id}/items/{code}/edit", Permitted),

@@ -220,6 +220,15 @@ pub fn describe(e: &AuditEntry, names: &Names) -> String {
             role_at(names, &values),
             names.user(e)
         ),
+        "user.sign_out_elsewhere" => format!(
+            "{actor} signed {} out of {} other session(s)",
+            if own {
+                "themselves".to_owned()
+            } else {
+                names.user(e)
+            },
+            values.int("sessions_ended").unwrap_or(0)
+        ),
         "user.export" => format!(
             "{actor} downloaded everything Pathway holds about {}",
             if own {
