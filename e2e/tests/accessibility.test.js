@@ -73,6 +73,7 @@ const PAGES = {
     [...A_WORKER, /^\/admin\/users\/\d+\/disable$/],
     [...A_WORKER, /^\/admin\/users\/\d+\/grants\/\d+\/revoke$/],
     [...A_WORKER, /^\/admin\/users\/\d+\/erase$/],
+    [...A_WORKER, /^\/admin\/audit\?user=\d+$/],
   ],
   author: [['/frameworks/import', 200], [`${FRAMEWORK}/steward`, 200]],
   worker: [

@@ -220,6 +220,16 @@ impl Tx {
     }
 }
 
+/// Which audit entries a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditFilter {
+    Everything,
+    /// Those a person made, and those about them.
+    Person(i64),
+    /// Those about an organisation.
+    Organisation(i64),
+}
+
 /// A page of the audit log, newest first.
 #[derive(Debug)]
 pub struct AuditPage {
@@ -251,17 +261,50 @@ pub(crate) fn entry_from(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
 }
 
 impl Store {
+    /// A page of the whole audit log, newest first.
     pub async fn audit_page(&self, offset: i64, limit: i64) -> StoreResult<AuditPage> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT $1 OFFSET $2"
-        ))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(self.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-            .fetch_one(self.pool())
+        self.audit_page_of(AuditFilter::Everything, offset, limit)
+            .await
+    }
+
+    /// A page of the entries `filter` picks, newest first, and how many it picks in all.
+    pub async fn audit_page_of(
+        &self,
+        filter: AuditFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<AuditPage> {
+        // Offset and limit are numbers the server worked out; the filter's ids are bound.
+        let filter_sql = match filter {
+            AuditFilter::Everything => "1 = 1",
+            AuditFilter::Person(_) => {
+                "(actor_user_id = $1 OR (subject_type = 'user' AND subject_id = $2))"
+            }
+            AuditFilter::Organisation(_) => "(subject_type = 'organisation' AND subject_id = $1)",
+        };
+        fn bind<'q>(
+            q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+            filter: AuditFilter,
+        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+            match filter {
+                AuditFilter::Everything => q,
+                AuditFilter::Person(id) => q.bind(id).bind(id.to_string()),
+                AuditFilter::Organisation(id) => q.bind(id.to_string()),
+            }
+        }
+        let list = format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE {filter_sql} ORDER BY seq DESC LIMIT {} OFFSET {}",
+            limit.max(0),
+            offset.max(0)
+        );
+        let count = format!("SELECT COUNT(*) AS n FROM audit_log WHERE {filter_sql}");
+        let rows = bind(sqlx::query(&list), filter)
+            .fetch_all(self.pool())
             .await?;
+        let total: i64 = bind(sqlx::query(&count), filter)
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?;
         Ok(AuditPage {
             entries: rows.iter().map(entry_from).collect::<StoreResult<_>>()?,
             total,

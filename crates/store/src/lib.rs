@@ -16,7 +16,7 @@ mod sessions;
 mod synthetic;
 mod users;
 
-pub use audit::{Actor, AuditErasure, AuditPage, KeyUse};
+pub use audit::{Actor, AuditErasure, AuditFilter, AuditPage, KeyUse};
 pub use error::{StoreError, StoreResult};
 pub use frameworks::{VersionSummary, baseline, pick_version};
 pub use orgs::{OrgSummary, Organisation};

@@ -1270,6 +1270,19 @@ async fn a_person_gets_everything_held_about_them_and_can_be_erased(db: &TestDb)
     assert_eq!(actions, ["user.create", "role.grant"]);
     let json = serde_json::to_string(&held).unwrap();
     assert!(!json.contains("ana's-secret-hash") && !json.contains("ana-token-hash"));
+    // The audit log's pages of one person, and of one organisation.
+    let hers = store
+        .audit_page_of(pathway_store::AuditFilter::Person(ana.id), 0, 1)
+        .await
+        .unwrap();
+    assert_eq!(hers.total, 2);
+    assert_eq!(hers.entries[0].action, "role.grant", "newest first");
+    let its = store
+        .audit_page_of(pathway_store::AuditFilter::Organisation(region.id), 0, 10)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = its.entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["organisation.create"]);
     let mut tx = store.begin().await.unwrap();
     tx.record_subject_access(&as_admin, ana.id).await.unwrap();
     tx.commit().await.unwrap();

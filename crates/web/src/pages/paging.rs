@@ -48,10 +48,12 @@ pub fn page_count(total: i64) -> i64 {
 
 /// The address of page `n` of a list at `path`, keeping its search.
 fn page_href(path: &str, search: &str, n: i64) -> String {
+    // A path may hold a query of its own (`/admin/audit?user=9`).
+    let then = if path.contains('?') { '&' } else { '?' };
     if search.is_empty() {
-        format!("{path}?page={n}")
+        format!("{path}{then}page={n}")
     } else {
-        format!("{path}?q={}&page={n}", url_encode(search))
+        format!("{path}{then}q={}&page={n}", url_encode(search))
     }
 }
 

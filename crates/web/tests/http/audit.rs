@@ -142,3 +142,61 @@ async fn an_erased_entry_shows_the_fact_without_the_person() {
     assert_eq!(status, StatusCode::OK);
     assert!(text.contains("entries verified"), "{text}");
 }
+
+#[tokio::test]
+async fn the_log_shows_one_persons_or_one_organisations_history() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let worker = app
+        .store
+        .user_for_sign_in(crate::helpers::NORTH_WORKER)
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let (_, page) = admin.get_page(&format!("/admin/users/{}", worker.id)).await;
+    let link = format!("/admin/audit?user={}", worker.id);
+    assert!(page.contains(&format!("href=\"{link}\"")));
+    let (status, page) = admin.get_page(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = page_text(&page);
+    assert!(
+        text.contains(&format!(
+            "Entries by or about {} ({})",
+            worker.name, worker.email
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("Entries 1 to 2 of 2"),
+        "created and given a role: {text}"
+    );
+    assert!(
+        text.contains(&format!("added the user {}", worker.name)),
+        "{text}"
+    );
+
+    let north = app.org("North Trust").await;
+    let (_, page) = admin
+        .get_page(&format!("/admin/organisations/{}", north.id))
+        .await;
+    let link = format!("/admin/audit?organisation={}", north.id);
+    assert!(page.contains(&format!("href=\"{link}\"")));
+    let (_, page) = admin.get_page(&link).await;
+    let text = page_text(&page);
+    assert!(text.contains("Entries about North Trust"), "{text}");
+    assert!(text.contains("Entries 1 to 1 of 1"), "{text}");
+
+    // Nobody by that id; and a lead, who may not read the log, is not offered it.
+    let (status, _) = admin.get_page("/admin/audit?user=99999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = admin.get_page("/admin/audit?organisation=x").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let lead = app.signed_in(NORTH_LEAD).await;
+    let (_, page) = lead
+        .get_page(&format!("/admin/organisations/{}", north.id))
+        .await;
+    assert!(!page.contains("/admin/audit?organisation="));
+    let (status, _) = lead.get_page(&link).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -17,6 +17,7 @@ use axum::{Form, Router};
 use describe::{Names, describe};
 use pathway_domain::access::Action;
 use pathway_domain::audit::{Anchor, AuditEntry, Verified};
+use pathway_store::AuditFilter;
 use serde::Deserialize;
 
 const PATH: &str = "/admin/audit";
@@ -83,11 +84,44 @@ struct LogPage {
     /// The anchor checked against, as typed, and why it could not be read.
     anchor: String,
     anchor_error: Option<String>,
+    /// Whose entries are shown, when not everyone's: "by or about Wren Worker".
+    showing: Option<String>,
 }
 
-async fn log_page(state: &AppState, visitor: &Visitor, page: i64) -> Result<LogPage, AppError> {
-    let found = paging::load(PATH, "", page, |offset, limit| async move {
-        let found = state.store.audit_page(offset, limit).await?;
+/// Which entries the address asks for, the address of its pages, and how to say whose they
+/// are; an id naming nobody is not found.
+async fn chosen(
+    state: &AppState,
+    q: &PageQuery,
+) -> Result<(AuditFilter, String, Option<String>), AppError> {
+    let id = |raw: &str, what: &str| super::path_id(raw.trim(), what);
+    if let Some(raw) = q.user.as_deref().filter(|r| !r.trim().is_empty()) {
+        let user = state.store.user(id(raw, "user")?).await?;
+        return Ok((
+            AuditFilter::Person(user.id),
+            format!("{PATH}?user={}", user.id),
+            Some(format!("by or about {} ({})", user.name, user.email)),
+        ));
+    }
+    if let Some(raw) = q.organisation.as_deref().filter(|r| !r.trim().is_empty()) {
+        let org = state.store.org(id(raw, "organisation")?).await?;
+        return Ok((
+            AuditFilter::Organisation(org.id),
+            format!("{PATH}?organisation={}", org.id),
+            Some(format!("about {}", org.name)),
+        ));
+    }
+    Ok((AuditFilter::Everything, PATH.to_owned(), None))
+}
+
+async fn log_page(
+    state: &AppState,
+    visitor: &Visitor,
+    page: i64,
+    (filter, path, showing): (AuditFilter, String, Option<String>),
+) -> Result<LogPage, AppError> {
+    let found = paging::load(&path, "", page, |offset, limit| async move {
+        let found = state.store.audit_page_of(filter, offset, limit).await?;
         Ok(pathway_store::Listing {
             rows: found.entries,
             total: found.total,
@@ -102,12 +136,18 @@ async fn log_page(state: &AppState, visitor: &Visitor, page: i64) -> Result<LogP
         broken: None,
         anchor: String::new(),
         anchor_error: None,
+        showing,
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 struct PageQuery {
     page: Option<String>,
+    /// Only the entries a person made or that are about them.
+    user: Option<String>,
+    /// Only the entries about an organisation.
+    organisation: Option<String>,
 }
 
 async fn show(
@@ -116,7 +156,8 @@ async fn show(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     visitor.require(Action::ReadAuditLog, &[], PATH)?;
-    let page = log_page(&state, &visitor, page_number(q.page.as_deref())).await?;
+    let which = chosen(&state, &q).await?;
+    let page = log_page(&state, &visitor, page_number(q.page.as_deref()), which).await?;
     Ok(render(&page))
 }
 
@@ -134,7 +175,8 @@ async fn verify(
     Form(form): Form<VerifyForm>,
 ) -> Result<Response, AppError> {
     let user = visitor.require(Action::ReadAuditLog, &[], PATH)?;
-    let mut page = log_page(&state, &visitor, page_number(Some(&form.page))).await?;
+    let everything = (AuditFilter::Everything, PATH.to_owned(), None);
+    let mut page = log_page(&state, &visitor, page_number(Some(&form.page)), everything).await?;
     page.anchor = form.anchor.trim().to_owned();
     let anchor = match page.anchor.as_str() {
         "" => None,

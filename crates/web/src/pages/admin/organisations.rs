@@ -464,6 +464,8 @@ struct ShowPage {
     may_add_org: bool,
     may_add_user: bool,
     may_edit: bool,
+    /// The administrator reads the audit log, so is offered the organisation's history.
+    show_audit: bool,
 }
 
 async fn show(
@@ -514,6 +516,7 @@ async fn show(
         may_add_org: user.principal.may(Action::CreateOrganisation, &ancestry),
         may_add_user: user.principal.may(Action::ManageUsers, &ancestry),
         may_edit: user.principal.may(Action::EditOrganisation, &ancestry),
+        show_audit: user.principal.may(Action::ReadAuditLog, &[]),
         org,
         parent,
         parent_visible,
