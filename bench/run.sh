@@ -44,12 +44,13 @@ ENDPOINT_PATHS=(
 ENDPOINT_AS=("" "" "")
 DATASET_PASSWORD=bench-synthetic-2026
 if [[ $SCALE != 0 ]]; then
-  ENDPOINT_NAMES+=(users-employer users-ics users-national users-search orgs-national)
-  ENDPOINT_PATHS+=(/admin/users /admin/users /admin/users "/admin/users?q=patel" /admin/organisations)
+  ENDPOINT_NAMES+=(users-employer users-ics users-national users-search orgs-national user-form-national)
+  ENDPOINT_PATHS+=(/admin/users /admin/users /admin/users "/admin/users?q=patel" /admin/organisations /admin/users/new)
   # The well-known accounts of every data set (pathway_domain::synthetic::accounts).
   ENDPOINT_AS+=(
     employer-lead.syn-e001@synthetic.test
     ics-lead.syn-q01@synthetic.test
+    admin@synthetic.test
     admin@synthetic.test
     admin@synthetic.test
     admin@synthetic.test
