@@ -117,7 +117,7 @@ fn decide(text: &str, mut orgs: Vec<OrgSummary>, contain: Option<i64>) -> Lookup
         ),
         // The store reads at most 100 of one name.
         (None, named) => format!(
-            "{} organisations are named “{text}”, too many to list: type its ODS code, or find it in the list of organisations and add them from its page. The first {MATCHES_SHOWN} are shown",
+            "{} organisations are named “{text}”, too many to list: type its ODS code instead. The first {MATCHES_SHOWN} are shown",
             if named.len() >= 100 {
                 "100 or more".to_owned()
             } else {
@@ -125,7 +125,7 @@ fn decide(text: &str, mut orgs: Vec<OrgSummary>, contain: Option<i64>) -> Lookup
             }
         ),
         (Some(0), _) => format!(
-            "No organisation you administer has “{text}” in its name or ODS code: check the spelling, or type its ODS code"
+            "No organisation you can choose here has “{text}” in its name or ODS code: check the spelling, or type its ODS code"
         ),
         (Some(1), _) => format!(
             "No organisation is named “{text}”, but one has it in its name or code: choose it if it is the one you mean"
@@ -273,7 +273,7 @@ mod tests {
         assert!(message.contains("one has it in its name"), "{message}");
         assert_eq!(offered, 1);
         let (message, _) = asked(decide("physio", Vec::new(), Some(0)));
-        assert!(message.starts_with("No organisation you administer"));
+        assert!(message.starts_with("No organisation you can choose here"));
         let (message, _) = asked(decide("trust", Vec::new(), Some(400)));
         assert!(message.contains("400 organisations"), "{message}");
         assert!(message.contains("first 20 are shown"), "{message}");

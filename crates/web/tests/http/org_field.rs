@@ -199,7 +199,7 @@ async fn a_whole_name_or_code_is_taken_and_part_of_one_is_offered_to_choose_from
     assert!(offered(&page).is_empty());
     assert!(
         page_text(&page)
-            .contains("No organisation you administer has “zz” in its name or ODS code")
+            .contains("No organisation you can choose here has “zz” in its name or ODS code")
     );
 }
 
@@ -275,7 +275,7 @@ async fn a_lead_finds_only_the_organisations_they_administer() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
     assert!(offered(&page).is_empty());
-    assert!(page_text(&page).contains("No organisation you administer has “South Trust”"));
+    assert!(page_text(&page).contains("No organisation you can choose here has “South Trust”"));
     // An id sent back from outside their scope is refused, and not shown back.
     let south = app.org("South Trust").await.id.to_string();
     let response = add_user(

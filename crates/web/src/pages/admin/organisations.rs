@@ -206,6 +206,8 @@ struct NewPage {
     errors: Errors,
     kinds: Vec<Choice>,
     parent: OrgField,
+    /// Only platform administrators add top-level organisations.
+    top_level: bool,
 }
 
 async fn form_page(
@@ -236,6 +238,7 @@ async fn form_page(
         ctx: PageCtx::new(visitor, "Add an organisation", "admin").with_errors(!errors.is_empty()),
         parent,
         kinds,
+        top_level: user.principal.is_platform_admin(),
         form,
         errors,
     })
