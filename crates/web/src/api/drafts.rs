@@ -201,7 +201,13 @@ fn input<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, Api
         } else {
             format!("$.{path}")
         };
-        AppError::Invalid(Problems::one(location, e.into_inner().to_string())).into()
+        // The path says where; serde's " at line 1 column 20" says it again, less usefully.
+        let message = e.into_inner().to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m)
+            .to_owned();
+        AppError::Invalid(Problems::one(location, message)).into()
     })
 }
 

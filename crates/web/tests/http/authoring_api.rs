@@ -311,6 +311,18 @@ async fn each_problem_names_its_json_path_and_nothing_is_written() {
         ),
         (Method::PATCH, draft(""), json!({"title": "T"}), "$"),
     ];
+    // A wrong type says what was expected, where, and nothing of lines and columns.
+    let (_, answer, _) = call(
+        &author,
+        Method::PATCH,
+        &draft(""),
+        Some(json!({"revision": "latest"})),
+    )
+    .await;
+    assert_eq!(
+        answer["error"]["problems"][0]["message"],
+        "invalid type: string \"latest\", expected i64"
+    );
     for (method, path, body, at) in cases {
         let (status, answer, _) = call(&author, method.clone(), &path, Some(body.clone())).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
