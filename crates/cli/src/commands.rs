@@ -742,8 +742,8 @@ async fn user_command(store: &Store, c: UserCommand) -> anyhow::Result<ExitCode>
         }
         UserCommand::Erase { email, yes } => {
             let user = existing_user(store, &email).await?;
-            let held = store.subject_access(user.id).await?;
             if !yes {
+                let held = store.subject_access(user.id).await?;
                 println!(
                     "Erasing {} ({}) would remove their name and email address, their {} role(s), {} session(s) and {} sign-in attempt(s), and the personal content of {} audit log entries. Nothing was erased: run again with --yes to erase them.",
                     user.name,

@@ -4,7 +4,7 @@
 //! was before.
 
 use crate::operations::DraftEdit;
-use pathway_domain::framework::{Descriptor, Framework, ItemKind, NewItem, Problems};
+use pathway_domain::framework::{Descriptor, Framework, ItemCode, ItemKind, NewItem, Problems};
 use serde_json::json;
 
 /// One change to a draft.
@@ -111,6 +111,12 @@ pub fn apply(draft: &Framework, change: DraftChange) -> Result<(Framework, Draft
         }
     };
     Ok((edited, edit))
+}
+
+/// The code a new item was added under, from the code the author gave: what the item's
+/// address names once [`DraftChange::NewItem`] has been saved.
+pub fn added_code(given: &str) -> String {
+    ItemCode::parse(given).map_or_else(|_| given.trim().to_owned(), |c| c.to_string())
 }
 
 fn no_such(what: &str, code: &str) -> Problems {

@@ -156,11 +156,7 @@ async fn draft(
         )?
         .clone();
     let (versions, may_author) = crate::stewardship::versions_for(state, visitor, id).await?;
-    let summary = versions
-        .iter()
-        .find(|v| v.version == version)
-        .cloned()
-        .ok_or_else(|| AppError::NotFound(format!("Framework {id} version {version}")))?;
+    let summary = labelled(&versions, id, version)?;
     if !may_author {
         return Err(AppError::Forbidden.into());
     }
@@ -177,6 +173,19 @@ async fn draft(
     }
     let framework = state.framework(summary.version_id).await?.framework;
     Ok((summary, framework, user))
+}
+
+/// The version of `id` labelled `version` among those the caller may see.
+fn labelled(
+    versions: &[VersionSummary],
+    id: &str,
+    version: &str,
+) -> Result<VersionSummary, AppError> {
+    versions
+        .iter()
+        .find(|v| v.version == version)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("Framework {id} version {version}")))
 }
 
 /// The request body as `T`, or what is wrong with it at its JSON path.
@@ -397,12 +406,7 @@ pub async fn version(
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Json<FrameworkSummary>, ApiError> {
     let (versions, _) = crate::stewardship::versions_for(&state, &visitor, &id).await?;
-    let found = versions
-        .iter()
-        .find(|v| v.version == version)
-        .cloned()
-        .ok_or_else(|| AppError::NotFound(format!("Framework {id} version {version}")))?;
-    Ok(Json(found.into()))
+    Ok(Json(labelled(&versions, &id, &version)?.into()))
 }
 
 /// Starts a draft: a copy of a version (the current published one unless `from` says),
@@ -556,7 +560,7 @@ pub async fn add_item(
     let saved = save(&state, loaded, given.revision, change, &given_at).await?;
     let location = format!(
         "/api/frameworks/{id}/items/{}?version={}",
-        crate::views::url_encode(given.code.trim()),
+        crate::views::url_encode(&crate::drafting::added_code(&given.code)),
         crate::views::url_encode(&version)
     );
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], saved).into_response())

@@ -9,7 +9,7 @@ use super::forms::{Choice, Errors};
 use super::frameworks::{Loaded, load};
 use super::version_changes::{self, ChangesView};
 use crate::auth::{SignedIn, Visitor};
-use crate::drafting::{DraftChange, apply};
+use crate::drafting::{DraftChange, added_code, apply};
 use crate::error::AppError;
 use crate::operations::{self, DraftEdit};
 use crate::state::AppState;
@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use pathway_domain::access::Action;
 use pathway_domain::framework::{
-    Descriptor, Framework, ItemCode, ItemKind, NewItem, Problems, Segment, VersionStatus,
+    Descriptor, Framework, ItemKind, NewItem, Problems, Segment, VersionStatus,
 };
 use pathway_store::{StoreError, VersionSummary};
 use serde::Deserialize;
@@ -704,14 +704,13 @@ async fn new_item_submit(
             Err(problems) => Err(invalid(problems_on(&problems, &fields, "code"))),
             Ok((edited, edit)) => save(&state, &read, &edited, &user, edit, "code")
                 .await?
-                // It parsed when it was added.
-                .map(|()| ItemCode::parse(&values.code).map_err(|_| values.code.clone())),
+                .map(|()| added_code(&values.code)),
         },
     };
     match outcome {
         Ok(code) => Ok(Redirect::to(&format!(
             "/frameworks/{id}/items/{}{}",
-            url_encode(&code.map_or_else(|raw| raw, |c| c.to_string())),
+            url_encode(&code),
             l.vq
         ))
         .into_response()),

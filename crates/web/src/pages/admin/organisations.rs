@@ -137,8 +137,8 @@ fn check_org_form(form: &OrgForm, parent_problem: Option<&str>) -> Result<NewOrg
         kind
     };
     let parent_id = match form.parent.trim() {
-        _ if parent_problem.is_some() => {
-            errors.add("parent", parent_problem.unwrap_or_default());
+        _ if let Some(problem) = parent_problem => {
+            errors.add("parent", problem);
             None
         }
         "" => Some(None),

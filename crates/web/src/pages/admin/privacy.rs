@@ -53,15 +53,20 @@ async fn data(
     crate::privacy::download(&state, &user.actor(), shown.id).await
 }
 
-/// Erasing oneself would leave the deployment to whoever is left; another administrator
-/// does it, or the CLI.
-fn not_self(user: &SignedIn, shown: &User) -> Result<(), AppError> {
+/// [`for_platform_admin`], for someone other than the administrator: erasing oneself would
+/// leave the deployment to whoever is left, so another administrator does it, or the CLI.
+async fn erasable<'v>(
+    state: &AppState,
+    visitor: &'v Visitor,
+    raw: &str,
+) -> Result<(&'v SignedIn, User), AppError> {
+    let (user, shown) = for_platform_admin(state, visitor, raw).await?;
     if shown.id == user.user_id {
         return Err(AppError::BadRequest(
             "You cannot erase your own account. Ask another platform administrator, or use pathway user erase".into(),
         ));
     }
-    Ok(())
+    Ok((user, shown))
 }
 
 async fn confirm_erase(
@@ -69,8 +74,7 @@ async fn confirm_erase(
     visitor: Visitor,
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
-    let (user, shown) = for_platform_admin(&state, &visitor, &raw).await?;
-    not_self(user, &shown)?;
+    let (_, shown) = erasable(&state, &visitor, &raw).await?;
     let doing = format!("erase {}", shown.name);
     Ok(render(&ConfirmPage {
         ctx: PageCtx::new(&visitor, crate::pages::forms::sentence(&doing), "admin"),
@@ -87,8 +91,7 @@ async fn erase(
     visitor: Visitor,
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
-    let (user, shown) = for_platform_admin(&state, &visitor, &raw).await?;
-    not_self(user, &shown)?;
+    let (user, shown) = erasable(&state, &visitor, &raw).await?;
     // A hash of a secret nobody holds: the account can never be signed in to.
     let unusable = hash_off_thread(generate_password()).await?;
     let mut tx = state.store.begin().await?;

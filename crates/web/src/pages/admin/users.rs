@@ -216,7 +216,7 @@ fn check_placement(
         r => Role::parse(r).ok_or("Select a role from the list"),
     };
     let org = match (org.trim(), role) {
-        _ if org_problem.is_some() => Err(org_problem.unwrap_or_default().to_owned()),
+        _ if let Some(problem) = org_problem => Err(problem.to_owned()),
         // A platform administrator, or a framework author of national frameworks.
         ("", Ok(r)) if r.fits(None) => Ok(None),
         ("", _) => Err("Choose an organisation".to_owned()),
